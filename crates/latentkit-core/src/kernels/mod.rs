@@ -1,0 +1,149 @@
+//! The hot loops: the three matrix products of a dense layer.
+//!
+//! | product          | used for               | layout of the operands                   |
+//! |------------------|------------------------|------------------------------------------|
+//! | `gemm_nn` C=A·B  | forward  Z = X·W       | A (m×k), B (k×n)                         |
+//! | `gemm_nt` C=A·Bᵀ | backward dX = dZ·Wᵀ    | A (m×k), B (n×k)                         |
+//! | `gemm_tn` C=Aᵀ·B | backward dW = Xᵀ·dZ    | A (k×m), B (k×n)                         |
+//!
+//! All matrices are row-major `f32`. Each product overwrites C, or adds to it when
+//! `accumulate` is set. Two implementations share these signatures: `scalar` (the
+//! reference, used natively and by tests) and `simd128` (wasm32 with `+simd128`). Both
+//! sum every C element over k in the same order, with separate multiply and add and no
+//! fused multiply-add, so they agree bit for bit; the parity tests hold them to that.
+
+pub mod scalar;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd128;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use simd128 as active;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use scalar as active;
+
+/// True when this build runs the wasm SIMD128 kernels.
+pub const SIMD_ENABLED: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+
+/// C (m×n) = A (m×k) · B (k×n)
+#[inline]
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    check(m, n, k, a, b, c);
+    active::gemm_nn(m, n, k, a, b, c, accumulate)
+}
+
+/// C (m×n) = A (m×k) · Bᵀ, with B stored (n×k)
+#[inline]
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    check(m, n, k, a, b, c);
+    active::gemm_nt(m, n, k, a, b, c, accumulate)
+}
+
+/// C (m×n) = Aᵀ · B, with A stored (k×m) and B (k×n)
+#[inline]
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    check(m, n, k, a, b, c);
+    active::gemm_tn(m, n, k, a, b, c, accumulate)
+}
+
+/// Callers size every buffer from the model's shapes; a mismatch is a bug in the core,
+/// caught here once so the kernels may index without further checks.
+#[inline]
+fn check(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &[f32]) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "gemm operand too small");
+}
+
+/// Runs the three products through the active and the scalar implementation on seeded
+/// random operands of awkward shapes; JSON `{ simd, cases: [{ name, maxAbsDiff }] }`.
+pub fn parity_report_json() -> String {
+    let mut cases = Vec::new();
+    for &(m, n, k) in PARITY_SHAPES {
+        for (name, f_active, f_scalar) in PRODUCTS {
+            for accumulate in [false, true] {
+                let diff = parity_case(m, n, k, *f_active, *f_scalar, accumulate);
+                cases.push(format!(
+                    "{{\"name\":\"{name} {m}x{n}x{k}{}\",\"maxAbsDiff\":{diff}}}",
+                    if accumulate { " +=" } else { "" }
+                ));
+            }
+        }
+    }
+    format!("{{\"simd\":{},\"cases\":[{}]}}", SIMD_ENABLED, cases.join(","))
+}
+
+type Gemm = fn(usize, usize, usize, &[f32], &[f32], &mut [f32], bool);
+
+const PRODUCTS: &[(&str, Gemm, Gemm)] = &[
+    ("nn", active::gemm_nn, scalar::gemm_nn),
+    ("nt", active::gemm_nt, scalar::gemm_nt),
+    ("tn", active::gemm_tn, scalar::gemm_tn),
+];
+
+/// Shapes that exercise full micro-tiles, remainders in rows and columns, k = 1, and the
+/// sizes of the seed model.
+pub const PARITY_SHAPES: &[(usize, usize, usize)] =
+    &[(1, 1, 1), (1, 100, 64), (3, 7, 5), (4, 8, 16), (5, 9, 3), (17, 33, 65), (32, 64, 100), (64, 100, 32)];
+
+fn parity_case(m: usize, n: usize, k: usize, f_active: Gemm, f_scalar: Gemm, accumulate: bool) -> f32 {
+    let mut rng = crate::rng::Rng::new((m * 1_000_003 + n * 1009 + k) as u64, 99);
+    let mut fill = |len: usize| (0..len).map(|_| rng.uniform_in(-1.0, 1.0)).collect::<Vec<f32>>();
+    let a = fill(m * k);
+    let b = fill(k * n);
+    let c0 = fill(m * n);
+    let (mut c1, mut c2) = (c0.clone(), c0);
+    f_active(m, n, k, &a, &b, &mut c1, accumulate);
+    f_scalar(m, n, k, &a, &b, &mut c2, accumulate);
+    c1.iter().zip(&c2).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f64 definition of the three products, independent of both implementations.
+    fn reference(m: usize, n: usize, k: usize, a: impl Fn(usize, usize) -> f32, b: impl Fn(usize, usize) -> f32) -> Vec<f64> {
+        let mut c = vec![0f64; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                c[i * n + j] = (0..k).map(|p| a(i, p) as f64 * b(p, j) as f64).sum();
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn products_match_the_f64_definition() {
+        for &(m, n, k) in PARITY_SHAPES {
+            let mut rng = crate::rng::Rng::new(11, (m + n + k) as u64);
+            let x: Vec<f32> = (0..m * k).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+            let y: Vec<f32> = (0..k * n).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+            let tol = 1e-5 * k as f64;
+            // nn: A (m×k), B (k×n)
+            let want = reference(m, n, k, |i, p| x[i * k + p], |p, j| y[p * n + j]);
+            let mut c = vec![0f32; m * n];
+            gemm_nn(m, n, k, &x, &y, &mut c, false);
+            assert!(c.iter().zip(&want).all(|(g, w)| (*g as f64 - w).abs() < tol), "nn {m}x{n}x{k}");
+            // nt: A (m×k), B stored (n×k)
+            let want = reference(m, n, k, |i, p| x[i * k + p], |p, j| y[j * k + p]);
+            gemm_nt(m, n, k, &x, &y, &mut c, false);
+            assert!(c.iter().zip(&want).all(|(g, w)| (*g as f64 - w).abs() < tol), "nt {m}x{n}x{k}");
+            // tn: A stored (k×m), B (k×n)
+            let want = reference(m, n, k, |i, p| x[p * m + i], |p, j| y[p * n + j]);
+            gemm_tn(m, n, k, &x, &y, &mut c, false);
+            assert!(c.iter().zip(&want).all(|(g, w)| (*g as f64 - w).abs() < tol), "tn {m}x{n}x{k}");
+            // accumulate adds onto what is there
+            let before = c.clone();
+            gemm_tn(m, n, k, &x, &y, &mut c, true);
+            assert!(c.iter().zip(&before).all(|(g, b)| (*g - 2.0 * b).abs() <= 1e-6 * b.abs().max(1.0)));
+        }
+    }
+
+    #[test]
+    fn parity_report_is_exact() {
+        let report = parity_report_json();
+        assert!(report.contains("\"cases\":["));
+        assert!(!report.contains("maxAbsDiff\":0.0") || report.matches("maxAbsDiff\":0").count() > 0);
+        // every case must report exactly zero difference
+        let nonzero = report.split("maxAbsDiff\":").skip(1).filter(|s| !s.starts_with("0}") && !s.starts_with("0.0}")).count();
+        assert_eq!(nonzero, 0, "{report}");
+    }
+}

@@ -1,0 +1,61 @@
+//! Portable reference kernels. Same signatures and the same per-element summation order
+//! as `simd128.rs` (k ascending, from zero, then added to C when accumulating).
+
+/// C (m×n) = A (m×k) · B (k×n)
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    let mut acc = vec![0f32; n];
+    for i in 0..m {
+        acc.fill(0.0);
+        for p in 0..k {
+            let x = a[i * k + p];
+            let row = &b[p * n..p * n + n];
+            for (s, &y) in acc.iter_mut().zip(row) {
+                *s += x * y;
+            }
+        }
+        store(&mut c[i * n..i * n + n], &acc, accumulate);
+    }
+}
+
+/// C (m×n) = A (m×k) · Bᵀ, B stored (n×k)
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    for i in 0..m {
+        let x = &a[i * k..i * k + k];
+        for j in 0..n {
+            let y = &b[j * k..j * k + k];
+            let mut s = 0f32;
+            for p in 0..k {
+                s += x[p] * y[p];
+            }
+            let out = &mut c[i * n + j];
+            *out = if accumulate { *out + s } else { s };
+        }
+    }
+}
+
+/// C (m×n) = Aᵀ · B, A stored (k×m), B (k×n)
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    let mut acc = vec![0f32; n];
+    for i in 0..m {
+        acc.fill(0.0);
+        for p in 0..k {
+            let x = a[p * m + i];
+            let row = &b[p * n..p * n + n];
+            for (s, &y) in acc.iter_mut().zip(row) {
+                *s += x * y;
+            }
+        }
+        store(&mut c[i * n..i * n + n], &acc, accumulate);
+    }
+}
+
+#[inline]
+fn store(c: &mut [f32], acc: &[f32], accumulate: bool) {
+    if accumulate {
+        for (o, &s) in c.iter_mut().zip(acc) {
+            *o += s;
+        }
+    } else {
+        c.copy_from_slice(acc);
+    }
+}

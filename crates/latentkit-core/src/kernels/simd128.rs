@@ -1,0 +1,232 @@
+//! wasm32 SIMD128 kernels, same signatures as `scalar.rs`.
+//!
+//! One register-blocked micro-kernel computes a 4-row × 8-column tile of C with eight
+//! `v128` accumulators (x86 hosts have 16 vector registers; 4×16 tiles spilled in V8).
+//! B is first packed into 8-column panels laid out k-major, so the kernel reads it
+//! sequentially whatever its layout; A is read through strides, which covers both A (m×k)
+//! and Aᵀ. So one kernel serves all three products. Each C element is summed over k in
+//! ascending order with separate mul and add, exactly like the scalar twin.
+
+use core::arch::wasm32::*;
+use std::cell::RefCell;
+
+const MR: usize = 4;
+const NR: usize = 8;
+
+thread_local! {
+    /// Packed B panels, reused across calls so training allocates nothing per batch.
+    static PACKED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// One accumulator row for the small-m path of `gemm_nn`.
+    static ROW: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+#[derive(Clone, Copy)]
+enum BLayout {
+    /// b(p, j) = b[p * n + j]
+    KByN,
+    /// b(p, j) = b[j * k + p]
+    NByK,
+}
+
+/// C (m×n) = A (m×k) · B (k×n)
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    if m < MR {
+        // One or a few rows (single-row inference): packing B would cost as much as the
+        // product itself. Stream B's rows instead.
+        return rows_nn(m, n, k, a, b, c, accumulate);
+    }
+    gemm_packed(m, n, k, a, k, 1, b, BLayout::KByN, c, accumulate)
+}
+
+/// C (m×n) = A (m×k) · Bᵀ, B stored (n×k)
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    gemm_packed(m, n, k, a, k, 1, b, BLayout::NByK, c, accumulate)
+}
+
+/// C (m×n) = Aᵀ · B, A stored (k×m), B (k×n)
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    gemm_packed(m, n, k, a, 1, m, b, BLayout::KByN, c, accumulate)
+}
+
+/// a(i, p) = a[i * rs + p * cs]
+#[allow(clippy::too_many_arguments)]
+fn gemm_packed(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    rs: usize,
+    cs: usize,
+    b: &[f32],
+    layout: BLayout,
+    c: &mut [f32],
+    accumulate: bool,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            c[..m * n].fill(0.0);
+        }
+        return;
+    }
+    PACKED.with(|cell| {
+        let mut packed = cell.borrow_mut();
+        pack_b(b, layout, k, n, &mut packed);
+        let panels = n.div_ceil(NR);
+        for panel in 0..panels {
+            let j0 = panel * NR;
+            let width = NR.min(n - j0);
+            let bp = &packed[panel * k * NR..(panel + 1) * k * NR];
+            let mut i = 0;
+            while i + MR <= m {
+                // SAFETY: rows i..i+4 of A exist (i + 4 <= m), every a(i+r, p) index is
+                // below m*k by construction of rs/cs; bp holds k*8 floats; C tile rows
+                // i..i+4, columns j0..j0+width are inside c (checked by the caller).
+                unsafe { tile_4x8(k, a.as_ptr().add(i * rs), rs, cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), n, width, accumulate) };
+                i += MR;
+            }
+            while i < m {
+                // SAFETY: as above for one row.
+                unsafe { tile_1x8(k, a.as_ptr().add(i * rs), cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), width, accumulate) };
+                i += 1;
+            }
+        }
+    })
+}
+
+/// Packs B into ⌈n/8⌉ panels of k×8 floats (k-major), zero-padding the last panel.
+fn pack_b(b: &[f32], layout: BLayout, k: usize, n: usize, out: &mut Vec<f32>) {
+    let panels = n.div_ceil(NR);
+    out.clear();
+    out.resize(panels * k * NR, 0.0);
+    for panel in 0..panels {
+        let j0 = panel * NR;
+        let width = NR.min(n - j0);
+        let dst = &mut out[panel * k * NR..(panel + 1) * k * NR];
+        match layout {
+            BLayout::KByN => {
+                for p in 0..k {
+                    dst[p * NR..p * NR + width].copy_from_slice(&b[p * n + j0..p * n + j0 + width]);
+                }
+            }
+            BLayout::NByK => {
+                for jj in 0..width {
+                    let row = &b[(j0 + jj) * k..(j0 + jj + 1) * k];
+                    for (p, &v) in row.iter().enumerate() {
+                        dst[p * NR + jj] = v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn madd(acc: v128, x: v128, y: v128) -> v128 {
+    f32x4_add(acc, f32x4_mul(x, y))
+}
+
+/// C[0..4][0..width] (+)= A[0..4][0..k] · panel, with C's row stride `ldc`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn tile_4x8(k: usize, a: *const f32, rs: usize, cs: usize, bp: *const f32, c: *mut f32, ldc: usize, width: usize, accumulate: bool) {
+    let zero = f32x4_splat(0.0);
+    let (mut c00, mut c01, mut c10, mut c11) = (zero, zero, zero, zero);
+    let (mut c20, mut c21, mut c30, mut c31) = (zero, zero, zero, zero);
+    let (a0, a1, a2, a3) = (a, a.add(rs), a.add(2 * rs), a.add(3 * rs));
+    for p in 0..k {
+        let b0 = v128_load(bp.add(p * NR) as *const v128);
+        let b1 = v128_load(bp.add(p * NR + 4) as *const v128);
+        let off = p * cs;
+        let x0 = f32x4_splat(*a0.add(off));
+        c00 = madd(c00, x0, b0);
+        c01 = madd(c01, x0, b1);
+        let x1 = f32x4_splat(*a1.add(off));
+        c10 = madd(c10, x1, b0);
+        c11 = madd(c11, x1, b1);
+        let x2 = f32x4_splat(*a2.add(off));
+        c20 = madd(c20, x2, b0);
+        c21 = madd(c21, x2, b1);
+        let x3 = f32x4_splat(*a3.add(off));
+        c30 = madd(c30, x3, b0);
+        c31 = madd(c31, x3, b1);
+    }
+    store_row(c, width, accumulate, c00, c01);
+    store_row(c.add(ldc), width, accumulate, c10, c11);
+    store_row(c.add(2 * ldc), width, accumulate, c20, c21);
+    store_row(c.add(3 * ldc), width, accumulate, c30, c31);
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn tile_1x8(k: usize, a: *const f32, cs: usize, bp: *const f32, c: *mut f32, width: usize, accumulate: bool) {
+    let (mut c0, mut c1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    for p in 0..k {
+        let x = f32x4_splat(*a.add(p * cs));
+        c0 = madd(c0, x, v128_load(bp.add(p * NR) as *const v128));
+        c1 = madd(c1, x, v128_load(bp.add(p * NR + 4) as *const v128));
+    }
+    store_row(c, width, accumulate, c0, c1);
+}
+
+/// Writes (or adds, as C + acc) the first `width` lanes of [lo, hi] to c.
+#[inline(always)]
+unsafe fn store_row(c: *mut f32, width: usize, accumulate: bool, lo: v128, hi: v128) {
+    if width == NR {
+        let (lo, hi) = if accumulate {
+            (f32x4_add(v128_load(c as *const v128), lo), f32x4_add(v128_load(c.add(4) as *const v128), hi))
+        } else {
+            (lo, hi)
+        };
+        v128_store(c as *mut v128, lo);
+        v128_store(c.add(4) as *mut v128, hi);
+    } else {
+        let mut tmp = [0f32; NR];
+        v128_store(tmp.as_mut_ptr() as *mut v128, lo);
+        v128_store(tmp.as_mut_ptr().add(4) as *mut v128, hi);
+        for (j, &v) in tmp.iter().enumerate().take(width) {
+            let out = c.add(j);
+            *out = if accumulate { *out + v } else { v };
+        }
+    }
+}
+
+/// gemm_nn for few rows: for each row, acc += a(i, p) * B[p, :] over p, four lanes at a time.
+fn rows_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    ROW.with(|cell| {
+        let mut acc = cell.borrow_mut();
+        acc.clear();
+        acc.resize(n, 0.0);
+        let vec_end = n - n % 4;
+        for i in 0..m {
+            acc.fill(0.0);
+            for p in 0..k {
+                let x = a[i * k + p];
+                let row = &b[p * n..p * n + n];
+                let xv = f32x4_splat(x);
+                let mut j = 0;
+                while j < vec_end {
+                    // SAFETY: j + 4 <= vec_end <= n = acc.len() = row.len().
+                    unsafe {
+                        let s = acc.as_mut_ptr().add(j) as *mut v128;
+                        v128_store(s, madd(v128_load(s), xv, v128_load(row.as_ptr().add(j) as *const v128)));
+                    }
+                    j += 4;
+                }
+                for jj in vec_end..n {
+                    acc[jj] += x * row[jj];
+                }
+            }
+            let out = &mut c[i * n..i * n + n];
+            if accumulate {
+                for (o, &s) in out.iter_mut().zip(acc.iter()) {
+                    *o += s;
+                }
+            } else {
+                out.copy_from_slice(&acc);
+            }
+        }
+    })
+}

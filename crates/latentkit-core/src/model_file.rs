@@ -1,0 +1,121 @@
+//! The model file, format version 1 (all integers little-endian):
+//!
+//! | bytes     | content                                                        |
+//! |-----------|----------------------------------------------------------------|
+//! | 8         | magic `LATENTKT`                                               |
+//! | 4         | format version (u32)                                           |
+//! | 4         | header length H (u32)                                          |
+//! | H         | header, UTF-8 JSON: `{ config, layers: [[in, out], ...], paramCount, meta }` |
+//! | 4         | parameter count N (u32), equal to the header's                 |
+//! | 4·N       | the parameters, f32                                            |
+//! | 4         | CRC-32 of every byte before it                                 |
+//!
+//! Every version keeps the magic, the version field and the CRC trailer; the reader checks
+//! magic, then CRC, then version, then that the header, shapes and lengths agree.
+
+use crate::autoencoder::Autoencoder;
+use crate::config::{ModelConfig, MAX_PARAMS};
+use crate::crc32::crc32;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+pub const MAGIC: &[u8; 8] = b"LATENTKT";
+pub const FORMAT_VERSION: u32 = 1;
+const MAX_HEADER: usize = 1 << 24;
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Header {
+    config: ModelConfig,
+    layers: Vec<[usize; 2]>,
+    param_count: usize,
+    meta: serde_json::Value,
+}
+
+pub struct ModelFile {
+    pub model: Autoencoder,
+    /// The `meta` object of the header, re-serialised (keys sorted).
+    pub meta_json: String,
+}
+
+/// Serialises `model` with `meta_json` (a JSON object) in its header.
+pub fn encode(model: &Autoencoder, meta_json: &str) -> Result<Vec<u8>> {
+    let meta: serde_json::Value =
+        serde_json::from_str(meta_json).map_err(|e| Error::InvalidOption(format!("model meta is not valid JSON: {e}")))?;
+    if !meta.is_object() {
+        return Err(Error::InvalidOption("model meta must be a JSON object".into()));
+    }
+    let header = Header {
+        config: model.config().clone(),
+        layers: model.layers().iter().map(|l| [l.inputs, l.outputs]).collect(),
+        param_count: model.params().len(),
+        meta,
+    };
+    let header = serde_json::to_vec(&header).expect("header serialises");
+    let params = model.params();
+    let mut out = Vec::with_capacity(24 + header.len() + 4 * params.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&(params.len() as u32).to_le_bytes());
+    for p in params {
+        out.extend_from_slice(&p.to_le_bytes());
+    }
+    let crc = crc32(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}
+
+/// Reads and verifies a model file.
+pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
+    let corrupt = |why: &str| Error::CorruptModel(format!("{why}: the model file is damaged or incomplete; save it again from the trained model"));
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(Error::CorruptModel(
+            "these bytes are not a latentkit model file (the magic bytes 'LATENTKT' are missing): pass bytes made by model.save()".into(),
+        ));
+    }
+    if bytes.len() < 8 + 4 + 4 + 4 + 4 {
+        return Err(corrupt("the file is truncated"));
+    }
+    let (body, trailer) = bytes.split_at(bytes.len() - 4);
+    if crc32(body) != u32_at(trailer, 0) {
+        return Err(corrupt("the checksum does not match"));
+    }
+    let version = u32_at(bytes, 8);
+    if version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(format!(
+            "this model file has format version {version}; this latentkit reads version {FORMAT_VERSION}: {}",
+            if version > FORMAT_VERSION { "upgrade latentkit to load it" } else { "re-save it with the latentkit that made it" }
+        )));
+    }
+    let header_len = u32_at(bytes, 12) as usize;
+    if header_len > MAX_HEADER || 16 + header_len + 4 > body.len() {
+        return Err(corrupt("the header length is out of range"));
+    }
+    let header: Header = serde_json::from_slice(&bytes[16..16 + header_len]).map_err(|e| corrupt(&format!("the header is not valid ({e})")))?;
+    let count_at = 16 + header_len;
+    let count = u32_at(bytes, count_at) as usize;
+    if count != header.param_count || count > MAX_PARAMS {
+        return Err(corrupt("the parameter count is inconsistent"));
+    }
+    let weights = &body[count_at + 4..];
+    if weights.len() != count * 4 {
+        return Err(corrupt("the weights' length does not match the parameter count"));
+    }
+    let params: Vec<f32> = weights.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    if params.iter().any(|p| !p.is_finite()) {
+        return Err(corrupt("a weight is NaN or infinite"));
+    }
+    let model = Autoencoder::from_parts(header.config, params).map_err(|e| corrupt(&format!("the config is invalid ({e})")))?;
+    let shapes: Vec<[usize; 2]> = model.layers().iter().map(|l| [l.inputs, l.outputs]).collect();
+    if shapes != header.layers {
+        return Err(corrupt("the layer shapes do not match the config"));
+    }
+    let meta_json = serde_json::to_string(&header.meta).expect("meta serialises");
+    Ok(ModelFile { model, meta_json })
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}

@@ -1,0 +1,139 @@
+//! Optimisers as one flat loop over the single parameter buffer.
+//!
+//! - `adam`: Kingma & Ba with bias correction, written as PyTorch does
+//!   (p -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε)); `weightDecay` adds L2 to the gradient.
+//! - `adamW`: the same with decoupled weight decay (p -= lr·wd·p before the step).
+//! - `sgd`: with momentum (buffer = μ·buffer + g; p -= lr·buffer) and L2 weight decay.
+
+use crate::config::{OptimizerKind, TrainOptions};
+
+#[derive(Debug, Clone)]
+pub struct OptimizerState {
+    pub kind: OptimizerKind,
+    /// First moment (Adam) or momentum buffer (SGD).
+    m: Vec<f32>,
+    /// Second moment (Adam only).
+    v: Vec<f32>,
+    /// Steps taken.
+    pub t: u64,
+    /// β1ᵗ and β2ᵗ as running products (exact and platform-independent, unlike powi).
+    beta1_pow: f64,
+    beta2_pow: f64,
+}
+
+impl OptimizerState {
+    pub fn new(kind: OptimizerKind, params: usize) -> OptimizerState {
+        let v = if kind == OptimizerKind::Sgd { Vec::new() } else { vec![0f32; params] };
+        OptimizerState { kind, m: vec![0f32; params], v, t: 0, beta1_pow: 1.0, beta2_pow: 1.0 }
+    }
+
+    /// Whether this state can continue a session with `kind` over `params` parameters.
+    pub fn fits(&self, kind: OptimizerKind, params: usize) -> bool {
+        self.kind == kind && self.m.len() == params
+    }
+
+    /// One update. Returns false when an updated parameter is not finite (the caller then
+    /// restores its snapshot).
+    pub fn step(&mut self, o: &TrainOptions, params: &mut [f32], grads: &[f32]) -> bool {
+        self.t += 1;
+        let lr = o.learning_rate;
+        let wd = o.weight_decay;
+        let mut finite = true;
+        match self.kind {
+            OptimizerKind::Adam | OptimizerKind::AdamW => {
+                self.beta1_pow *= o.beta1 as f64;
+                self.beta2_pow *= o.beta2 as f64;
+                let step_size = (lr as f64 / (1.0 - self.beta1_pow)) as f32;
+                let bc2_sqrt = (1.0 - self.beta2_pow).sqrt() as f32;
+                let (b1, b2, eps) = (o.beta1, o.beta2, o.epsilon);
+                let decoupled = self.kind == OptimizerKind::AdamW;
+                let decay = 1.0 - lr * wd;
+                for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+                    let g = if decoupled || wd == 0.0 { g } else { g + wd * *p };
+                    if decoupled {
+                        *p *= decay;
+                    }
+                    *m = b1 * *m + (1.0 - b1) * g;
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    *p -= step_size * *m / (v.sqrt() / bc2_sqrt + eps);
+                    finite &= p.is_finite();
+                }
+            }
+            OptimizerKind::Sgd => {
+                let mu = o.momentum;
+                for ((p, &g), buf) in params.iter_mut().zip(grads).zip(self.m.iter_mut()) {
+                    let g = if wd == 0.0 { g } else { g + wd * *p };
+                    let d = if mu > 0.0 {
+                        *buf = if self.t == 1 { g } else { mu * *buf + g };
+                        *buf
+                    } else {
+                        g
+                    };
+                    *p -= lr * d;
+                    finite &= p.is_finite();
+                }
+            }
+        }
+        finite
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(kind: OptimizerKind, lr: f32, wd: f32, momentum: f32) -> TrainOptions {
+        TrainOptions { optimizer: kind, learning_rate: lr, weight_decay: wd, momentum, ..TrainOptions::default() }
+    }
+
+    #[test]
+    fn adam_first_steps_by_hand() {
+        // With bias correction the first Adam step is lr · g/|g| (up to ε): p = 1 - 0.1.
+        let o = opts(OptimizerKind::Adam, 0.1, 0.0, 0.0);
+        let mut s = OptimizerState::new(OptimizerKind::Adam, 2);
+        let mut p = vec![1.0f32, -2.0];
+        assert!(s.step(&o, &mut p, &[0.5, -3.0]));
+        assert!((p[0] - 0.9).abs() < 1e-6 && (p[1] - -1.9).abs() < 1e-6, "{p:?}");
+        // Second step with g = 0.25: m = 0.9·0.05 + 0.1·0.25 = 0.07, m̂ = 0.07/0.19;
+        // v = 0.999·0.00025 + 0.001·0.0625 = 0.00031225, v̂ = v/0.001999.
+        assert!(s.step(&o, &mut p, &[0.25, 0.0]));
+        let m_hat = 0.07f64 / 0.19;
+        let v_hat = 0.000_312_25f64 / (1.0 - 0.999f64 * 0.999);
+        let want = 0.9 - 0.1 * m_hat / (v_hat.sqrt() + 1e-7);
+        assert!(((p[0] as f64) - want).abs() < 1e-5, "{} vs {want}", p[0]);
+    }
+
+    #[test]
+    fn adamw_decays_weights_apart_from_the_gradient() {
+        let o = opts(OptimizerKind::AdamW, 0.1, 0.5, 0.0);
+        let mut s = OptimizerState::new(OptimizerKind::AdamW, 1);
+        let mut p = vec![2.0f32];
+        s.step(&o, &mut p, &[1.0]);
+        // p·(1 - 0.1·0.5) - 0.1 = 1.9 - 0.1 = 1.8
+        assert!((p[0] - 1.8).abs() < 1e-6, "{p:?}");
+    }
+
+    #[test]
+    fn sgd_momentum_by_hand() {
+        let o = opts(OptimizerKind::Sgd, 0.1, 0.0, 0.9);
+        let mut s = OptimizerState::new(OptimizerKind::Sgd, 1);
+        let mut p = vec![1.0f32];
+        s.step(&o, &mut p, &[1.0]); // buf = 1, p = 0.9
+        s.step(&o, &mut p, &[1.0]); // buf = 1.9, p = 0.71
+        assert!((p[0] - 0.71).abs() < 1e-6, "{p:?}");
+        // L2 weight decay adds wd·p to the gradient
+        let o = opts(OptimizerKind::Sgd, 0.1, 0.5, 0.0);
+        let mut s = OptimizerState::new(OptimizerKind::Sgd, 1);
+        let mut p = vec![2.0f32];
+        s.step(&o, &mut p, &[0.0]);
+        assert!((p[0] - 1.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn reports_non_finite_parameters() {
+        let o = opts(OptimizerKind::Sgd, 1e30, 0.0, 0.0);
+        let mut s = OptimizerState::new(OptimizerKind::Sgd, 1);
+        let mut p = vec![1.0f32];
+        assert!(!s.step(&o, &mut p, &[1e30]));
+    }
+}

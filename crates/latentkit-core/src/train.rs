@@ -1,0 +1,293 @@
+//! Mini-batch training as a resumable session: `step` runs a bounded number of batches
+//! and returns, so a JS caller can yield to its event loop between calls.
+//!
+//! Guarantees: the data is copied in once; batches are gathered from a seeded shuffle;
+//! a batch whose loss or gradient is not finite is never applied, and a step whose
+//! result is not finite restores the weights from the start of the epoch and fails with
+//! `Diverged`. Early stopping follows Keras (best-so-far with `minDelta`, `patience`).
+
+use crate::autoencoder::{Autoencoder, Workspace};
+use crate::config::{Monitor, TrainOptions};
+use crate::error::{Error, Result};
+use crate::matrix;
+use crate::optimizer::OptimizerState;
+use crate::rng::Rng;
+use serde::Serialize;
+
+/// RNG stream for shuffling (initialisation uses stream 1).
+const SHUFFLE_STREAM: u64 = 2;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    pub batches: usize,
+    pub samples: usize,
+    /// 1-based number of the epoch the batches belong to.
+    pub epoch: usize,
+    pub epoch_ended: bool,
+    /// Mean training loss of the epoch (when it ended).
+    pub loss: Option<f64>,
+    /// Validation loss after the epoch (when it ended and there is validation data).
+    pub val_loss: Option<f64>,
+    pub stop: bool,
+    pub stop_reason: Option<&'static str>,
+}
+
+impl StepReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("report serialises")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainSummary {
+    pub epochs: usize,
+    pub best_epoch: Option<usize>,
+    pub best_value: Option<f64>,
+    pub restored: bool,
+}
+
+impl TrainSummary {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("summary serialises")
+    }
+}
+
+pub struct TrainSession {
+    options: TrainOptions,
+    data: Vec<f32>,
+    rows: usize,
+    cols: usize,
+    val: Option<(Vec<f32>, usize)>,
+    order: Vec<u32>,
+    rng: Rng,
+    batch: usize,
+    /// Epochs finished in this session.
+    epochs_done: usize,
+    /// Next row (position in `order`) of the current epoch.
+    cursor: usize,
+    epoch_loss_sum: f64,
+    epoch_start_params: Vec<f32>,
+    ws: Workspace,
+    grads: Vec<f32>,
+    batch_x: Vec<f32>,
+    optimizer: OptimizerState,
+    best: Option<(usize, f64)>,
+    best_params: Option<Vec<f32>>,
+    wait: usize,
+    stopped: bool,
+}
+
+impl TrainSession {
+    /// Checks the options and data against the model and copies the data in.
+    pub fn new(net: &mut Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>) -> Result<TrainSession> {
+        options.validate()?;
+        let cols = net.input_size();
+        matrix::view(data, rows, cols, "data")?;
+        check_targets(net, data, cols, "data")?;
+        let val = match val {
+            Some((v, vrows)) => {
+                matrix::view(v, vrows, cols, "validation data")?;
+                check_targets(net, v, cols, "validation data")?;
+                Some((v.to_vec(), vrows))
+            }
+            None => None,
+        };
+        if let Some(es) = &options.early_stopping {
+            if es.monitor == Monitor::ValLoss && val.is_none() {
+                return Err(Error::InvalidOption(
+                    "earlyStopping monitors 'valLoss' but there is no validation data: give validationSplit or validationData, or monitor 'loss'".into(),
+                ));
+            }
+        }
+        let batch = options.batch_size.min(rows);
+        let n = net.params().len();
+        let optimizer = match net.optimizer.take() {
+            Some(state) if state.fits(options.optimizer, n) => state,
+            _ => OptimizerState::new(options.optimizer, n),
+        };
+        // A session's shuffles depend on the seed and on how many steps the model has
+        // taken, so a second `fit` with the same seed does not replay the first's order.
+        let rng = Rng::new(options.seed, SHUFFLE_STREAM ^ (optimizer.t << 8));
+        Ok(TrainSession {
+            ws: Workspace::new(net.layers(), batch),
+            grads: vec![0f32; n],
+            batch_x: vec![0f32; batch * cols],
+            epoch_start_params: net.params().to_vec(),
+            order: (0..rows as u32).collect(),
+            data: data.to_vec(),
+            rows,
+            cols,
+            val,
+            rng,
+            batch,
+            epochs_done: 0,
+            cursor: 0,
+            epoch_loss_sum: 0.0,
+            optimizer,
+            best: None,
+            best_params: None,
+            wait: 0,
+            stopped: false,
+            options,
+        })
+    }
+
+    /// Runs up to `max_batches` batches, stopping early at the end of an epoch.
+    pub fn step(&mut self, net: &mut Autoencoder, max_batches: usize) -> Result<StepReport> {
+        let mut report = StepReport {
+            batches: 0,
+            samples: 0,
+            epoch: self.epochs_done + 1,
+            epoch_ended: false,
+            loss: None,
+            val_loss: None,
+            stop: self.stopped,
+            stop_reason: None,
+        };
+        if self.stopped {
+            return Ok(report);
+        }
+        for _ in 0..max_batches.max(1) {
+            if self.cursor == 0 {
+                self.begin_epoch(net);
+            }
+            let b = self.batch.min(self.rows - self.cursor);
+            self.gather(b);
+            let loss = net.loss_and_gradients(&self.batch_x[..b * self.cols], &self.batch_x[..b * self.cols], b, &mut self.ws, &mut self.grads);
+            let norm = global_norm(&self.grads);
+            if !loss.is_finite() || !norm.is_finite() {
+                return Err(self.diverged(net, loss));
+            }
+            if let Some(max) = self.options.clip_norm {
+                if norm > max as f64 {
+                    let scale = (max as f64 / norm) as f32;
+                    self.grads.iter_mut().for_each(|g| *g *= scale);
+                }
+            }
+            if !self.optimizer.step(&self.options, net.params_mut(), &self.grads) {
+                return Err(self.diverged(net, f64::INFINITY));
+            }
+            self.epoch_loss_sum += loss * b as f64;
+            self.cursor += b;
+            report.batches += 1;
+            report.samples += b;
+            if self.cursor == self.rows {
+                self.end_epoch(net, &mut report)?;
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Ends the session and hands the optimizer state back to the model. With
+    /// `restore_best` and early stopping's `restoreBestWeights`, the best epoch's weights
+    /// come back.
+    pub fn finish(mut self, net: &mut Autoencoder, restore_best: bool) -> TrainSummary {
+        let mut restored = false;
+        let wants_restore = self.options.early_stopping.as_ref().is_some_and(|e| e.restore_best_weights);
+        if restore_best && wants_restore {
+            if let Some(best) = self.best_params.take() {
+                net.params_mut().copy_from_slice(&best);
+                restored = true;
+            }
+        }
+        net.optimizer = Some(self.optimizer);
+        TrainSummary {
+            epochs: self.epochs_done,
+            best_epoch: self.best.map(|b| b.0),
+            best_value: self.best.map(|b| b.1),
+            restored,
+        }
+    }
+
+    fn begin_epoch(&mut self, net: &Autoencoder) {
+        self.epoch_start_params.copy_from_slice(net.params());
+        self.epoch_loss_sum = 0.0;
+        if self.options.shuffle {
+            self.rng.shuffle(&mut self.order);
+        }
+    }
+
+    fn gather(&mut self, b: usize) {
+        let cols = self.cols;
+        for (dst, &row) in self.batch_x.chunks_exact_mut(cols).zip(&self.order[self.cursor..self.cursor + b]) {
+            let r = row as usize;
+            dst.copy_from_slice(&self.data[r * cols..(r + 1) * cols]);
+        }
+    }
+
+    fn end_epoch(&mut self, net: &Autoencoder, report: &mut StepReport) -> Result<()> {
+        self.cursor = 0;
+        self.epochs_done += 1;
+        let loss = self.epoch_loss_sum / self.rows as f64;
+        let val_loss = match &self.val {
+            Some((v, vrows)) => Some(net.evaluate(v, *vrows)?),
+            None => None,
+        };
+        report.epoch_ended = true;
+        report.loss = Some(loss);
+        report.val_loss = val_loss;
+        if let Some(es) = self.options.early_stopping.clone() {
+            let value = match es.monitor {
+                Monitor::Loss => loss,
+                Monitor::ValLoss => val_loss.unwrap_or(loss),
+            };
+            let improved = self.best.is_none_or(|(_, best)| value < best - es.min_delta);
+            if improved {
+                self.best = Some((self.epochs_done, value));
+                self.wait = 0;
+                if es.restore_best_weights {
+                    match &mut self.best_params {
+                        Some(p) => p.copy_from_slice(net.params()),
+                        None => self.best_params = Some(net.params().to_vec()),
+                    }
+                }
+            } else {
+                self.wait += 1;
+                if self.wait >= es.patience.max(1) {
+                    self.stopped = true;
+                    report.stop = true;
+                    report.stop_reason = Some("earlyStopping");
+                }
+            }
+        }
+        if !self.stopped && self.epochs_done >= self.options.epochs {
+            self.stopped = true;
+            report.stop = true;
+            report.stop_reason = Some("epochs");
+        }
+        Ok(())
+    }
+
+    fn diverged(&mut self, net: &mut Autoencoder, loss: f64) -> Error {
+        net.params_mut().copy_from_slice(&self.epoch_start_params);
+        net.optimizer = None;
+        self.stopped = true;
+        Error::Diverged(format!(
+            "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch; lower learningRate, set clipNorm, or scale the data",
+            self.epochs_done + 1,
+            if loss.is_nan() { "NaN" } else { "infinite" }
+        ))
+    }
+}
+
+/// For BCE the targets must be probabilities.
+fn check_targets(net: &Autoencoder, data: &[f32], cols: usize, what: &str) -> Result<()> {
+    if net.config().loss == crate::loss::Loss::Bce {
+        if let Some(i) = data.iter().position(|v| !(0.0..=1.0).contains(v)) {
+            return Err(Error::InvalidOption(format!(
+                "loss 'bce' needs values in [0, 1] but {what} row {}, column {} is {}: scale the data or use loss 'mse'",
+                i / cols,
+                i % cols,
+                data[i]
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn global_norm(grads: &[f32]) -> f64 {
+    grads.iter().map(|&g| (g as f64) * (g as f64)).sum::<f64>().sqrt()
+}

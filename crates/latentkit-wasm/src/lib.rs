@@ -1,0 +1,163 @@
+//! The JS boundary of latentkit. Every function copies in (slices) and copies out (fresh
+//! `Vec`s become fresh typed arrays), so JS never holds a view into wasm memory.
+//! Errors leave as real JS `Error`s with a `code` property (see `error.rs`); the TypeScript
+//! SDK turns them into `LatentkitError`.
+//!
+//! Matrices cross as row-major `Float32Array`s plus a row count; the column count is
+//! implied by the model (input size or latent size) and checked here.
+
+mod error;
+
+use error::{to_js, JsResult};
+use latentkit_core::{kernels, model_file, Autoencoder, ModelConfig, TrainOptions, TrainSession};
+use wasm_bindgen::prelude::*;
+
+/// A dense autoencoder living in wasm memory, plus its training session while it trains.
+#[wasm_bindgen]
+pub struct Model {
+    net: Autoencoder,
+    session: Option<TrainSession>,
+    /// JSON object kept with the model file (history summary etc.); opaque to Rust.
+    meta_json: String,
+}
+
+#[wasm_bindgen]
+impl Model {
+    /// Builds a model with fresh, seeded weights from a JSON `ModelConfig`.
+    pub fn create(config_json: &str) -> JsResult<Model> {
+        let config = ModelConfig::from_json(config_json).map_err(to_js)?;
+        let net = Autoencoder::new(config).map_err(to_js)?;
+        Ok(Model { net, session: None, meta_json: "{}".into() })
+    }
+
+    /// Reads a model file made by `toBytes`; verifies magic, version, CRC and shapes.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> JsResult<Model> {
+        let file = model_file::decode(bytes).map_err(to_js)?;
+        Ok(Model { net: file.model, session: None, meta_json: file.meta_json })
+    }
+
+    /// Writes the model file. `meta_json` must be a JSON object; it is stored verbatim
+    /// in the header (keep it free of timings if saved bytes must be reproducible).
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self, meta_json: &str) -> JsResult<Vec<u8>> {
+        model_file::encode(&self.net, meta_json).map_err(to_js)
+    }
+
+    /// The normalised model config as JSON (defaults filled in).
+    #[wasm_bindgen(js_name = configJson)]
+    pub fn config_json(&self) -> String {
+        self.net.config().to_json()
+    }
+
+    /// The meta JSON object read from a model file (`"{}"` for a new model).
+    #[wasm_bindgen(js_name = metaJson)]
+    pub fn meta_json(&self) -> String {
+        self.meta_json.clone()
+    }
+
+    #[wasm_bindgen(js_name = inputSize)]
+    pub fn input_size(&self) -> usize {
+        self.net.input_size()
+    }
+
+    #[wasm_bindgen(js_name = latentSize)]
+    pub fn latent_size(&self) -> usize {
+        self.net.latent_size()
+    }
+
+    #[wasm_bindgen(js_name = paramCount)]
+    pub fn param_count(&self) -> usize {
+        self.net.params().len()
+    }
+
+    /// Hex digest (CRC32 + FNV-1a 64) of the weights' bytes, for determinism checks.
+    #[wasm_bindgen(js_name = weightsDigest)]
+    pub fn weights_digest(&self) -> String {
+        self.net.weights_digest()
+    }
+
+    /// rows x inputSize -> rows x latentSize
+    pub fn encode(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
+        self.net.encode(data, rows).map_err(to_js)
+    }
+
+    /// rows x latentSize -> rows x inputSize
+    pub fn decode(&mut self, codes: &[f32], rows: usize) -> JsResult<Vec<f32>> {
+        self.net.decode(codes, rows).map_err(to_js)
+    }
+
+    /// rows x inputSize -> rows x inputSize
+    pub fn reconstruct(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
+        self.net.reconstruct(data, rows).map_err(to_js)
+    }
+
+    /// Per-row reconstruction loss (the model's loss, averaged over the row's columns).
+    pub fn score(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
+        self.net.score(data, rows).map_err(to_js)
+    }
+
+    /// Mean reconstruction loss over all rows.
+    pub fn evaluate(&mut self, data: &[f32], rows: usize) -> JsResult<f64> {
+        self.net.evaluate(data, rows).map_err(to_js)
+    }
+
+    /// Starts a training session on a copy of `data` (and of `val_data` when `val_rows` > 0).
+    /// `options_json` is a JSON `TrainOptions`.
+    #[wasm_bindgen(js_name = trainBegin)]
+    pub fn train_begin(
+        &mut self,
+        options_json: &str,
+        data: &[f32],
+        rows: usize,
+        val_data: &[f32],
+        val_rows: usize,
+    ) -> JsResult<()> {
+        let options = TrainOptions::from_json(options_json).map_err(to_js)?;
+        let val = if val_rows > 0 { Some((val_data, val_rows)) } else { None };
+        let session = TrainSession::new(&mut self.net, options, data, rows, val).map_err(to_js)?;
+        self.session = Some(session);
+        Ok(())
+    }
+
+    /// Runs at most `max_batches` batches, never past the end of an epoch. Returns a JSON
+    /// `StepReport`. On divergence it throws `DIVERGED`, the weights are back at the start of
+    /// the failed epoch and the session is over.
+    #[wasm_bindgen(js_name = trainStep)]
+    pub fn train_step(&mut self, max_batches: u32) -> JsResult<String> {
+        let session = self.session.as_mut().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
+        match session.step(&mut self.net, max_batches as usize) {
+            Ok(report) => Ok(report.to_json()),
+            Err(e) => {
+                self.session = None;
+                Err(to_js(e))
+            }
+        }
+    }
+
+    /// Ends the session. With `restore_best` (and early stopping's `restoreBestWeights`),
+    /// the weights of the best monitored epoch come back. Returns a JSON `TrainSummary`.
+    #[wasm_bindgen(js_name = trainEnd)]
+    pub fn train_end(&mut self, restore_best: bool) -> JsResult<String> {
+        let session = self.session.take().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
+        Ok(session.finish(&mut self.net, restore_best).to_json())
+    }
+}
+
+/// Runs every kernel through its SIMD and scalar implementations on seeded random inputs
+/// and returns a JSON report `{ simd: bool, cases: [{ name, maxAbsDiff }] }`. The tests of
+/// the built wasm call it to compare the two paths inside wasm itself.
+#[wasm_bindgen(js_name = kernelParityReport)]
+pub fn kernel_parity_report() -> String {
+    kernels::parity_report_json()
+}
+
+/// The core's version and whether it was compiled with SIMD128.
+#[wasm_bindgen(js_name = buildInfo)]
+pub fn build_info() -> String {
+    format!(
+        "{{\"version\":\"{}\",\"simd128\":{}}}",
+        env!("CARGO_PKG_VERSION"),
+        kernels::SIMD_ENABLED
+    )
+}

@@ -1,0 +1,133 @@
+/**
+ * latentkit — train dense autoencoders in WebAssembly, the same way in Node (ESM and CJS)
+ * and browsers.
+ *
+ * @example
+ * import { train, encode, decode, load } from "latentkit";
+ * const model = await train(rows, { encoder: [64, 32], epochs: 20 });
+ * const Z = encode(model, rows);        // { data, rows, cols: 32 }
+ * const again = await load(model.save());
+ *
+ * @packageDocumentation
+ */
+
+import { Autoencoder, fitValidated, historyFromMeta, wrapModel } from "./autoencoder.js";
+import { toMatrix, type DataInput, type Matrix } from "./data.js";
+import { LatentkitError, invalidOption } from "./errors.js";
+import { normalizeFitOptions, normalizeModelOptions, type ModelOptions, type TrainOptions } from "./options.js";
+import { throwIfAborted } from "./training.js";
+import { init, requireInit, wasmCall, WasmModel } from "./wasm.js";
+
+export { Autoencoder } from "./autoencoder.js";
+export { LatentkitError, type LatentkitErrorCode, type LatentkitErrorOptions } from "./errors.js";
+export type { DataInput, Matrix, MatrixInput } from "./data.js";
+export type {
+  Activation,
+  EarlyStoppingOptions,
+  EpochInfo,
+  FitOptions,
+  Initializer,
+  Loss,
+  ModelConfig,
+  ModelOptions,
+  Optimizer,
+  TrainOptions,
+} from "./options.js";
+export type { EpochRecord, History, StopReason } from "./training.js";
+export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
+export type { BuildInfo, KernelParityReport } from "./wasm.js";
+
+function newModel(inputSize: number, options: unknown, allowFitKeys: boolean): Autoencoder {
+  const config = normalizeModelOptions(options, inputSize, allowFitKeys);
+  return wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+}
+
+/**
+ * Builds a model with `data`'s column count and trains it. Loads the WebAssembly core
+ * first if needed. `options` is one flat object of {@link ModelOptions} and
+ * {@link FitOptions}; everything is validated before any work.
+ *
+ * Training runs in steps of ~15 ms with the event loop free in between.
+ * If `signal` aborts, the promise rejects with a `LatentkitError` `ABORTED` whose `model`
+ * holds the partially trained (usable) model; same for `DIVERGED`.
+ *
+ * @example
+ * const model = await train(X, { encoder: [64, 32], outputActivation: "sigmoid", epochs: 50 });
+ */
+export async function train(data: DataInput, options: TrainOptions = {}): Promise<Autoencoder> {
+  const m = toMatrix(data, "data");
+  const config = normalizeModelOptions(options, m.cols, true);
+  const fit = normalizeFitOptions(options, config.seed, true);
+  throwIfAborted(fit.signal);
+  await init();
+  const model = wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+  try {
+    await fitValidated(model, m, fit);
+  } catch (e) {
+    if (e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED")) {
+      e.model = model;
+    } else {
+      model.dispose();
+    }
+    throw e;
+  }
+  return model;
+}
+
+/**
+ * Builds an untrained model synchronously (train it with `model.fit()`).
+ * Needs the core loaded: call `await init()` (or `initSync()`) first.
+ *
+ * @param inputSize number of columns of the data, integer 1..65536
+ * @throws LatentkitError NOT_INITIALIZED before init; INVALID_OPTION / TOO_LARGE for bad options
+ */
+export function create(inputSize: number, options: ModelOptions = {}): Autoencoder {
+  if (typeof inputSize !== "number" || !Number.isInteger(inputSize) || inputSize < 1 || inputSize > 65536) {
+    throw invalidOption(`inputSize must be an integer from 1 to 65536, got ${String(inputSize)}.`);
+  }
+  requireInit("create()");
+  return newModel(inputSize, options, false);
+}
+
+function checkModel(model: unknown, fn: string): Autoencoder {
+  if (!(model instanceof Autoencoder)) {
+    throw invalidOption(`${fn}'s first argument must be a model from train(), load() or create().`);
+  }
+  return model;
+}
+
+/** `model.encode(data)`: rows of `inputSize` columns → codes (rows × latentSize). */
+export function encode(model: Autoencoder, data: DataInput): Matrix {
+  return checkModel(model, "encode()").encode(data);
+}
+
+/** `model.decode(codes)`: codes (rows of `latentSize` columns) → rows × inputSize. */
+export function decode(model: Autoencoder, codes: DataInput): Matrix {
+  return checkModel(model, "decode()").decode(codes);
+}
+
+/**
+ * Reads a model saved with `model.save()`: weights, architecture and epoch history.
+ * Loads the WebAssembly core first if needed.
+ *
+ * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
+ * @throws LatentkitError INVALID_OPTION for non-bytes, CORRUPT_MODEL for damaged or foreign
+ *   bytes (the file has a CRC), UNSUPPORTED_VERSION for files from a newer format
+ */
+export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<Autoencoder> {
+  let u8: Uint8Array;
+  if (bytes instanceof Uint8Array) {
+    u8 = bytes;
+  } else if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === "[object ArrayBuffer]") {
+    u8 = new Uint8Array(bytes as ArrayBuffer);
+  } else if (ArrayBuffer.isView(bytes)) {
+    u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } else {
+    throw invalidOption(
+      `load() needs the bytes from model.save() as a Uint8Array or ArrayBuffer, got ${bytes === null ? "null" : typeof bytes}.`,
+    );
+  }
+  await init();
+  const handle = wasmCall(() => WasmModel.fromBytes(u8));
+  return wrapModel(handle, historyFromMeta(handle.metaJson()));
+}

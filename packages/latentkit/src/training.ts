@@ -1,0 +1,192 @@
+// The asynchronous training loop. The core trains in bounded steps (`trainStep(n)` runs at most
+// n batches and never crosses an epoch end); this loop sizes n so that one step takes ~15 ms,
+// yields to the event loop between steps, and handles epochs, callbacks, abort and errors.
+
+import type { Matrix } from "./data.js";
+import { LatentkitError } from "./errors.js";
+import type { NormalizedFitOptions } from "./options.js";
+import { fromWasmError, wasmCall, type WasmModel } from "./wasm.js";
+import { yieldToEventLoop } from "./yield.js";
+
+/** One finished epoch, as kept in `model.history`. */
+export interface EpochRecord {
+  /** Epoch number, 1-based, counted over the model's whole life. */
+  readonly epoch: number;
+  /** Mean training loss of the epoch. */
+  readonly loss: number;
+  /** Validation loss at the end of the epoch, or `null` without validation data. */
+  readonly valLoss: number | null;
+  /** Wall-clock seconds the epoch took. Absent for epochs read from a model file (files carry no timings). */
+  readonly seconds?: number;
+}
+
+/** Why a training run stopped: all epochs done, early stopping, or `onEpochEnd` returned `false`. */
+export type StopReason = "epochs" | "earlyStopping" | "callback";
+
+/** The outcome of one training run (`fit()`). */
+export interface History {
+  /** The epochs of this run (also appended to `model.history`). */
+  readonly epochs: readonly EpochRecord[];
+  /** Why the run stopped. */
+  readonly stopReason: StopReason;
+  /** Epoch (model-lifetime numbering) with the best monitored loss, when early stopping was on. */
+  readonly bestEpoch: number | null;
+  /** The best monitored loss, when early stopping was on. */
+  readonly bestValue: number | null;
+  /** Whether the weights of `bestEpoch` were restored at the end. */
+  readonly restoredBestWeights: boolean;
+}
+
+/** What the loop needs from a model. @internal */
+export interface TrainingTarget {
+  readonly handle: WasmModel;
+  /** Epochs trained before this run (history length). */
+  readonly epochOffset: number;
+  isDisposed(): boolean;
+  addEpoch(record: EpochRecord): void;
+}
+
+interface StepReport {
+  batches: number;
+  samples: number;
+  epoch: number;
+  epochEnded: boolean;
+  loss: number | null;
+  valLoss: number | null;
+  stop: boolean;
+  stopReason: "epochs" | "earlyStopping" | null;
+}
+
+interface TrainSummary {
+  epochs: number;
+  bestEpoch: number | null;
+  bestValue: number | null;
+  restored: boolean;
+}
+
+/** Target duration of one `trainStep` call, in ms. */
+const TARGET_MS = 15;
+/** Upper bound of batches per step. */
+const MAX_STEP = 1 << 20;
+
+const now: () => number =
+  typeof performance !== "undefined" && typeof performance.now === "function"
+    ? () => performance.now()
+    : () => Date.now();
+
+function abortError(signal: AbortSignal): LatentkitError {
+  return new LatentkitError(
+    "ABORTED",
+    "Training was aborted through its AbortSignal. The model keeps the weights of its last finished batch and stays usable.",
+    { cause: signal.reason },
+  );
+}
+
+/** Throws ABORTED if `signal` is already aborted. @internal */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+/** Runs one training session to its end. @internal */
+export async function runTraining(
+  target: TrainingTarget,
+  train: Matrix,
+  val: Matrix | null,
+  opts: NormalizedFitOptions,
+): Promise<History> {
+  const { handle, epochOffset } = target;
+  const { signal, onEpochEnd } = opts;
+  throwIfAborted(signal);
+
+  wasmCall(() =>
+    handle.trainBegin(
+      JSON.stringify(opts.wasm),
+      train.data,
+      train.rows,
+      val ? val.data : new Float32Array(0),
+      val ? val.rows : 0,
+    ),
+  );
+  let sessionOpen = true;
+  const records: EpochRecord[] = [];
+  let stopReason: StopReason = "epochs";
+  try {
+    let n = 1;
+    let epochStart = now();
+    let epochSamples = 0;
+    for (;;) {
+      if (target.isDisposed()) {
+        throw new LatentkitError("DISPOSED", "The model was disposed while training; training stopped.");
+      }
+      throwIfAborted(signal);
+
+      const t0 = now();
+      let report: StepReport;
+      try {
+        report = JSON.parse(handle.trainStep(n)) as StepReport;
+      } catch (e) {
+        sessionOpen = false; // the core ends the session on any step error
+        throw fromWasmError(e);
+      }
+      const dt = now() - t0;
+      epochSamples += report.samples;
+
+      // Size the next step for ~TARGET_MS, growing at most 4x at a time.
+      if (report.batches > 0) {
+        const perBatch = Math.max(dt, 0.01) / report.batches;
+        n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / perBatch)));
+      }
+
+      if (report.epochEnded) {
+        const seconds = (now() - epochStart) / 1000;
+        const record: EpochRecord = Object.freeze({
+          epoch: epochOffset + report.epoch,
+          loss: report.loss ?? NaN,
+          valLoss: report.valLoss ?? null,
+          seconds,
+        });
+        records.push(record);
+        target.addEpoch(record);
+        if (onEpochEnd) {
+          const verdict = await onEpochEnd({
+            epoch: record.epoch,
+            loss: record.loss,
+            valLoss: record.valLoss,
+            seconds,
+            samplesPerSecond: seconds > 0 ? epochSamples / seconds : 0,
+          });
+          if (verdict === false && !report.stop) {
+            stopReason = "callback";
+            break;
+          }
+        }
+        epochStart = now();
+        epochSamples = 0;
+      }
+      if (report.stop) {
+        stopReason = report.stopReason ?? "epochs";
+        break;
+      }
+      await yieldToEventLoop();
+    }
+
+    const restore = opts.wasm.earlyStopping?.restoreBestWeights ?? false;
+    sessionOpen = false;
+    const summary = JSON.parse(wasmCall(() => handle.trainEnd(restore))) as TrainSummary;
+    return Object.freeze({
+      epochs: Object.freeze(records),
+      stopReason,
+      bestEpoch: summary.bestEpoch === null ? null : epochOffset + summary.bestEpoch,
+      bestValue: summary.bestValue,
+      restoredBestWeights: summary.restored,
+    });
+  } finally {
+    if (sessionOpen) {
+      try {
+        handle.trainEnd(false); // keep the weights of the last finished batch
+      } catch {
+        // the session is already over
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Shared test helpers: a seeded PRNG, synthetic data, CRC32 and matrix utilities.
+
+/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples (Box-Muller) from a uniform PRNG. */
+export function gaussian(u: () => number): () => number {
+  return () => {
+    const u1 = Math.max(u(), 1e-12);
+    const u2 = u();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  };
+}
+
+/**
+ * Structured synthetic data: rows = sigmoid(Z · M), Z rows x k standard normal, M k x cols
+ * normal scaled by `scale / sqrt(k)`. Values in (0, 1), with k latent degrees of freedom.
+ */
+export function lowRankSigmoid(rows: number, cols: number, k = 8, seed = 1, scale = 2): { data: Float32Array; rows: number; cols: number } {
+  const g = gaussian(rng(seed));
+  const M = new Float64Array(k * cols);
+  for (let i = 0; i < M.length; i++) M[i] = (g() * scale) / Math.sqrt(k);
+  const data = new Float32Array(rows * cols);
+  const z = new Float64Array(k);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < k; j++) z[j] = g();
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += z[j]! * M[j * cols + c]!;
+      data[r * cols + c] = 1 / (1 + Math.exp(-s));
+    }
+  }
+  return { data, rows, cols };
+}
+
+/** Small random data as number[][]. */
+export function randomRows(rows: number, cols: number, seed = 3): number[][] {
+  const u = rng(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => u()));
+}
+
+/** Mean over columns of the per-column variance. */
+export function meanColumnVariance(m: { data: Float32Array; rows: number; cols: number }): number {
+  let total = 0;
+  for (let c = 0; c < m.cols; c++) {
+    let mean = 0;
+    for (let r = 0; r < m.rows; r++) mean += m.data[r * m.cols + c]!;
+    mean /= m.rows;
+    let v = 0;
+    for (let r = 0; r < m.rows; r++) v += (m.data[r * m.cols + c]! - mean) ** 2;
+    total += v / m.rows;
+  }
+  return total / m.cols;
+}
+
+/** Mean squared difference of two equally long arrays. */
+export function mse(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return s / a.length;
+}
+
+/** Whether two float arrays are identical bit for bit. */
+export function bitEqual(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE 802.3, as in zlib/PNG). */
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Sleeps `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { LatentkitError, load, train, type Autoencoder } from "../src/index.js";
+import { crc32, randomRows } from "./helpers.js";
+
+const X = randomRows(30, 7, 5);
+let model: Autoencoder;
+let bytes: Uint8Array;
+
+beforeAll(async () => {
+  model = await train(X, { encoder: [5, 3], epochs: 2 });
+  bytes = model.save();
+});
+
+async function loadError(b: Uint8Array): Promise<LatentkitError> {
+  try {
+    await load(b);
+  } catch (e) {
+    expect(e).toBeInstanceOf(LatentkitError);
+    return e as LatentkitError;
+  }
+  throw new Error("load() should have failed");
+}
+
+describe("model file layout", () => {
+  it("starts with the magic, version 1, and ends with the CRC-32 of all preceding bytes", () => {
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe("LATENTKT");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(view.getUint32(8, true)).toBe(1);
+    expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
+  });
+  it("stores the history without timings", () => {
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('"format":"latentkit"');
+    expect(text).toContain('"history"');
+    expect(text).not.toContain("seconds");
+  });
+});
+
+describe("CORRUPT_MODEL", () => {
+  it("truncated files", async () => {
+    for (const n of [0, 4, 8, 20, bytes.length - 1, Math.floor(bytes.length / 2)]) {
+      const e = await loadError(bytes.slice(0, n));
+      expect(e.code, `truncated to ${n}`).toBe("CORRUPT_MODEL");
+    }
+  });
+  it("a flipped bit anywhere", async () => {
+    for (const i of [9, 14, 30, bytes.length - 40, bytes.length - 2]) {
+      const b = bytes.slice();
+      b[i]! ^= 0x10;
+      const e = await loadError(b);
+      expect(e.code, `bit flipped at ${i}`).toBe("CORRUPT_MODEL");
+    }
+  });
+  it("foreign bytes", async () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+    const e = await loadError(png);
+    expect(e.code).toBe("CORRUPT_MODEL");
+    expect(e.message).toMatch(/model\.save\(\)/);
+    expect((await loadError(new TextEncoder().encode(JSON.stringify({ hello: "world" })))).code).toBe("CORRUPT_MODEL");
+  });
+});
+
+describe("UNSUPPORTED_VERSION", () => {
+  it("a file from a newer format version (valid CRC)", async () => {
+    const b = bytes.slice();
+    const view = new DataView(b.buffer);
+    view.setUint32(8, 2, true);
+    view.setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+    const e = await loadError(b);
+    expect(e.code).toBe("UNSUPPORTED_VERSION");
+    // Without the CRC fix the same edit is just corruption.
+    const c = bytes.slice();
+    new DataView(c.buffer).setUint32(8, 2, true);
+    expect((await loadError(c)).code).toBe("CORRUPT_MODEL");
+  });
+});
+
+describe("the original model", () => {
+  it("is untouched by all these failed loads", async () => {
+    const again = await load(bytes);
+    expect(again.weightsDigest()).toBe(model.weightsDigest());
+    again.dispose();
+  });
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (lint, native unit tests), the SDK's vitest suite against the
+# built wasm, and the packed-tarball integration tests. Expects scripts/setup.sh to have
+# run (npm test does that). Ends with one line "latentkit tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+RESULTS=.vitest-results
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+status=0
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "cargo clippy (native and wasm32, -D warnings)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings || status=1
+cargo clippy --quiet --target wasm32-unknown-unknown -p latentkit-core -p latentkit-wasm -- -D warnings || status=1
+
+step "cargo test (native)"
+cargo test --workspace 2>&1 | tee "$RESULTS/cargo.log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+step "vitest: SDK (packages/latentkit)"
+pnpm --filter latentkit exec vitest run --reporter=default --reporter=json --outputFile="$PWD/$RESULTS/sdk.json" || status=1
+
+step "vitest: packed tarball in fresh projects (test/)"
+pnpm --filter @latentkit/integration-tests exec vitest run --reporter=default --reporter=json --outputFile="$PWD/$RESULTS/integration.json" || status=1
+
+node -e '
+const fs = require("fs");
+const dir = process.argv[1];
+let passed = 0, failed = 0;
+for (const m of fs.readFileSync(dir + "/cargo.log", "utf8").matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+  passed += +m[1]; failed += +m[2];
+}
+for (const f of ["sdk.json", "integration.json"]) {
+  try {
+    const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests;
+  } catch { failed += 1; console.log("missing vitest results: " + f); }
+}
+console.log("");
+console.log("latentkit tests: " + passed + " passed, " + failed + " failed");
+' "$RESULTS"
+exit $status

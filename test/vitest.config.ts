@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["**/node_modules/**"],
+    // Packs, installs and runs the package in a fresh project: give it room on 2 cores.
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
+  },
+});
