@@ -12,9 +12,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 OUT=packages/latentkit/src/generated
 TARGET=wasm32-unknown-unknown
 
-# rustup's toolchain when it has the wasm32 target; else Debian's rustc-web with the std
-# that scripts/setup.sh built for it.
-if rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+# rustup's toolchain when it has the wasm32 target; else (or with LATENTKIT_DEBIAN_RUST=1)
+# Debian's rustc-web with the std that scripts/setup.sh built for it.
+if [ "${LATENTKIT_DEBIAN_RUST:-}" != 1 ] && rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
   CARGO=cargo
 else
   CARGO=/usr/bin/cargo

@@ -76,7 +76,10 @@ TOML
   rm -rf "$work"
 }
 
-if rustup_wasm_ready || debian_wasm_ready; then
+if [ "${LATENTKIT_DEBIAN_RUST:-}" = 1 ]; then
+  # Forces the offline route (to test it on a machine where rustup works too).
+  debian_wasm_ready || install_debian_wasm
+elif rustup_wasm_ready || debian_wasm_ready; then
   :
 elif command -v rustup >/dev/null && timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
   log "added rustup target wasm32-unknown-unknown"

@@ -1,0 +1,100 @@
+mod common;
+
+use common::*;
+use latentkit_core::model_file::{decode, encode, FORMAT_VERSION};
+use latentkit_core::Autoencoder;
+
+fn crc32(bytes: &[u8]) -> u32 {
+    // independent bitwise CRC-32 to re-seal hand-edited files
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+        }
+    }
+    !c
+}
+
+fn trained() -> Autoencoder {
+    let data = low_rank_data(64, 12, 1);
+    let mut cfg = keras_config(12, 3);
+    cfg.encoder = vec![8, 3];
+    cfg.decoder = None;
+    let mut net = Autoencoder::new(cfg).unwrap();
+    train(&mut net, options(r#"{"epochs":2}"#), &data, None).unwrap();
+    net
+}
+
+#[test]
+fn round_trip_is_exact_and_saving_is_deterministic() {
+    let net = trained();
+    let bytes = encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#).unwrap();
+    assert_eq!(bytes, encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#).unwrap());
+    let file = decode(&bytes).unwrap();
+    assert_eq!(file.model.params(), net.params());
+    assert_eq!(file.model.config(), net.config());
+    assert_eq!(file.meta_json, r#"{"history":[{"epoch":1,"loss":0.5}]}"#);
+    let data = low_rank_data(5, 12, 9);
+    assert_eq!(file.model.reconstruct(&data, 5).unwrap(), net.reconstruct(&data, 5).unwrap());
+    assert_eq!(&bytes[..8], b"LATENTKT");
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), FORMAT_VERSION);
+}
+
+#[test]
+fn every_truncation_is_refused() {
+    let bytes = encode(&trained(), "{}").unwrap();
+    for len in 0..bytes.len() {
+        let err = decode(&bytes[..len]).err().unwrap_or_else(|| panic!("accepted a file cut at {len}"));
+        assert_eq!(err.code(), "CORRUPT_MODEL", "cut at {len}");
+    }
+}
+
+#[test]
+fn every_single_bit_flip_is_refused() {
+    let bytes = encode(&trained(), "{}").unwrap();
+    for i in (0..bytes.len()).step_by(7) {
+        for bit in [0, 3, 7] {
+            let mut b = bytes.clone();
+            b[i] ^= 1 << bit;
+            let err = decode(&b).err().unwrap_or_else(|| panic!("accepted a flip at byte {i} bit {bit}"));
+            assert!(["CORRUPT_MODEL", "UNSUPPORTED_VERSION"].contains(&err.code()), "flip at {i}: {err:?}");
+        }
+    }
+}
+
+#[test]
+fn foreign_bytes_are_refused() {
+    for junk in [&b"PK\x03\x04 not a model"[..], b"", b"{\"config\":{}}", &[0u8; 100]] {
+        assert_eq!(decode(junk).err().unwrap().code(), "CORRUPT_MODEL");
+    }
+}
+
+#[test]
+fn a_newer_format_version_is_unsupported() {
+    let mut bytes = encode(&trained(), "{}").unwrap();
+    bytes[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    let n = bytes.len() - 4;
+    let crc = crc32(&bytes[..n]);
+    bytes[n..].copy_from_slice(&crc.to_le_bytes());
+    let err = decode(&bytes).err().unwrap();
+    assert_eq!(err.code(), "UNSUPPORTED_VERSION");
+    assert!(err.to_string().contains("upgrade latentkit"));
+}
+
+#[test]
+fn a_resealed_file_with_nan_weights_is_refused() {
+    let mut bytes = encode(&trained(), "{}").unwrap();
+    let n = bytes.len() - 4;
+    bytes[n - 4..n].copy_from_slice(&f32::NAN.to_le_bytes());
+    let crc = crc32(&bytes[..n]);
+    bytes[n..].copy_from_slice(&crc.to_le_bytes());
+    assert_eq!(decode(&bytes).err().unwrap().code(), "CORRUPT_MODEL");
+}
+
+#[test]
+fn meta_must_be_a_json_object() {
+    let net = trained();
+    assert_eq!(encode(&net, "[1,2]").err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(encode(&net, "{oops").err().unwrap().code(), "INVALID_OPTION");
+}
