@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-OUT=packages/latentkit/src/generated
+OUT=${LATENTKIT_WASM_OUT:-packages/latentkit/src/generated}
 TARGET=wasm32-unknown-unknown
 
 # rustup's toolchain when it has the wasm32 target; else (or with LATENTKIT_DEBIAN_RUST=1)

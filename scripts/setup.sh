@@ -96,6 +96,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
     cargo install --quiet wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
+[ "${1:-}" = "--toolchain-only" ] && exit 0
+
 # ---------- JS deps and build ----------
 log "pnpm install"
 CI=true pnpm install --frozen-lockfile=false --reporter=silent

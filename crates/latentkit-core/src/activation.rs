@@ -94,24 +94,70 @@ impl Activation {
         }
     }
 
-    /// a = f(z) element-wise
-    pub fn forward(self, z: &[f32], a: &mut [f32]) {
-        if self == Activation::Linear {
-            a.copy_from_slice(z);
-            return;
+    /// z += bias (row by row), then a = f(z). One pass; the activation is chosen once,
+    /// outside the loop, so simple ones (relu, leaky relu, linear) vectorise.
+    pub fn bias_forward(self, z: &mut [f32], bias: &[f32], a: &mut [f32]) {
+        match self {
+            Activation::Relu => bias_map(z, bias, a, |v| if v > 0.0 { v } else { 0.0 }),
+            Activation::LeakyRelu => bias_map(z, bias, a, |v| if v > 0.0 { v } else { LEAKY_RELU_SLOPE * v }),
+            Activation::Linear => bias_map(z, bias, a, |v| v),
+            Activation::Elu => bias_map(z, bias, a, |v| Activation::Elu.apply(v)),
+            Activation::Gelu => bias_map(z, bias, a, |v| Activation::Gelu.apply(v)),
+            Activation::Tanh => bias_map(z, bias, a, math::tanh),
+            Activation::Sigmoid => bias_map(z, bias, a, math::sigmoid),
         }
-        for (o, &x) in a.iter_mut().zip(z) {
-            *o = self.apply(x);
+    }
+
+    /// x = f(x + bias) in place, for inference where z need not be kept.
+    pub fn bias_forward_in_place(self, x: &mut [f32], bias: &[f32]) {
+        match self {
+            Activation::Relu => bias_map_in_place(x, bias, |v| if v > 0.0 { v } else { 0.0 }),
+            Activation::LeakyRelu => bias_map_in_place(x, bias, |v| if v > 0.0 { v } else { LEAKY_RELU_SLOPE * v }),
+            Activation::Linear => bias_map_in_place(x, bias, |v| v),
+            Activation::Elu => bias_map_in_place(x, bias, |v| Activation::Elu.apply(v)),
+            Activation::Gelu => bias_map_in_place(x, bias, |v| Activation::Gelu.apply(v)),
+            Activation::Tanh => bias_map_in_place(x, bias, math::tanh),
+            Activation::Sigmoid => bias_map_in_place(x, bias, math::sigmoid),
         }
     }
 
     /// dz = da · f'(z), in place over `da`
     pub fn backward(self, z: &[f32], a: &[f32], da_to_dz: &mut [f32]) {
-        if self == Activation::Linear {
-            return;
+        match self {
+            Activation::Linear => {}
+            Activation::Relu => grad_map(z, a, da_to_dz, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
+            Activation::LeakyRelu => grad_map(z, a, da_to_dz, |z, _| if z > 0.0 { 1.0 } else { LEAKY_RELU_SLOPE }),
+            Activation::Tanh => grad_map(z, a, da_to_dz, |_, a| 1.0 - a * a),
+            Activation::Sigmoid => grad_map(z, a, da_to_dz, |_, a| a * (1.0 - a)),
+            other => grad_map(z, a, da_to_dz, |z, a| other.derivative(z, a)),
         }
-        for ((g, &x), &y) in da_to_dz.iter_mut().zip(z).zip(a) {
-            *g *= self.derivative(x, y);
+    }
+}
+
+#[inline(always)]
+fn bias_map(z: &mut [f32], bias: &[f32], a: &mut [f32], f: impl Fn(f32) -> f32) {
+    let cols = bias.len();
+    for (zr, ar) in z.chunks_exact_mut(cols).zip(a.chunks_exact_mut(cols)) {
+        for ((zv, av), &b) in zr.iter_mut().zip(ar.iter_mut()).zip(bias) {
+            let v = *zv + b;
+            *zv = v;
+            *av = f(v);
         }
+    }
+}
+
+#[inline(always)]
+fn bias_map_in_place(x: &mut [f32], bias: &[f32], f: impl Fn(f32) -> f32) {
+    for row in x.chunks_exact_mut(bias.len()) {
+        for (v, &b) in row.iter_mut().zip(bias) {
+            *v = f(*v + b);
+        }
+    }
+}
+
+#[inline(always)]
+fn grad_map(z: &[f32], a: &[f32], g: &mut [f32], d: impl Fn(f32, f32) -> f32) {
+    for ((g, &z), &a) in g.iter_mut().zip(z).zip(a) {
+        *g *= d(z, a);
     }
 }

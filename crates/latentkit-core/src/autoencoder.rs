@@ -147,28 +147,24 @@ impl Autoencoder {
     // ---- the same on flat row-major slices (the wasm boundary's form) ----
 
     pub fn encode(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let x = self.view_rows(data, rows, self.input_size(), "data")?;
-        Ok(into_vec(self.encode_view(x)?))
+        matrix::view(data, rows, self.input_size(), "data")?;
+        Ok(self.infer(0..self.encoder_layers, data, rows))
     }
     pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let z = self.view_rows(codes, rows, self.latent_size(), "codes")?;
-        Ok(into_vec(self.decode_view(z)?))
+        matrix::view(codes, rows, self.latent_size(), "codes")?;
+        Ok(self.infer(self.encoder_layers..self.layers.len(), codes, rows))
     }
     pub fn reconstruct(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let x = self.view_rows(data, rows, self.input_size(), "data")?;
-        Ok(into_vec(self.reconstruct_view(x)?))
+        matrix::view(data, rows, self.input_size(), "data")?;
+        Ok(self.infer(0..self.layers.len(), data, rows))
     }
     pub fn score(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let x = self.view_rows(data, rows, self.input_size(), "data")?;
+        let x = matrix::view(data, rows, self.input_size(), "data")?;
         Ok(self.score_view(x)?.to_vec())
     }
     pub fn evaluate(&self, data: &[f32], rows: usize) -> Result<f64> {
-        let x = self.view_rows(data, rows, self.input_size(), "data")?;
+        let x = matrix::view(data, rows, self.input_size(), "data")?;
         self.evaluate_view(x)
-    }
-
-    fn view_rows<'a>(&self, data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result<ArrayView2<'a, f32>> {
-        matrix::view(data, rows, cols, what)
     }
 
     fn check_cols(&self, x: &ArrayView2<f32>, cols: usize, what: &str) -> Result<()> {
@@ -184,21 +180,38 @@ impl Autoencoder {
         Ok(())
     }
 
-    /// Runs `layers` over x in chunks; returns the last layer's activations.
     fn run(&self, layers: Range<usize>, x: ArrayView2<f32>) -> Array2<f32> {
         let x = x.as_standard_layout();
-        let data = x.as_slice().expect("standard layout");
-        let (rows, cols) = (x.nrows(), x.ncols());
-        let last = layers.end - 1;
-        let out_cols = self.layers[last].outputs;
+        let out = self.infer(layers.clone(), x.as_slice().expect("standard layout"), x.nrows());
+        Array2::from_shape_vec((x.nrows(), self.layers[layers.end - 1].outputs), out).expect("sized by infer")
+    }
+
+    /// Inference through `layers` over checked row-major data, in chunks of rows, with two
+    /// ping-pong buffers (no pre-activations kept): the lean path of encode/decode.
+    fn infer(&self, layers: Range<usize>, data: &[f32], rows: usize) -> Vec<f32> {
+        let cols = self.layers[layers.start].inputs;
+        let out_cols = self.layers[layers.end - 1].outputs;
+        let widest = self.layers[layers.clone()].iter().map(|l| l.outputs).max().unwrap_or(0);
+        let chunk_rows = INFERENCE_CHUNK.min(rows);
+        let mut ping = vec![0f32; chunk_rows * widest];
+        let mut pong = vec![0f32; chunk_rows * widest];
         let mut out = vec![0f32; rows * out_cols];
-        let mut ws = Workspace::new(&self.layers, INFERENCE_CHUNK.min(rows));
         for (chunk, dest) in data.chunks(INFERENCE_CHUNK * cols).zip(out.chunks_mut(INFERENCE_CHUNK * out_cols)) {
             let n = chunk.len() / cols;
-            self.forward(layers.clone(), chunk, n, &mut ws);
-            dest.copy_from_slice(&ws.a[last][..n * out_cols]);
+            for (i, layer) in self.layers[layers.clone()].iter().enumerate() {
+                // layer i reads the chunk (i = 0) or the buffer layer i-1 wrote, writes the other
+                let (src, dst): (&[f32], &mut [f32]) = match i {
+                    0 => (chunk, &mut ping),
+                    _ if i % 2 == 1 => (&ping, &mut pong),
+                    _ => (&pong, &mut ping),
+                };
+                let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+                dense::infer(n, layer.inputs, layer.outputs, src, w, b, layer.activation, dst);
+            }
+            let last = if layers.len() % 2 == 1 { &ping } else { &pong };
+            dest.copy_from_slice(&last[..n * out_cols]);
         }
-        Array2::from_shape_vec((rows, out_cols), out).expect("sized above")
+        out
     }
 
     /// Forward pass through `layers`, leaving each layer's z and a in the workspace.
@@ -248,12 +261,6 @@ impl Autoencoder {
         }
         loss
     }
-}
-
-fn into_vec(a: Array2<f32>) -> Vec<f32> {
-    let (v, offset) = a.into_raw_vec_and_offset();
-    debug_assert!(offset.unwrap_or(0) == 0);
-    v
 }
 
 /// Lays the parameters out layer by layer: weights (inputs × outputs), then biases.

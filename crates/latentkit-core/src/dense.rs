@@ -9,12 +9,15 @@ use crate::kernels;
 pub fn forward(rows: usize, inputs: usize, outputs: usize, x: &[f32], w: &[f32], b: &[f32], act: Activation, z: &mut [f32], a: &mut [f32]) {
     let z = &mut z[..rows * outputs];
     kernels::gemm_nn(rows, outputs, inputs, x, w, z, false);
-    for row in z.chunks_exact_mut(outputs) {
-        for (v, &bias) in row.iter_mut().zip(b) {
-            *v += bias;
-        }
-    }
-    act.forward(z, &mut a[..rows * outputs]);
+    act.bias_forward(z, b, &mut a[..rows * outputs]);
+}
+
+/// Inference form of `forward`: out (B, O) = act(x·w + b), keeping no pre-activation.
+#[allow(clippy::too_many_arguments)]
+pub fn infer(rows: usize, inputs: usize, outputs: usize, x: &[f32], w: &[f32], b: &[f32], act: Activation, out: &mut [f32]) {
+    let out = &mut out[..rows * outputs];
+    kernels::gemm_nn(rows, outputs, inputs, x, w, out, false);
+    act.bias_forward_in_place(out, b);
 }
 
 /// Given dz (B, O) = ∂L/∂z: dw (I, O) = xᵀ·dz, db (O) = Σ_rows dz, and, when asked,

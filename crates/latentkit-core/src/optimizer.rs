@@ -46,17 +46,29 @@ impl OptimizerState {
                 let step_size = (lr as f64 / (1.0 - self.beta1_pow)) as f32;
                 let bc2_sqrt = (1.0 - self.beta2_pow).sqrt() as f32;
                 let (b1, b2, eps) = (o.beta1, o.beta2, o.epsilon);
-                let decoupled = self.kind == OptimizerKind::AdamW;
-                let decay = 1.0 - lr * wd;
-                for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
-                    let g = if decoupled || wd == 0.0 { g } else { g + wd * *p };
-                    if decoupled {
-                        *p *= decay;
-                    }
+                let adam = |p: &mut f32, g: f32, m: &mut f32, v: &mut f32| {
                     *m = b1 * *m + (1.0 - b1) * g;
                     *v = b2 * *v + (1.0 - b2) * g * g;
                     *p -= step_size * *m / (v.sqrt() / bc2_sqrt + eps);
-                    finite &= p.is_finite();
+                    p.is_finite()
+                };
+                let moments = self.m.iter_mut().zip(self.v.iter_mut());
+                // One loop per variant, so no branch runs per element.
+                if self.kind == OptimizerKind::AdamW {
+                    let decay = 1.0 - lr * wd;
+                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+                        *p *= decay;
+                        finite &= adam(p, g, m, v);
+                    }
+                } else if wd == 0.0 {
+                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+                        finite &= adam(p, g, m, v);
+                    }
+                } else {
+                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+                        let g = g + wd * *p;
+                        finite &= adam(p, g, m, v);
+                    }
                 }
             }
             OptimizerKind::Sgd => {

@@ -156,11 +156,16 @@ impl TrainSession {
             let b = self.batch.min(self.rows - self.cursor);
             self.gather(b);
             let loss = net.loss_and_gradients(&self.batch_x[..b * self.cols], &self.batch_x[..b * self.cols], b, &mut self.ws, &mut self.grads);
-            let norm = global_norm(&self.grads);
-            if !loss.is_finite() || !norm.is_finite() {
+            if !loss.is_finite() {
                 return Err(self.diverged(net, loss));
             }
+            // A non-finite gradient with a finite loss shows up as non-finite weights after
+            // the step, which the optimizer reports; the norm is only needed for clipping.
             if let Some(max) = self.options.clip_norm {
+                let norm = global_norm(&self.grads);
+                if !norm.is_finite() {
+                    return Err(self.diverged(net, norm));
+                }
                 if norm > max as f64 {
                     let scale = (max as f64 / norm) as f32;
                     self.grads.iter_mut().for_each(|g| *g *= scale);

@@ -161,3 +161,11 @@ pub fn build_info() -> String {
         kernels::SIMD_ENABLED
     )
 }
+
+/// Runs `reps` matrix products of `kind` ("nn" C=A·B, "nt" C=A·Bᵀ, "tn" C=Aᵀ·B) with C of
+/// m×n and inner size k, for benchmarks that time the kernels alone. Returns a checksum.
+#[wasm_bindgen(js_name = benchKernel)]
+pub fn bench_kernel(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> JsResult<f32> {
+    kernels::bench_products(kind, m, n, k, reps)
+        .ok_or_else(|| to_js(latentkit_core::Error::InvalidOption("benchKernel: kind must be nn, nt or tn and sizes at most 2^24 per operand".into())))
+}

@@ -12,12 +12,12 @@ use std::cell::RefCell;
 
 const MR: usize = 4;
 const NR: usize = 8;
+/// Rows of A per block (64 rows × k = 784 floats = 200 KB: fits L2).
+const MC: usize = 64;
 
 thread_local! {
     /// Packed B panels, reused across calls so training allocates nothing per batch.
     static PACKED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-    /// One accumulator row for the small-m path of `gemm_nn`.
-    static ROW: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 #[derive(Clone, Copy)]
@@ -75,22 +75,28 @@ fn gemm_packed(
         let mut packed = cell.borrow_mut();
         pack_b(b, layout, k, n, &mut packed);
         let panels = n.div_ceil(NR);
-        for panel in 0..panels {
-            let j0 = panel * NR;
-            let width = NR.min(n - j0);
-            let bp = &packed[panel * k * NR..(panel + 1) * k * NR];
-            let mut i = 0;
-            while i + MR <= m {
-                // SAFETY: rows i..i+4 of A exist (i + 4 <= m), every a(i+r, p) index is
-                // below m*k by construction of rs/cs; bp holds k*8 floats; C tile rows
-                // i..i+4, columns j0..j0+width are inside c (checked by the caller).
-                unsafe { tile_4x8(k, a.as_ptr().add(i * rs), rs, cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), n, width, accumulate) };
-                i += MR;
-            }
-            while i < m {
-                // SAFETY: as above for one row.
-                unsafe { tile_1x8(k, a.as_ptr().add(i * rs), cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), width, accumulate) };
-                i += 1;
+        // Rows of A in blocks of MC, so the block stays in L2 while every B panel (in L1)
+        // passes over it: with k = 784, all of A would not fit and would stream from L3
+        // once per panel.
+        for i0 in (0..m).step_by(MC) {
+            let i_end = (i0 + MC).min(m);
+            for panel in 0..panels {
+                let j0 = panel * NR;
+                let width = NR.min(n - j0);
+                let bp = &packed[panel * k * NR..(panel + 1) * k * NR];
+                let mut i = i0;
+                while i + MR <= i_end {
+                    // SAFETY: rows i..i+4 of A exist (i + 4 <= m), every a(i+r, p) index is
+                    // below m*k by construction of rs/cs; bp holds k*8 floats; C tile rows
+                    // i..i+4, columns j0..j0+width are inside c (checked by the caller).
+                    unsafe { tile_4x8(k, a.as_ptr().add(i * rs), rs, cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), n, width, accumulate) };
+                    i += MR;
+                }
+                while i < i_end {
+                    // SAFETY: as above for one row.
+                    unsafe { tile_1x8(k, a.as_ptr().add(i * rs), cs, bp.as_ptr(), c.as_mut_ptr().add(i * n + j0), width, accumulate) };
+                    i += 1;
+                }
             }
         }
     })
@@ -193,40 +199,53 @@ unsafe fn store_row(c: *mut f32, width: usize, accumulate: bool, lo: v128, hi: v
     }
 }
 
-/// gemm_nn for few rows: for each row, acc += a(i, p) * B[p, :] over p, four lanes at a time.
+/// gemm_nn for few rows (single-row inference): each row of C is built 16 columns at a
+/// time in four registers, streaming B's rows, with no packing.
 fn rows_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
-    ROW.with(|cell| {
-        let mut acc = cell.borrow_mut();
-        acc.clear();
-        acc.resize(n, 0.0);
-        let vec_end = n - n % 4;
-        for i in 0..m {
-            acc.fill(0.0);
-            for p in 0..k {
-                let x = a[i * k + p];
-                let row = &b[p * n..p * n + n];
-                let xv = f32x4_splat(x);
-                let mut j = 0;
-                while j < vec_end {
-                    // SAFETY: j + 4 <= vec_end <= n = acc.len() = row.len().
-                    unsafe {
-                        let s = acc.as_mut_ptr().add(j) as *mut v128;
-                        v128_store(s, madd(v128_load(s), xv, v128_load(row.as_ptr().add(j) as *const v128)));
-                    }
-                    j += 4;
-                }
-                for jj in vec_end..n {
-                    acc[jj] += x * row[jj];
+    for i in 0..m {
+        let arow = &a[i * k..(i + 1) * k];
+        let crow = &mut c[i * n..(i + 1) * n];
+        let mut j = 0;
+        while j + 16 <= n {
+            let zero = f32x4_splat(0.0);
+            let (mut s0, mut s1, mut s2, mut s3) = (zero, zero, zero, zero);
+            for (p, &x) in arow.iter().enumerate() {
+                // SAFETY: p < k and j + 16 <= n, so p*n + j + 16 <= k*n <= b.len().
+                unsafe {
+                    let bp = b.as_ptr().add(p * n + j);
+                    let xv = f32x4_splat(x);
+                    s0 = madd(s0, xv, v128_load(bp as *const v128));
+                    s1 = madd(s1, xv, v128_load(bp.add(4) as *const v128));
+                    s2 = madd(s2, xv, v128_load(bp.add(8) as *const v128));
+                    s3 = madd(s3, xv, v128_load(bp.add(12) as *const v128));
                 }
             }
-            let out = &mut c[i * n..i * n + n];
-            if accumulate {
-                for (o, &s) in out.iter_mut().zip(acc.iter()) {
-                    *o += s;
-                }
-            } else {
-                out.copy_from_slice(&acc);
+            // SAFETY: j + 16 <= n = crow.len().
+            unsafe {
+                store_row(crow.as_mut_ptr().add(j), NR, accumulate, s0, s1);
+                store_row(crow.as_mut_ptr().add(j + 8), NR, accumulate, s2, s3);
             }
+            j += 16;
         }
-    })
+        while j + 4 <= n {
+            let mut s = f32x4_splat(0.0);
+            for (p, &x) in arow.iter().enumerate() {
+                // SAFETY: as above with 4 columns.
+                unsafe { s = madd(s, f32x4_splat(x), v128_load(b.as_ptr().add(p * n + j) as *const v128)) };
+            }
+            // SAFETY: j + 4 <= n.
+            unsafe {
+                let out = crow.as_mut_ptr().add(j) as *mut v128;
+                v128_store(out, if accumulate { f32x4_add(v128_load(out), s) } else { s });
+            }
+            j += 4;
+        }
+        for jj in j..n {
+            let mut s = 0f32;
+            for (p, &x) in arow.iter().enumerate() {
+                s += x * b[p * n + jj];
+            }
+            crow[jj] = if accumulate { crow[jj] + s } else { s };
+        }
+    }
 }
