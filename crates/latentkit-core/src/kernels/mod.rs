@@ -95,6 +95,29 @@ fn parity_case(m: usize, n: usize, k: usize, f_active: Gemm, f_scalar: Gemm, acc
     c1.iter().zip(&c2).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
 }
 
+/// Runs `reps` products of `kind` ("nn", "nt" or "tn") with C (m×n) on fixed operands and
+/// returns a checksum, so a benchmark can time the kernels alone. None for an unknown kind
+/// or sizes above 2^24 elements per operand.
+pub fn bench_products(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> Option<f32> {
+    let f: Gemm = match kind {
+        "nn" => active::gemm_nn,
+        "nt" => active::gemm_nt,
+        "tn" => active::gemm_tn,
+        _ => return None,
+    };
+    let limit = 1 << 24;
+    if m * k > limit || k * n > limit || m * n > limit {
+        return None;
+    }
+    let a: Vec<f32> = (0..m * k).map(|i| (i % 13) as f32 * 0.01).collect();
+    let b: Vec<f32> = (0..k * n).map(|i| (i % 7) as f32 * 0.02).collect();
+    let mut c = vec![0f32; m * n];
+    for _ in 0..reps {
+        f(m, n, k, &a, &b, &mut c, false);
+    }
+    Some(c.iter().sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,27 +169,4 @@ mod tests {
         let nonzero = report.split("maxAbsDiff\":").skip(1).filter(|s| !s.starts_with("0}") && !s.starts_with("0.0}")).count();
         assert_eq!(nonzero, 0, "{report}");
     }
-}
-
-/// Runs `reps` products of `kind` ("nn", "nt" or "tn") with C (m×n) on fixed operands and
-/// returns a checksum, so a benchmark can time the kernels alone. None for an unknown kind
-/// or sizes above 2^24 elements per operand.
-pub fn bench_products(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> Option<f32> {
-    let f: Gemm = match kind {
-        "nn" => active::gemm_nn,
-        "nt" => active::gemm_nt,
-        "tn" => active::gemm_tn,
-        _ => return None,
-    };
-    let limit = 1 << 24;
-    if m * k > limit || k * n > limit || m * n > limit {
-        return None;
-    }
-    let a: Vec<f32> = (0..m * k).map(|i| (i % 13) as f32 * 0.01).collect();
-    let b: Vec<f32> = (0..k * n).map(|i| (i % 7) as f32 * 0.02).collect();
-    let mut c = vec![0f32; m * n];
-    for _ in 0..reps {
-        f(m, n, k, &a, &b, &mut c, false);
-    }
-    Some(c.iter().sum())
 }
