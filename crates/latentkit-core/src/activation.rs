@@ -104,7 +104,7 @@ impl Activation {
             Activation::Elu => bias_map(z, bias, a, |v| Activation::Elu.apply(v)),
             Activation::Gelu => bias_map(z, bias, a, |v| Activation::Gelu.apply(v)),
             Activation::Tanh => bias_map(z, bias, a, math::tanh),
-            Activation::Sigmoid => bias_map(z, bias, a, math::sigmoid),
+            Activation::Sigmoid => crate::kernels::bias_sigmoid(z, bias, a),
         }
     }
 

@@ -6,6 +6,7 @@
 //! - `sgd`: with momentum (buffer = μ·buffer + g; p -= lr·buffer) and L2 weight decay.
 
 use crate::config::{OptimizerKind, TrainOptions};
+use crate::kernels;
 
 #[derive(Debug, Clone)]
 pub struct OptimizerState {
@@ -45,31 +46,17 @@ impl OptimizerState {
                 self.beta2_pow *= o.beta2 as f64;
                 let step_size = (lr as f64 / (1.0 - self.beta1_pow)) as f32;
                 let bc2_sqrt = (1.0 - self.beta2_pow).sqrt() as f32;
-                let (b1, b2, eps) = (o.beta1, o.beta2, o.epsilon);
-                let adam = |p: &mut f32, g: f32, m: &mut f32, v: &mut f32| {
-                    *m = b1 * *m + (1.0 - b1) * g;
-                    *v = b2 * *v + (1.0 - b2) * g * g;
-                    *p -= step_size * *m / (v.sqrt() / bc2_sqrt + eps);
-                    p.is_finite()
+                let decoupled = self.kind == OptimizerKind::AdamW;
+                let step = kernels::AdamStep {
+                    step_size,
+                    bc2_sqrt,
+                    beta1: o.beta1,
+                    beta2: o.beta2,
+                    eps: o.epsilon,
+                    l2: if decoupled { 0.0 } else { wd },
+                    decay: if decoupled { 1.0 - lr * wd } else { 1.0 },
                 };
-                let moments = self.m.iter_mut().zip(self.v.iter_mut());
-                // One loop per variant, so no branch runs per element.
-                if self.kind == OptimizerKind::AdamW {
-                    let decay = 1.0 - lr * wd;
-                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
-                        *p *= decay;
-                        finite &= adam(p, g, m, v);
-                    }
-                } else if wd == 0.0 {
-                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
-                        finite &= adam(p, g, m, v);
-                    }
-                } else {
-                    for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
-                        let g = g + wd * *p;
-                        finite &= adam(p, g, m, v);
-                    }
-                }
+                finite = kernels::adam(params, grads, &mut self.m, &mut self.v, &step);
             }
             OptimizerKind::Sgd => {
                 let mu = o.momentum;

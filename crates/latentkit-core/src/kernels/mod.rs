@@ -45,6 +45,36 @@ pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     active::gemm_tn(m, n, k, a, b, c, accumulate)
 }
 
+/// Constants of one Adam step. `l2` is added as `l2 · p` to the gradient (Adam's
+/// weight decay); `decay` multiplies p first (AdamW's decoupled decay; 1 otherwise).
+#[derive(Debug, Clone, Copy)]
+pub struct AdamStep {
+    pub step_size: f32,
+    pub bc2_sqrt: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub l2: f32,
+    pub decay: f32,
+}
+
+/// p, m, v updated in place: g' = g + l2·p; p *= decay; m = β1·m + (1-β1)·g';
+/// v = β2·v + (1-β2)·g'·g'; p -= step_size · m / (√v / bc2_sqrt + ε). False if a parameter
+/// became non-finite.
+#[inline]
+pub fn adam(params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32], s: &AdamStep) -> bool {
+    let n = params.len();
+    assert!(grads.len() == n && m.len() == n && v.len() == n, "adam buffers differ in length");
+    active::adam(params, grads, m, v, s)
+}
+
+/// z += bias row by row, then a = sigmoid(z): the output layer of most autoencoders.
+#[inline]
+pub fn bias_sigmoid(z: &mut [f32], bias: &[f32], a: &mut [f32]) {
+    assert!(!bias.is_empty() && z.len().is_multiple_of(bias.len()) && a.len() == z.len(), "bias_sigmoid shapes");
+    active::bias_sigmoid(z, bias, a)
+}
+
 /// Callers size every buffer from the model's shapes; a mismatch is a bug in the core,
 /// caught here once so the kernels may index without further checks.
 #[inline]
@@ -67,6 +97,8 @@ pub fn parity_report_json() -> String {
             }
         }
     }
+    cases.push(format!("{{\"name\":\"adam\",\"maxAbsDiff\":{}}}", adam_parity()));
+    cases.push(format!("{{\"name\":\"bias_sigmoid\",\"maxAbsDiff\":{}}}", sigmoid_parity()));
     format!("{{\"simd\":{},\"cases\":[{}]}}", SIMD_ENABLED, cases.join(","))
 }
 
@@ -82,6 +114,39 @@ const PRODUCTS: &[(&str, Gemm, Gemm)] = &[
 /// sizes of the seed model.
 pub const PARITY_SHAPES: &[(usize, usize, usize)] =
     &[(1, 1, 1), (1, 100, 64), (3, 7, 5), (4, 8, 16), (5, 9, 3), (17, 33, 65), (32, 64, 100), (64, 100, 32)];
+
+fn adam_parity() -> f32 {
+    let mut rng = crate::rng::Rng::new(5, 5);
+    let n = 1003;
+    let mut fill = |scale: f32| (0..n).map(|_| rng.uniform_in(-scale, scale)).collect::<Vec<f32>>();
+    let (p, g, m) = (fill(1.0), fill(0.1), fill(0.01));
+    let v: Vec<f32> = fill(0.01).iter().map(|x| x * x).collect();
+    let mut worst = 0f32;
+    for (l2, decay) in [(0.0, 1.0), (0.01, 1.0), (0.0, 0.999)] {
+        let s = AdamStep { step_size: 1e-3 / 0.1, bc2_sqrt: 0.0447, beta1: 0.9, beta2: 0.999, eps: 1e-7, l2, decay };
+        let (mut p1, mut m1, mut v1) = (p.clone(), m.clone(), v.clone());
+        let (mut p2, mut m2, mut v2) = (p.clone(), m.clone(), v.clone());
+        active::adam(&mut p1, &g, &mut m1, &mut v1, &s);
+        scalar::adam(&mut p2, &g, &mut m2, &mut v2, &s);
+        for (x, y) in p1.iter().chain(&m1).chain(&v1).zip(p2.iter().chain(&m2).chain(&v2)) {
+            worst = worst.max((x - y).abs());
+        }
+    }
+    worst
+}
+
+fn sigmoid_parity() -> f32 {
+    let mut rng = crate::rng::Rng::new(6, 6);
+    let cols = 13;
+    // values across the whole range, including ones whose exp under- and overflows
+    let z: Vec<f32> = (0..cols * 40).map(|i| if i % 17 == 0 { rng.uniform_in(-300.0, 300.0) } else { rng.uniform_in(-20.0, 20.0) }).collect();
+    let bias: Vec<f32> = (0..cols).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+    let (mut z1, mut z2) = (z.clone(), z);
+    let (mut a1, mut a2) = (vec![0f32; z1.len()], vec![0f32; z2.len()]);
+    active::bias_sigmoid(&mut z1, &bias, &mut a1);
+    scalar::bias_sigmoid(&mut z2, &bias, &mut a2);
+    a1.iter().chain(&z1).zip(a2.iter().chain(&z2)).map(|(x, y)| if x.to_bits() == y.to_bits() { 0.0 } else { (x - y).abs().max(f32::MIN_POSITIVE) }).fold(0.0, f32::max)
+}
 
 fn parity_case(m: usize, n: usize, k: usize, f_active: Gemm, f_scalar: Gemm, accumulate: bool) -> f32 {
     let mut rng = crate::rng::Rng::new((m * 1_000_003 + n * 1009 + k) as u64, 99);

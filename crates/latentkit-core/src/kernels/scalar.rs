@@ -59,3 +59,36 @@ fn store(c: &mut [f32], acc: &[f32], accumulate: bool) {
         c.copy_from_slice(acc);
     }
 }
+
+/// One Adam update over flat buffers (see `kernels::AdamStep`); false if a parameter
+/// became non-finite.
+pub fn adam(params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32], s: &super::AdamStep) -> bool {
+    let (one_b1, one_b2) = (1.0 - s.beta1, 1.0 - s.beta2);
+    let mut finite = true;
+    for i in 0..params.len() {
+        let mut p = params[i];
+        let mut g = grads[i];
+        if s.l2 != 0.0 {
+            g += s.l2 * p;
+        }
+        p *= s.decay;
+        let mi = s.beta1 * m[i] + one_b1 * g;
+        let vi = s.beta2 * v[i] + one_b2 * g * g;
+        p -= s.step_size * mi / (vi.sqrt() / s.bc2_sqrt + s.eps);
+        m[i] = mi;
+        v[i] = vi;
+        params[i] = p;
+        finite &= p.is_finite();
+    }
+    finite
+}
+
+/// z += bias (row by row), a = sigmoid(z).
+pub fn bias_sigmoid(z: &mut [f32], bias: &[f32], a: &mut [f32]) {
+    for (zr, ar) in z.chunks_exact_mut(bias.len()).zip(a.chunks_exact_mut(bias.len())) {
+        for ((zv, av), &b) in zr.iter_mut().zip(ar.iter_mut()).zip(bias) {
+            *zv += b;
+            *av = crate::math::sigmoid(*zv);
+        }
+    }
+}

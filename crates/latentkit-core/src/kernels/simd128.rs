@@ -249,3 +249,92 @@ fn rows_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], ac
         }
     }
 }
+
+/// One Adam update, four parameters at a time; same operations in the same order as the
+/// scalar twin (sqrt and division are exact in both), so the results agree bit for bit.
+pub fn adam(params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32], s: &super::AdamStep) -> bool {
+    let n = params.len();
+    let vec_end = n - n % 4;
+    let splat = f32x4_splat;
+    let (b1, b2, one_b1, one_b2) = (splat(s.beta1), splat(s.beta2), splat(1.0 - s.beta1), splat(1.0 - s.beta2));
+    let (step, bc2, eps, l2, decay) = (splat(s.step_size), splat(s.bc2_sqrt), splat(s.eps), splat(s.l2), splat(s.decay));
+    let inf = splat(f32::INFINITY);
+    let mut ok = i32x4_splat(-1);
+    let use_l2 = s.l2 != 0.0;
+    let mut i = 0;
+    while i < vec_end {
+        // SAFETY: i + 4 <= n, and all four buffers have length n (checked by the caller).
+        unsafe {
+            let pp = params.as_mut_ptr().add(i) as *mut v128;
+            let mp = m.as_mut_ptr().add(i) as *mut v128;
+            let vp = v.as_mut_ptr().add(i) as *mut v128;
+            let mut p = v128_load(pp);
+            let mut g = v128_load(grads.as_ptr().add(i) as *const v128);
+            if use_l2 {
+                g = f32x4_add(g, f32x4_mul(l2, p));
+            }
+            p = f32x4_mul(p, decay);
+            let mi = f32x4_add(f32x4_mul(b1, v128_load(mp)), f32x4_mul(one_b1, g));
+            let vi = f32x4_add(f32x4_mul(b2, v128_load(vp)), f32x4_mul(f32x4_mul(one_b2, g), g));
+            let denom = f32x4_add(f32x4_div(f32x4_sqrt(vi), bc2), eps);
+            p = f32x4_sub(p, f32x4_div(f32x4_mul(step, mi), denom));
+            v128_store(mp, mi);
+            v128_store(vp, vi);
+            v128_store(pp, p);
+            ok = v128_and(ok, f32x4_lt(f32x4_abs(p), inf));
+        }
+        i += 4;
+    }
+    let tail = super::scalar::adam(&mut params[vec_end..], &grads[vec_end..], &mut m[vec_end..], &mut v[vec_end..], s);
+    i32x4_all_true(ok) && tail
+}
+
+/// z += bias row by row, a = sigmoid(z), four columns at a time with a vector exp that
+/// mirrors `math::exp` operation for operation.
+pub fn bias_sigmoid(z: &mut [f32], bias: &[f32], a: &mut [f32]) {
+    let cols = bias.len();
+    let vec_end = cols - cols % 4;
+    for (zr, ar) in z.chunks_exact_mut(cols).zip(a.chunks_exact_mut(cols)) {
+        let mut j = 0;
+        while j < vec_end {
+            // SAFETY: j + 4 <= cols = zr.len() = ar.len() = bias.len().
+            unsafe {
+                let zp = zr.as_mut_ptr().add(j) as *mut v128;
+                let x = f32x4_add(v128_load(zp), v128_load(bias.as_ptr().add(j) as *const v128));
+                v128_store(zp, x);
+                let e = exp_nonpositive(f32x4_neg(f32x4_abs(x)));
+                let one = f32x4_splat(1.0);
+                let denom = f32x4_add(one, e);
+                let pos = f32x4_div(one, denom);
+                let neg = f32x4_div(e, denom);
+                v128_store(ar.as_mut_ptr().add(j) as *mut v128, v128_bitselect(pos, neg, f32x4_ge(x, f32x4_splat(0.0))));
+            }
+            j += 4;
+        }
+        for jj in vec_end..cols {
+            zr[jj] += bias[jj];
+            ar[jj] = crate::math::sigmoid(zr[jj]);
+        }
+    }
+}
+
+/// `math::exp` for x <= 0 (x = −|z|, so never NaN here), four lanes.
+#[inline(always)]
+unsafe fn exp_nonpositive(x: v128) -> v128 {
+    let splat = f32x4_splat;
+    let n = f32x4_floor(f32x4_add(f32x4_mul(x, splat(std::f32::consts::LOG2_E)), splat(0.5)));
+    let r = f32x4_sub(f32x4_sub(x, f32x4_mul(n, splat(0.693_359_4))), f32x4_mul(n, splat(-2.121_944_4e-4)));
+    let r2 = f32x4_mul(r, r);
+    let mut p = splat(1.987_569_1e-4);
+    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5e-1] {
+        p = f32x4_add(f32x4_mul(p, r), splat(c));
+    }
+    let y = f32x4_add(f32x4_add(f32x4_mul(p, r2), r), splat(1.0));
+    // y · 2^n in two exact steps, as math::scale_by_pow2 does below 2^-126
+    let ni = i32x4_trunc_sat_f32x4(n);
+    let n1 = i32x4_max(ni, i32x4_splat(-126));
+    let n2 = i32x4_max(i32x4_sub(ni, n1), i32x4_splat(-126));
+    let pow2 = |k: v128| i32x4_shl(i32x4_add(k, i32x4_splat(127)), 23);
+    let scaled = f32x4_mul(f32x4_mul(y, pow2(n1)), pow2(n2));
+    v128_bitselect(splat(0.0), scaled, f32x4_lt(x, splat(-103.972_08)))
+}
