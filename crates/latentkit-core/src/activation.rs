@@ -1,10 +1,8 @@
 //! Element-wise activations: forward a = f(z) and backward dz = da · f'(z).
 
 use crate::math;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
     Relu,
     /// max(z, 0.01·z)
@@ -32,6 +30,25 @@ impl Activation {
         Activation::Sigmoid,
         Activation::Linear,
     ];
+
+    /// The option value naming this activation ("relu", "leakyRelu", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leakyRelu",
+            Activation::Elu => "elu",
+            Activation::Gelu => "gelu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Linear => "linear",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Activation> {
+        Activation::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    pub const CHOICES: &'static str = "relu, leakyRelu, elu, gelu, tanh, sigmoid, linear";
 
     #[inline]
     pub fn apply(self, z: f32) -> f32 {

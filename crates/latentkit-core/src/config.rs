@@ -5,7 +5,7 @@
 use crate::activation::Activation;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
-use serde::{Deserialize, Serialize};
+use crate::json::{self, Fields, Json};
 
 /// Widest layer accepted.
 pub const MAX_LAYER_WIDTH: usize = 65_536;
@@ -17,8 +17,7 @@ pub const MAX_PARAMS: usize = 1 << 25;
 /// Largest batch.
 pub const MAX_BATCH: usize = 65_536;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Init {
     /// U(±√(6/(fan_in+fan_out))), Keras's default for Dense.
     #[default]
@@ -27,50 +26,80 @@ pub enum Init {
     HeUniform,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Init {
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::GlorotUniform => "glorotUniform",
+            Init::HeUniform => "heUniform",
+        }
+    }
+    pub fn from_name(name: &str) -> Option<Init> {
+        [Init::GlorotUniform, Init::HeUniform].into_iter().find(|i| i.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelConfig {
     pub input_size: usize,
     /// Widths of the encoder's layers; the last is the latent size.
     pub encoder: Vec<usize>,
     /// Widths of the decoder's hidden layers (the output layer of `input_size` is implied).
     /// Defaults to the encoder's hidden widths reversed.
-    #[serde(default)]
     pub decoder: Option<Vec<usize>>,
-    #[serde(default = "default_activation")]
+    /// Hidden layers' activation (default relu).
     pub activation: Activation,
-    #[serde(default = "default_linear")]
+    /// The latent layer's activation (default linear).
     pub latent_activation: Activation,
-    #[serde(default = "default_linear")]
+    /// The output layer's activation (default linear).
     pub output_activation: Activation,
-    #[serde(default = "default_loss")]
+    /// Default mse.
     pub loss: Loss,
-    #[serde(default)]
     pub init: Init,
-    #[serde(default)]
+    /// Seed of the weight initialisation.
     pub seed: u64,
 }
 
-fn default_activation() -> Activation {
-    Activation::Relu
-}
-fn default_linear() -> Activation {
-    Activation::Linear
-}
-fn default_loss() -> Loss {
-    Loss::Mse
-}
-
 impl ModelConfig {
-    pub fn from_json(json: &str) -> Result<ModelConfig> {
-        let mut config: ModelConfig =
-            serde_json::from_str(json).map_err(|e| Error::InvalidOption(format!("invalid model config: {e}")))?;
+    /// Reads a config from JSON (camelCase keys, unknown keys rejected) and normalises it.
+    pub fn from_json(text: &str) -> Result<ModelConfig> {
+        let value = json::parse(text).map_err(|e| Error::InvalidOption(format!("model config is not valid JSON: {e}")))?;
+        ModelConfig::from_value(&value)
+    }
+
+    pub fn from_value(value: &Json) -> Result<ModelConfig> {
+        let mut f = Fields::of(value, "model config")?;
+        let acts = Activation::CHOICES;
+        let mut config = ModelConfig {
+            input_size: f.usize("inputSize", None)?,
+            encoder: f.uint_list("encoder")?.ok_or_else(|| Error::InvalidOption("model config: 'encoder' must be given (layer widths, the last is the latent size)".into()))?,
+            decoder: f.uint_list("decoder")?,
+            activation: f.name("activation", Activation::from_name, acts, Activation::Relu)?,
+            latent_activation: f.name("latentActivation", Activation::from_name, acts, Activation::Linear)?,
+            output_activation: f.name("outputActivation", Activation::from_name, acts, Activation::Linear)?,
+            loss: f.name("loss", Loss::from_name, "mse, bce", Loss::Mse)?,
+            init: f.name("init", Init::from_name, "glorotUniform, heUniform", Init::GlorotUniform)?,
+            seed: f.uint("seed", Some(0))?,
+        };
+        f.finish()?;
         config.normalize()?;
         Ok(config)
     }
 
+    /// The config as JSON, every field written (the decoder filled in by `normalize`).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("config serialises")
+        let list = |v: &[usize]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
+        format!(
+            r#"{{"inputSize":{},"encoder":[{}],"decoder":[{}],"activation":"{}","latentActivation":"{}","outputActivation":"{}","loss":"{}","init":"{}","seed":{}}}"#,
+            self.input_size,
+            list(&self.encoder),
+            list(self.decoder.as_deref().unwrap_or(&[])),
+            self.activation.name(),
+            self.latent_activation.name(),
+            self.output_activation.name(),
+            self.loss.name(),
+            self.init.name(),
+            self.seed
+        )
     }
 
     /// Fills the default decoder and checks every size and combination.
@@ -145,107 +174,128 @@ fn check_width(name: &str, w: usize) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptimizerKind {
     Adam,
     AdamW,
     Sgd,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl OptimizerKind {
+    pub fn from_name(name: &str) -> Option<OptimizerKind> {
+        match name {
+            "adam" => Some(OptimizerKind::Adam),
+            "adamw" | "adamW" => Some(OptimizerKind::AdamW),
+            "sgd" => Some(OptimizerKind::Sgd),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Monitor {
     Loss,
     ValLoss,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EarlyStopping {
-    #[serde(default = "default_monitor")]
+    /// What is watched (default valLoss).
     pub monitor: Monitor,
-    #[serde(default = "default_patience")]
+    /// Epochs without improvement before stopping (default 5).
     pub patience: usize,
-    #[serde(default)]
+    /// Smallest decrease that counts as an improvement (default 0).
     pub min_delta: f64,
-    #[serde(default = "yes")]
+    /// Put the best epoch's weights back at the end (default true).
     pub restore_best_weights: bool,
 }
 
-fn default_monitor() -> Monitor {
-    Monitor::ValLoss
-}
-fn default_patience() -> usize {
-    5
-}
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Options of one training session; defaults follow Keras (Adam 1e-3, β 0.9/0.999,
+/// ε 1e-7, batch 32), with 10 epochs.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrainOptions {
-    #[serde(default = "default_epochs")]
     pub epochs: usize,
-    #[serde(default = "default_batch")]
     pub batch_size: usize,
-    #[serde(default = "default_lr")]
     pub learning_rate: f32,
-    #[serde(default = "default_optimizer")]
     pub optimizer: OptimizerKind,
-    #[serde(default = "default_beta1")]
     pub beta1: f32,
-    #[serde(default = "default_beta2")]
     pub beta2: f32,
-    #[serde(default = "default_epsilon")]
     pub epsilon: f32,
-    #[serde(default)]
     pub weight_decay: f32,
-    #[serde(default)]
     pub momentum: f32,
-    #[serde(default = "yes")]
     pub shuffle: bool,
-    #[serde(default)]
     pub seed: u64,
-    #[serde(default)]
     pub clip_norm: Option<f32>,
-    #[serde(default)]
     pub early_stopping: Option<EarlyStopping>,
-}
-
-fn default_epochs() -> usize {
-    10
-}
-fn default_batch() -> usize {
-    32
-}
-fn default_lr() -> f32 {
-    1e-3
-}
-fn default_optimizer() -> OptimizerKind {
-    OptimizerKind::Adam
-}
-fn default_beta1() -> f32 {
-    0.9
-}
-fn default_beta2() -> f32 {
-    0.999
-}
-fn default_epsilon() -> f32 {
-    1e-7
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        serde_json::from_str("{}").expect("defaults")
+        TrainOptions {
+            epochs: 10,
+            batch_size: 32,
+            learning_rate: 1e-3,
+            optimizer: OptimizerKind::Adam,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-7,
+            weight_decay: 0.0,
+            momentum: 0.0,
+            shuffle: true,
+            seed: 0,
+            clip_norm: None,
+            early_stopping: None,
+        }
+    }
+}
+
+impl EarlyStopping {
+    fn from_value(value: &Json) -> Result<EarlyStopping> {
+        if value == &Json::Bool(true) {
+            return Ok(EarlyStopping { monitor: Monitor::ValLoss, patience: 5, min_delta: 0.0, restore_best_weights: true });
+        }
+        let mut f = Fields::of(value, "earlyStopping")?;
+        let monitor = |s: &str| match s {
+            "valLoss" => Some(Monitor::ValLoss),
+            "loss" => Some(Monitor::Loss),
+            _ => None,
+        };
+        let es = EarlyStopping {
+            monitor: f.name("monitor", monitor, "valLoss, loss", Monitor::ValLoss)?,
+            patience: f.usize("patience", Some(5))?,
+            min_delta: f.float("minDelta", 0.0)?,
+            restore_best_weights: f.bool("restoreBestWeights", true)?,
+        };
+        f.finish()?;
+        Ok(es)
     }
 }
 
 impl TrainOptions {
-    pub fn from_json(json: &str) -> Result<TrainOptions> {
-        let options: TrainOptions =
-            serde_json::from_str(json).map_err(|e| Error::InvalidOption(format!("invalid training options: {e}")))?;
+    /// Reads options from JSON (camelCase keys, all optional, unknown keys rejected).
+    pub fn from_json(text: &str) -> Result<TrainOptions> {
+        let value = json::parse(text).map_err(|e| Error::InvalidOption(format!("training options are not valid JSON: {e}")))?;
+        let d = TrainOptions::default();
+        let mut f = Fields::of(&value, "training options")?;
+        let options = TrainOptions {
+            epochs: f.usize("epochs", Some(d.epochs))?,
+            batch_size: f.usize("batchSize", Some(d.batch_size))?,
+            learning_rate: f.float("learningRate", d.learning_rate as f64)? as f32,
+            optimizer: f.name("optimizer", OptimizerKind::from_name, "adam, adamw, sgd", d.optimizer)?,
+            beta1: f.float("beta1", d.beta1 as f64)? as f32,
+            beta2: f.float("beta2", d.beta2 as f64)? as f32,
+            epsilon: f.float("epsilon", d.epsilon as f64)? as f32,
+            weight_decay: f.float("weightDecay", 0.0)? as f32,
+            momentum: f.float("momentum", 0.0)? as f32,
+            shuffle: f.bool("shuffle", true)?,
+            seed: f.uint("seed", Some(0))?,
+            clip_norm: f.opt_float("clipNorm")?.map(|c| c as f32),
+            early_stopping: match f.get("earlyStopping") {
+                None | Some(Json::Bool(false)) => None,
+                Some(v) => Some(EarlyStopping::from_value(v)?),
+            },
+        };
+        f.finish()?;
         options.validate()?;
         Ok(options)
     }

@@ -11,6 +11,7 @@ pub mod config;
 mod crc32;
 pub mod dense;
 pub mod error;
+pub mod json;
 pub mod kernels;
 pub mod loss;
 pub mod math;

@@ -3,10 +3,8 @@
 
 use crate::activation::Activation;
 use crate::math;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loss {
     /// mean (a − y)²
     Mse,
@@ -17,6 +15,16 @@ pub enum Loss {
 }
 
 impl Loss {
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::Mse => "mse",
+            Loss::Bce => "bce",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Loss> {
+        [Loss::Mse, Loss::Bce].into_iter().find(|l| l.name() == name)
+    }
     /// Loss of one element, given the output layer's pre-activation z, output a and target y.
     #[inline]
     pub fn element(self, z: f32, a: f32, y: f32) -> f32 {

@@ -24,11 +24,12 @@ pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result
         )));
     }
     if let Some(i) = data.iter().position(|v| !v.is_finite()) {
+        let v = data[i];
+        let kind = if v.is_nan() { "NaN" } else if v > 0.0 { "Infinity" } else { "-Infinity" };
         return Err(Error::NonFiniteInput(format!(
-            "{what} row {}, column {} is {}: replace NaN/Infinity before calling",
+            "{what} row {}, column {} is {kind}: replace NaN/Infinity before calling",
             i / cols,
-            i % cols,
-            data[i]
+            i % cols
         )));
     }
     Ok(ArrayView2::from_shape((rows, cols), data).expect("length checked above"))

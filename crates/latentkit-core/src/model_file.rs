@@ -5,7 +5,7 @@
 //! | 8         | magic `LATENTKT`                                               |
 //! | 4         | format version (u32)                                           |
 //! | 4         | header length H (u32)                                          |
-//! | H         | header, UTF-8 JSON: `{ config, layers: [[in, out], ...], paramCount, meta }` |
+//! | H         | header, UTF-8 JSON: `{ config, layers: [[in, out], ...], paramCount, meta }`; `meta` is the caller's JSON object, kept verbatim |
 //! | 4         | parameter count N (u32), equal to the header's                 |
 //! | 4·N       | the parameters, f32                                            |
 //! | 4         | CRC-32 of every byte before it                                 |
@@ -17,41 +17,34 @@ use crate::autoencoder::Autoencoder;
 use crate::config::{ModelConfig, MAX_PARAMS};
 use crate::crc32::crc32;
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use crate::json::{self, Fields, Json};
 
 pub const MAGIC: &[u8; 8] = b"LATENTKT";
 pub const FORMAT_VERSION: u32 = 1;
 const MAX_HEADER: usize = 1 << 24;
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Header {
-    config: ModelConfig,
-    layers: Vec<[usize; 2]>,
-    param_count: usize,
-    meta: serde_json::Value,
-}
-
 pub struct ModelFile {
     pub model: Autoencoder,
-    /// The `meta` object of the header, re-serialised (keys sorted).
+    /// The `meta` object of the header, verbatim.
     pub meta_json: String,
 }
 
 /// Serialises `model` with `meta_json` (a JSON object) in its header.
 pub fn encode(model: &Autoencoder, meta_json: &str) -> Result<Vec<u8>> {
-    let meta: serde_json::Value =
-        serde_json::from_str(meta_json).map_err(|e| Error::InvalidOption(format!("model meta is not valid JSON: {e}")))?;
-    if !meta.is_object() {
-        return Err(Error::InvalidOption("model meta must be a JSON object".into()));
+    match json::parse(meta_json) {
+        Ok(Json::Obj(_)) => {}
+        Ok(_) => return Err(Error::InvalidOption("model meta must be a JSON object".into())),
+        Err(e) => return Err(Error::InvalidOption(format!("model meta is not valid JSON: {e}"))),
     }
-    let header = Header {
-        config: model.config().clone(),
-        layers: model.layers().iter().map(|l| [l.inputs, l.outputs]).collect(),
-        param_count: model.params().len(),
-        meta,
-    };
-    let header = serde_json::to_vec(&header).expect("header serialises");
+    let layers: Vec<String> = model.layers().iter().map(|l| format!("[{},{}]", l.inputs, l.outputs)).collect();
+    let header = format!(
+        r#"{{"config":{},"layers":[{}],"paramCount":{},"meta":{}}}"#,
+        model.config().to_json(),
+        layers.join(","),
+        model.params().len(),
+        meta_json.trim()
+    );
+    let header = header.into_bytes();
     let params = model.params();
     let mut out = Vec::with_capacity(24 + header.len() + 4 * params.len());
     out.extend_from_slice(MAGIC);
@@ -93,10 +86,35 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
     if header_len > MAX_HEADER || 16 + header_len + 4 > body.len() {
         return Err(corrupt("the header length is out of range"));
     }
-    let header: Header = serde_json::from_slice(&bytes[16..16 + header_len]).map_err(|e| corrupt(&format!("the header is not valid ({e})")))?;
+    let text = std::str::from_utf8(&bytes[16..16 + header_len]).map_err(|_| corrupt("the header is not UTF-8"))?;
+    let header = json::parse(text).map_err(|e| corrupt(&format!("the header is not valid JSON ({e})")))?;
+    let mut fields = Fields::of(&header, "model header").map_err(|_| corrupt("the header is not an object"))?;
+    let bad = |e: Error| corrupt(&format!("the header is not valid ({e})"));
+    let config_value = fields.get("config").ok_or_else(|| corrupt("the header has no config"))?;
+    let config = ModelConfig::from_value(config_value).map_err(bad)?;
+    let layers: Vec<[usize; 2]> = match fields.get("layers") {
+        Some(Json::Arr(items)) => items
+            .iter()
+            .map(|l| match l {
+                Json::Arr(pair) => match pair.as_slice() {
+                    [Json::Num(a), Json::Num(b)] => Ok([*a as usize, *b as usize]),
+                    _ => Err(corrupt("a layer shape is malformed")),
+                },
+                _ => Err(corrupt("a layer shape is malformed")),
+            })
+            .collect::<Result<_>>()?,
+        _ => return Err(corrupt("the header has no layer shapes")),
+    };
+    let param_count = fields.usize("paramCount", None).map_err(bad)?;
+    let meta = fields.member("meta").ok_or_else(|| corrupt("the header has no meta"))?;
+    if !matches!(meta.value, Json::Obj(_)) {
+        return Err(corrupt("the header's meta is not an object"));
+    }
+    let meta_json = text[meta.span.clone()].to_string();
+    fields.finish().map_err(bad)?;
     let count_at = 16 + header_len;
     let count = u32_at(bytes, count_at) as usize;
-    if count != header.param_count || count > MAX_PARAMS {
+    if count != param_count || count > MAX_PARAMS {
         return Err(corrupt("the parameter count is inconsistent"));
     }
     let weights = &body[count_at + 4..];
@@ -107,12 +125,11 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
     if params.iter().any(|p| !p.is_finite()) {
         return Err(corrupt("a weight is NaN or infinite"));
     }
-    let model = Autoencoder::from_parts(header.config, params).map_err(|e| corrupt(&format!("the config is invalid ({e})")))?;
+    let model = Autoencoder::from_parts(config, params).map_err(|e| corrupt(&format!("the config is invalid ({e})")))?;
     let shapes: Vec<[usize; 2]> = model.layers().iter().map(|l| [l.inputs, l.outputs]).collect();
-    if shapes != header.layers {
+    if shapes != layers {
         return Err(corrupt("the layer shapes do not match the config"));
     }
-    let meta_json = serde_json::to_string(&header.meta).expect("meta serialises");
     Ok(ModelFile { model, meta_json })
 }
 

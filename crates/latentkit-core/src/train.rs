@@ -12,13 +12,11 @@ use crate::error::{Error, Result};
 use crate::matrix;
 use crate::optimizer::OptimizerState;
 use crate::rng::Rng;
-use serde::Serialize;
 
 /// RNG stream for shuffling (initialisation uses stream 1).
 const SHUFFLE_STREAM: u64 = 2;
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct StepReport {
     pub batches: usize,
     pub samples: usize,
@@ -33,14 +31,35 @@ pub struct StepReport {
     pub stop_reason: Option<&'static str>,
 }
 
-impl StepReport {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("report serialises")
+/// Formats a finite f64 as a JSON number. The wasm bindings pass JavaScript's own
+/// formatter, so the binary carries no float printer; native code can use `format!`.
+pub type NumberFormat<'a> = &'a dyn Fn(f64) -> String;
+
+fn opt_num(v: Option<f64>, num: NumberFormat) -> String {
+    match v {
+        Some(x) if x.is_finite() => num(x),
+        _ => "null".into(),
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+impl StepReport {
+    /// `{ batches, samples, epoch, epochEnded, loss, valLoss, stop, stopReason }`
+    pub fn to_json(&self, num: NumberFormat) -> String {
+        format!(
+            r#"{{"batches":{},"samples":{},"epoch":{},"epochEnded":{},"loss":{},"valLoss":{},"stop":{},"stopReason":{}}}"#,
+            self.batches,
+            self.samples,
+            self.epoch,
+            self.epoch_ended,
+            opt_num(self.loss, num),
+            opt_num(self.val_loss, num),
+            self.stop,
+            self.stop_reason.map_or("null".into(), |r| format!("\"{r}\""))
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct TrainSummary {
     pub epochs: usize,
     pub best_epoch: Option<usize>,
@@ -49,8 +68,15 @@ pub struct TrainSummary {
 }
 
 impl TrainSummary {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("summary serialises")
+    /// `{ epochs, bestEpoch, bestValue, restored }`
+    pub fn to_json(&self, num: NumberFormat) -> String {
+        format!(
+            r#"{{"epochs":{},"bestEpoch":{},"bestValue":{},"restored":{}}}"#,
+            self.epochs,
+            self.best_epoch.map_or("null".into(), |e| e.to_string()),
+            opt_num(self.best_value, num),
+            self.restored
+        )
     }
 }
 
@@ -283,10 +309,9 @@ fn check_targets(net: &Autoencoder, data: &[f32], cols: usize, what: &str) -> Re
     if net.config().loss == crate::loss::Loss::Bce {
         if let Some(i) = data.iter().position(|v| !(0.0..=1.0).contains(v)) {
             return Err(Error::InvalidOption(format!(
-                "loss 'bce' needs values in [0, 1] but {what} row {}, column {} is {}: scale the data or use loss 'mse'",
+                "loss 'bce' needs values in [0, 1] but {what} row {}, column {} is outside: scale the data or use loss 'mse'",
                 i / cols,
-                i % cols,
-                data[i]
+                i % cols
             )));
         }
     }

@@ -127,7 +127,7 @@ impl Model {
     pub fn train_step(&mut self, max_batches: u32) -> JsResult<String> {
         let session = self.session.as_mut().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
         match session.step(&mut self.net, max_batches as usize) {
-            Ok(report) => Ok(report.to_json()),
+            Ok(report) => Ok(report.to_json(&js_number)),
             Err(e) => {
                 self.session = None;
                 Err(to_js(e))
@@ -140,8 +140,13 @@ impl Model {
     #[wasm_bindgen(js_name = trainEnd)]
     pub fn train_end(&mut self, restore_best: bool) -> JsResult<String> {
         let session = self.session.take().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
-        Ok(session.finish(&mut self.net, restore_best).to_json())
+        Ok(session.finish(&mut self.net, restore_best).to_json(&js_number))
     }
+}
+
+/// Formats a number the way JavaScript does, so the wasm needs no float printer of its own.
+fn js_number(x: f64) -> String {
+    js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "null".into())
 }
 
 /// Runs every kernel through its SIMD and scalar implementations on seeded random inputs
@@ -149,7 +154,7 @@ impl Model {
 /// the built wasm call it to compare the two paths inside wasm itself.
 #[wasm_bindgen(js_name = kernelParityReport)]
 pub fn kernel_parity_report() -> String {
-    kernels::parity_report_json()
+    kernels::parity_report_json(&js_number)
 }
 
 /// The core's version and whether it was compiled with SIMD128.

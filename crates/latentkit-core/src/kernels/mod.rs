@@ -84,21 +84,23 @@ fn check(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &[f32]) {
 
 /// Runs the three products through the active and the scalar implementation on seeded
 /// random operands of awkward shapes; JSON `{ simd, cases: [{ name, maxAbsDiff }] }`.
-pub fn parity_report_json() -> String {
+/// `num` formats the differences (see `train::NumberFormat`).
+pub fn parity_report_json(num: crate::train::NumberFormat) -> String {
     let mut cases = Vec::new();
     for &(m, n, k) in PARITY_SHAPES {
         for (name, f_active, f_scalar) in PRODUCTS {
             for accumulate in [false, true] {
                 let diff = parity_case(m, n, k, *f_active, *f_scalar, accumulate);
                 cases.push(format!(
-                    "{{\"name\":\"{name} {m}x{n}x{k}{}\",\"maxAbsDiff\":{diff}}}",
-                    if accumulate { " +=" } else { "" }
+                    "{{\"name\":\"{name} {m}x{n}x{k}{}\",\"maxAbsDiff\":{}}}",
+                    if accumulate { " +=" } else { "" },
+                    num(diff as f64)
                 ));
             }
         }
     }
-    cases.push(format!("{{\"name\":\"adam\",\"maxAbsDiff\":{}}}", adam_parity()));
-    cases.push(format!("{{\"name\":\"bias_sigmoid\",\"maxAbsDiff\":{}}}", sigmoid_parity()));
+    cases.push(format!("{{\"name\":\"adam\",\"maxAbsDiff\":{}}}", num(adam_parity() as f64)));
+    cases.push(format!("{{\"name\":\"bias_sigmoid\",\"maxAbsDiff\":{}}}", num(sigmoid_parity() as f64)));
     format!("{{\"simd\":{},\"cases\":[{}]}}", SIMD_ENABLED, cases.join(","))
 }
 
@@ -227,7 +229,7 @@ mod tests {
 
     #[test]
     fn parity_report_is_exact() {
-        let report = parity_report_json();
+        let report = parity_report_json(&|x| format!("{x}"));
         assert!(report.contains("\"cases\":["));
         assert!(!report.contains("maxAbsDiff\":0.0") || report.matches("maxAbsDiff\":0").count() > 0);
         // every case must report exactly zero difference
