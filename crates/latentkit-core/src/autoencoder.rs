@@ -1,8 +1,9 @@
 //! The autoencoder: layer shapes, one flat parameter buffer, forward passes for
 //! inference, and the full forward + backward pass used by training.
 
-use crate::config::ModelConfig;
-use crate::dense;
+use crate::config::{ModelConfig, TokenSpec};
+use crate::loss::{self, Head, Reduction};
+use crate::{dense, embedding, variational};
 use crate::error::{Error, Result};
 use crate::matrix;
 use crate::optimizer::OptimizerState;
@@ -44,10 +45,16 @@ impl Autoencoder {
         let (layers, count) = plan_layers(&config);
         let mut params = vec![0f32; count];
         let mut rng = Rng::new(config.seed, INIT_STREAM);
-        for layer in &layers {
+        for (l, layer) in layers.iter().enumerate() {
+            // A token layer's input has `length` ones among length·vocab zeros: its fan-in
+            // is the number of rows summed, not the one-hot width.
+            let fan_in = match (l, config.tokens) {
+                (0, Some(t)) => t.length,
+                _ => layer.inputs,
+            };
             let limit = match config.init {
-                crate::config::Init::GlorotUniform => (6.0 / (layer.inputs + layer.outputs) as f64).sqrt(),
-                crate::config::Init::HeUniform => (6.0 / layer.inputs as f64).sqrt(),
+                crate::config::Init::GlorotUniform => (6.0 / (fan_in + layer.outputs) as f64).sqrt(),
+                crate::config::Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
             } as f32;
             for w in &mut params[layer.weights.clone()] {
                 *w = rng.uniform_in(-limit, limit);
@@ -81,6 +88,23 @@ impl Autoencoder {
     pub fn latent_size(&self) -> usize {
         self.config.latent_size()
     }
+    /// Columns of a row of data: the input size, or the sequence length of a token model.
+    pub fn data_cols(&self) -> usize {
+        self.config.data_cols()
+    }
+    pub fn is_variational(&self) -> bool {
+        self.config.variational.is_some()
+    }
+    /// What the loss needs to know about the output layer.
+    pub fn head(&self) -> Head {
+        Head {
+            loss: self.config.loss,
+            activation: self.config.output_activation,
+            cols: self.config.input_size,
+            vocab: self.config.tokens.map_or(1, |t| t.vocab),
+            reduction: if self.is_variational() { Reduction::SumPerRow } else { Reduction::Mean },
+        }
+    }
     /// All weights and biases, layer by layer (weights row-major inputs × outputs, then biases).
     pub fn params(&self) -> &[f32] {
         &self.params
@@ -101,95 +125,137 @@ impl Autoencoder {
 
     // ---- inference on checked ndarray views ----
 
-    /// rows × inputSize -> rows × latentSize
+    /// rows × dataCols -> rows × latentSize (μ for a variational model)
     pub fn encode_view(&self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
-        self.check_cols(&x, self.input_size(), "data")?;
-        Ok(self.run(0..self.encoder_layers, x))
+        let (data, rows) = self.checked_view(x, self.data_cols(), "data")?;
+        self.encode(&data, rows).map(|v| Array2::from_shape_vec((rows, self.latent_size()), v).expect("sized"))
     }
 
-    /// rows × latentSize -> rows × inputSize
+    /// rows × latentSize -> rows × inputSize (probabilities per position for tokens)
     pub fn decode_view(&self, z: ArrayView2<f32>) -> Result<Array2<f32>> {
-        self.check_cols(&z, self.latent_size(), "codes")?;
-        Ok(self.run(self.encoder_layers..self.layers.len(), z))
+        let (codes, rows) = self.checked_view(z, self.latent_size(), "codes")?;
+        self.decode(&codes, rows).map(|v| Array2::from_shape_vec((rows, self.input_size()), v).expect("sized"))
     }
 
-    /// rows × inputSize -> rows × inputSize
+    /// rows × dataCols -> rows × inputSize
     pub fn reconstruct_view(&self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
-        self.check_cols(&x, self.input_size(), "data")?;
-        Ok(self.run(0..self.layers.len(), x))
+        let (data, rows) = self.checked_view(x, self.data_cols(), "data")?;
+        self.reconstruct(&data, rows).map(|v| Array2::from_shape_vec((rows, self.input_size()), v).expect("sized"))
     }
 
-    /// The loss of each row's reconstruction (mean over its columns).
+    /// The reconstruction loss of each row.
     pub fn score_view(&self, x: ArrayView2<f32>) -> Result<Array1<f32>> {
-        self.check_cols(&x, self.input_size(), "data")?;
-        let x = x.as_standard_layout();
-        let data = x.as_slice().expect("standard layout");
-        let cols = self.input_size();
-        let mut out = vec![0f32; x.nrows()];
-        let mut ws = Workspace::new(&self.layers, INFERENCE_CHUNK.min(x.nrows()));
-        let last = self.layers.len() - 1;
-        for (chunk, scores) in data.chunks(INFERENCE_CHUNK * cols).zip(out.chunks_mut(INFERENCE_CHUNK)) {
-            let rows = scores.len();
-            self.forward(0..self.layers.len(), chunk, rows, &mut ws);
-            let n = rows * cols;
-            self.config.loss.per_row(&ws.z[last][..n], &ws.a[last][..n], chunk, cols, scores);
-        }
-        Ok(Array1::from(out))
+        let (data, rows) = self.checked_view(x, self.data_cols(), "data")?;
+        self.score(&data, rows).map(Array1::from)
     }
 
-    /// Mean reconstruction loss over all rows (the training loss, on this data).
+    /// The model's loss on this data (for a VAE: reconstruction at μ plus β·KL).
     pub fn evaluate_view(&self, x: ArrayView2<f32>) -> Result<f64> {
-        let rows = x.nrows();
-        let scores = self.score_view(x)?;
-        Ok(scores.iter().map(|&s| s as f64).sum::<f64>() / rows as f64)
+        let (data, rows) = self.checked_view(x, self.data_cols(), "data")?;
+        self.evaluate(&data, rows)
+    }
+
+    fn checked_view(&self, x: ArrayView2<f32>, cols: usize, what: &str) -> Result<(Vec<f32>, usize)> {
+        if x.ncols() != cols {
+            return Err(Error::ShapeMismatch(format!("{what} has {} columns but the model expects {cols}", x.ncols())));
+        }
+        let data: Vec<f32> = x.iter().copied().collect();
+        Ok((data, x.nrows()))
     }
 
     // ---- the same on flat row-major slices (the wasm boundary's form) ----
 
-    pub fn encode(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        matrix::view(data, rows, self.input_size(), "data")?;
-        Ok(self.infer(0..self.encoder_layers, data, rows))
-    }
-    pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
-        matrix::view(codes, rows, self.latent_size(), "codes")?;
-        Ok(self.infer(self.encoder_layers..self.layers.len(), codes, rows))
-    }
-    pub fn reconstruct(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        matrix::view(data, rows, self.input_size(), "data")?;
-        Ok(self.infer(0..self.layers.len(), data, rows))
-    }
-    pub fn score(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let x = matrix::view(data, rows, self.input_size(), "data")?;
-        Ok(self.score_view(x)?.to_vec())
-    }
-    pub fn evaluate(&self, data: &[f32], rows: usize) -> Result<f64> {
-        let x = matrix::view(data, rows, self.input_size(), "data")?;
-        self.evaluate_view(x)
-    }
-
-    fn check_cols(&self, x: &ArrayView2<f32>, cols: usize, what: &str) -> Result<()> {
-        if x.nrows() == 0 {
-            return Err(Error::EmptyData(format!("{what} has no rows: pass at least one row")));
-        }
-        if x.ncols() != cols {
-            return Err(Error::ShapeMismatch(format!("{what} has {} columns but the model expects {cols}", x.ncols())));
-        }
-        if x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::NonFiniteInput(format!("{what} contains NaN or Infinity: replace them before calling")));
+    /// Checks data for this model: shape, finiteness and, for token models, that every
+    /// value is a token id below the vocabulary size.
+    pub fn check_data(&self, data: &[f32], rows: usize, what: &str) -> Result<()> {
+        matrix::view(data, rows, self.data_cols(), what)?;
+        if let Some(t) = &self.config.tokens {
+            if let Some(i) = data.iter().position(|&v| v < 0.0 || v.fract() != 0.0 || v as usize >= t.vocab) {
+                return Err(Error::ShapeMismatch(format!(
+                    "{what} row {}, position {} is not a token id in 0..{}: encode texts with the model's vocabulary",
+                    i / t.length,
+                    i % t.length,
+                    t.vocab
+                )));
+            }
         }
         Ok(())
     }
 
-    fn run(&self, layers: Range<usize>, x: ArrayView2<f32>) -> Array2<f32> {
-        let x = x.as_standard_layout();
-        let out = self.infer(layers.clone(), x.as_slice().expect("standard layout"), x.nrows());
-        Array2::from_shape_vec((x.nrows(), self.layers[layers.end - 1].outputs), out).expect("sized by infer")
+    pub fn encode(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
+        self.check_data(data, rows, "data")?;
+        Ok(self.encode_rows(data, rows))
+    }
+    pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
+        matrix::view(codes, rows, self.latent_size(), "codes")?;
+        Ok(self.decode_rows(codes, rows))
+    }
+    pub fn reconstruct(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
+        self.check_data(data, rows, "data")?;
+        Ok(self.decode_rows(&self.encode_rows(data, rows), rows))
+    }
+    pub fn score(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
+        self.check_data(data, rows, "data")?;
+        Ok(self.evaluate_rows(data, rows).0)
+    }
+    pub fn evaluate(&self, data: &[f32], rows: usize) -> Result<f64> {
+        self.check_data(data, rows, "data")?;
+        let (scores, kl) = self.evaluate_rows(data, rows);
+        let recon = scores.iter().map(|&s| s as f64).sum::<f64>() / rows as f64;
+        let beta = self.config.variational.map_or(0.0, |v| v.beta);
+        Ok(recon + beta * kl)
+    }
+
+    /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational).
+    fn evaluate_rows(&self, data: &[f32], rows: usize) -> (Vec<f32>, f64) {
+        let cols = self.data_cols();
+        let head = self.head();
+        let mut scores = vec![0f32; rows];
+        let mut kl_sum = 0f64;
+        let mut ws = Workspace::new(self, INFERENCE_CHUNK.min(rows));
+        let n = self.layers.len();
+        for (chunk, out) in data.chunks(INFERENCE_CHUNK * cols).zip(scores.chunks_mut(INFERENCE_CHUNK)) {
+            let r = out.len();
+            self.forward(chunk, r, &mut ws, None);
+            let m = r * head.cols;
+            head.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
+            if self.is_variational() {
+                let enc = self.encoder_layers;
+                kl_sum += variational::kl(&ws.a[enc - 1], r, self.latent_size(), 0.0, &mut ws.active) * r as f64;
+            }
+        }
+        (scores, kl_sum / rows as f64)
+    }
+
+    /// Encoder over checked data; μ for a variational model.
+    fn encode_rows(&self, data: &[f32], rows: usize) -> Vec<f32> {
+        let h = self.infer(0..self.encoder_layers, data, rows);
+        if !self.is_variational() {
+            return h;
+        }
+        let latent = self.latent_size();
+        let mut z = vec![0f32; rows * latent];
+        variational::mean(&h, rows, latent, &mut z);
+        z
+    }
+
+    /// Decoder over checked codes; probabilities per position for a token model.
+    fn decode_rows(&self, codes: &[f32], rows: usize) -> Vec<f32> {
+        let logits = self.infer(self.encoder_layers..self.layers.len(), codes, rows);
+        match self.config.tokens {
+            Some(t) => {
+                let mut p = vec![0f32; logits.len()];
+                loss::softmax_groups(&logits, &mut p, t.vocab);
+                p
+            }
+            None => logits,
+        }
     }
 
     /// Inference through `layers` over checked row-major data, in chunks of rows, with two
     /// ping-pong buffers (no pre-activations kept): the lean path of encode/decode.
     fn infer(&self, layers: Range<usize>, data: &[f32], rows: usize) -> Vec<f32> {
-        let cols = self.layers[layers.start].inputs;
+        let cols = if layers.start == 0 { self.data_cols() } else { self.layers[layers.start].inputs };
         let out_cols = self.layers[layers.end - 1].outputs;
         let widest = self.layers[layers.clone()].iter().map(|l| l.outputs).max().unwrap_or(0);
         let chunk_rows = INFERENCE_CHUNK.min(rows);
@@ -206,7 +272,10 @@ impl Autoencoder {
                     _ => (&pong, &mut ping),
                 };
                 let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
-                dense::infer(n, layer.inputs, layer.outputs, src, w, b, layer.activation, dst);
+                match self.token_input(layers.start + i) {
+                    Some(t) => embedding::infer(n, t.length, t.vocab, layer.outputs, src, w, b, layer.activation, dst),
+                    None => dense::infer(n, layer.inputs, layer.outputs, src, w, b, layer.activation, dst),
+                }
             }
             let last = if layers.len() % 2 == 1 { &ping } else { &pong };
             dest.copy_from_slice(&last[..n * out_cols]);
@@ -214,45 +283,105 @@ impl Autoencoder {
         out
     }
 
-    /// Forward pass through `layers`, leaving each layer's z and a in the workspace.
-    pub(crate) fn forward(&self, layers: Range<usize>, x: &[f32], rows: usize, ws: &mut Workspace) {
-        let first = layers.start;
-        for l in layers {
-            let layer = &self.layers[l];
+    /// The token spec when layer `l` takes token ids (the first layer of a token model).
+    fn token_input(&self, l: usize) -> Option<TokenSpec> {
+        if l == 0 {
+            self.config.tokens
+        } else {
+            None
+        }
+    }
+
+    /// Forward pass through every layer, leaving each layer's z and a in the workspace.
+    /// A variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise.
+    /// A token model's output activations are the per-position softmax.
+    pub(crate) fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
+        let enc = self.encoder_layers;
+        let latent = self.latent_size();
+        let mut sample = sample;
+        for (l, layer) in self.layers.iter().enumerate() {
             let (before, after) = ws.a.split_at_mut(l);
-            let input: &[f32] = if l == first { x } else { &before[l - 1] };
-            dense::forward(
-                rows,
-                layer.inputs,
-                layer.outputs,
-                input,
-                &self.params[layer.weights.clone()],
-                &self.params[layer.biases.clone()],
-                layer.activation,
-                &mut ws.z[l],
-                &mut after[0],
-            );
+            let input: &[f32] = if l == 0 {
+                x
+            } else if l == enc && self.is_variational() {
+                &ws.latent
+            } else {
+                &before[l - 1]
+            };
+            let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+            match self.token_input(l) {
+                Some(t) => embedding::forward(rows, t.length, t.vocab, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
+                None => dense::forward(rows, layer.inputs, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
+            }
+            if l + 1 == enc && self.is_variational() {
+                let h = &ws.a[l];
+                match sample.as_deref_mut() {
+                    Some(rng) => variational::sample(h, rows, latent, rng, &mut ws.eps, &mut ws.latent),
+                    None => variational::mean(h, rows, latent, &mut ws.latent),
+                }
+            }
+        }
+        if let Some(t) = self.config.tokens {
+            let last = self.layers.len() - 1;
+            let m = rows * self.input_size();
+            loss::softmax_groups(&ws.z[last][..m], &mut ws.a[last][..m], t.vocab);
         }
     }
 
     /// Full forward and backward pass of a batch: writes ∂loss/∂params into `grads`
-    /// (same layout as the parameters) and returns the batch's mean loss.
-    pub(crate) fn loss_and_gradients(&self, input: &[f32], target: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32]) -> f64 {
+    /// (same layout as the parameters) and returns the batch's loss. `target` is the clean
+    /// data (token ids for a token model); `input` may be a corrupted copy. For a
+    /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up).
+    pub(crate) fn loss_and_gradients(
+        &self,
+        input: &[f32],
+        target: &[f32],
+        rows: usize,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        vae: Option<(&mut Rng, f32)>,
+    ) -> f64 {
         let n = self.layers.len();
-        self.forward(0..n, input, rows, ws);
-        let out = &self.layers[n - 1];
-        let m = rows * out.outputs;
-        let (z, a, y) = (&ws.z[n - 1][..m], &ws.a[n - 1][..m], &target[..m]);
-        let loss = self.config.loss.mean(z, a, y);
-        self.config.loss.grad_z(out.activation, z, a, y, &mut ws.dz[..m]);
+        let enc = self.encoder_layers;
+        let latent = self.latent_size();
+        let (rng, kl_weight) = match vae {
+            Some((rng, w)) => (Some(rng), w),
+            None => (None, 0.0),
+        };
+        self.forward(input, rows, ws, rng);
+        let head = self.head();
+        let m = rows * head.cols;
+        let mut loss = head.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
+        head.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
+        let variational = self.config.variational;
+        if let Some(v) = variational {
+            loss += kl_weight as f64 * variational::kl(&ws.a[enc - 1], rows, latent, v.free_bits, &mut ws.active);
+        }
         for l in (0..n).rev() {
             let layer = &self.layers[l];
-            let x: &[f32] = if l == 0 { input } else { &ws.a[l - 1][..rows * layer.inputs] };
             let g = &mut grads[layer.weights.start..layer.biases.end];
             let (gw, gb) = g.split_at_mut(layer.weights.len());
+            let dz = &ws.dz[..rows * layer.outputs];
+            if let Some(t) = self.token_input(l) {
+                embedding::backward(rows, t.length, t.vocab, layer.outputs, input, dz, gw, gb);
+                continue;
+            }
+            let x: &[f32] = if l == 0 {
+                input
+            } else if l == enc && variational.is_some() {
+                &ws.latent[..rows * latent]
+            } else {
+                &ws.a[l - 1][..rows * layer.inputs]
+            };
             let dx = if l > 0 { Some(&mut ws.dx[..rows * layer.inputs]) } else { None };
-            dense::backward(rows, layer.inputs, layer.outputs, x, &self.params[layer.weights.clone()], &ws.dz[..rows * layer.outputs], gw, gb, dx);
-            if l > 0 {
+            dense::backward(rows, layer.inputs, layer.outputs, x, &self.params[layer.weights.clone()], dz, gw, gb, dx);
+            if l == 0 {
+                continue;
+            }
+            if l == enc && variational.is_some() {
+                // dx is ∂loss/∂z; through the sampling to h = [μ | log σ²] (a linear layer).
+                variational::backward(&ws.a[enc - 1], &ws.eps, &ws.dx[..rows * latent], rows, latent, kl_weight, &ws.active, &mut ws.dz[..rows * 2 * latent]);
+            } else {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
@@ -279,24 +408,34 @@ fn plan_layers(config: &ModelConfig) -> (Vec<Layer>, usize) {
     (layers, offset)
 }
 
-/// Per-layer activations and two gradient buffers for a batch of up to `rows` rows;
-/// made once per batch size, so the training loop does not allocate.
+/// Per-layer activations, two gradient buffers and the variational buffers for a batch of
+/// up to `rows` rows; made once per batch size, so the training loop does not allocate.
 #[derive(Debug, Clone)]
 pub(crate) struct Workspace {
     pub z: Vec<Vec<f32>>,
     pub a: Vec<Vec<f32>>,
     pub dz: Vec<f32>,
     pub dx: Vec<f32>,
+    /// The latent code fed to the decoder of a variational model, and its ε.
+    pub latent: Vec<f32>,
+    pub eps: Vec<f32>,
+    /// Latent dimensions whose KL is above the free-bits floor.
+    pub active: Vec<bool>,
 }
 
 impl Workspace {
-    pub fn new(layers: &[Layer], rows: usize) -> Workspace {
+    pub fn new(net: &Autoencoder, rows: usize) -> Workspace {
+        let layers = net.layers();
         let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0);
+        let latent = if net.is_variational() { net.latent_size() } else { 0 };
         Workspace {
             z: layers.iter().map(|l| vec![0f32; rows * l.outputs]).collect(),
             a: layers.iter().map(|l| vec![0f32; rows * l.outputs]).collect(),
             dz: vec![0f32; rows * widest],
             dx: vec![0f32; rows * widest],
+            latent: vec![0f32; rows * latent],
+            eps: vec![0f32; rows * latent],
+            active: vec![false; latent],
         }
     }
 }

@@ -57,6 +57,41 @@ pub struct ModelConfig {
     pub init: Init,
     /// Seed of the weight initialisation.
     pub seed: u64,
+    /// Token-sequence input and output (text models); None for numeric data.
+    pub tokens: Option<TokenSpec>,
+    /// A variational autoencoder (the last encoder layer emits mean and log-variance).
+    pub variational: Option<Variational>,
+}
+
+/// Text models: each row is `length` token ids in `0..vocab`. The first layer adds one
+/// embedding row per position (a sparse one-hot product); the output is one softmax over
+/// the vocabulary per position, trained with categorical cross-entropy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSpec {
+    pub length: usize,
+    pub vocab: usize,
+    /// Padding after the end of a text (default 0).
+    pub pad_id: u32,
+    /// End of text (default 1).
+    pub end_id: u32,
+    /// Replacement of masked tokens in denoising (default 2).
+    pub mask_id: u32,
+}
+
+/// β-VAE settings: loss = reconstruction + w·β·KL, w rising linearly from 1/warmup to 1
+/// over `kl_warmup_epochs` epochs; each latent dimension's KL counts at least `free_bits`
+/// nats (its gradient stops below that), against posterior collapse.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Variational {
+    pub beta: f64,
+    pub kl_warmup_epochs: usize,
+    pub free_bits: f64,
+}
+
+impl Default for Variational {
+    fn default() -> Self {
+        Variational { beta: 1.0, kl_warmup_epochs: 0, free_bits: 0.0 }
+    }
 }
 
 impl ModelConfig {
@@ -76,20 +111,60 @@ impl ModelConfig {
             activation: f.name("activation", Activation::from_name, acts, Activation::Relu)?,
             latent_activation: f.name("latentActivation", Activation::from_name, acts, Activation::Linear)?,
             output_activation: f.name("outputActivation", Activation::from_name, acts, Activation::Linear)?,
-            loss: f.name("loss", Loss::from_name, "mse, bce", Loss::Mse)?,
+            loss: f.name("loss", Loss::from_name, "mse, bce, cce", Loss::Mse)?,
             init: f.name("init", Init::from_name, "glorotUniform, heUniform", Init::GlorotUniform)?,
             seed: f.uint("seed", Some(0))?,
+            tokens: None,
+            variational: None,
         };
+        if let Some(t) = f.get("tokens") {
+            let mut tf = Fields::of(t, "tokens")?;
+            let id = |tf: &mut Fields, k: &str, d: u64| -> Result<u32> {
+                u32::try_from(tf.uint(k, Some(d))?).map_err(|_| Error::InvalidOption(format!("tokens: '{k}' is too large")))
+            };
+            config.tokens = Some(TokenSpec {
+                length: tf.usize("length", None)?,
+                vocab: tf.usize("vocab", None)?,
+                pad_id: id(&mut tf, "padId", 0)?,
+                end_id: id(&mut tf, "endId", 1)?,
+                mask_id: id(&mut tf, "maskId", 2)?,
+            });
+            tf.finish()?;
+        }
+        match f.get("variational") {
+            None | Some(Json::Bool(false)) => {}
+            Some(Json::Bool(true)) => config.variational = Some(Variational::default()),
+            Some(v) => {
+                let mut vf = Fields::of(v, "variational")?;
+                config.variational = Some(Variational {
+                    beta: vf.float("beta", 1.0)?,
+                    kl_warmup_epochs: vf.usize("klWarmupEpochs", Some(0))?,
+                    free_bits: vf.float("freeBits", 0.0)?,
+                });
+                vf.finish()?;
+            }
+        }
         f.finish()?;
         config.normalize()?;
         Ok(config)
     }
 
     /// The config as JSON, every field written (the decoder filled in by `normalize`).
-    pub fn to_json(&self) -> String {
+    /// `num` prints the few float fields (see `train::NumberFormat`).
+    pub fn to_json(&self, num: crate::train::NumberFormat) -> String {
         let list = |v: &[usize]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
+        let mut extra = String::new();
+        if let Some(t) = &self.tokens {
+            extra += &format!(
+                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{}}}"#,
+                t.length, t.vocab, t.pad_id, t.end_id, t.mask_id
+            );
+        }
+        if let Some(v) = &self.variational {
+            extra += &format!(r#","variational":{{"beta":{},"klWarmupEpochs":{},"freeBits":{}}}"#, num(v.beta), v.kl_warmup_epochs, num(v.free_bits));
+        }
         format!(
-            r#"{{"inputSize":{},"encoder":[{}],"decoder":[{}],"activation":"{}","latentActivation":"{}","outputActivation":"{}","loss":"{}","init":"{}","seed":{}}}"#,
+            r#"{{"inputSize":{},"encoder":[{}],"decoder":[{}],"activation":"{}","latentActivation":"{}","outputActivation":"{}","loss":"{}","init":"{}","seed":{}{}}}"#,
             self.input_size,
             list(&self.encoder),
             list(self.decoder.as_deref().unwrap_or(&[])),
@@ -98,7 +173,8 @@ impl ModelConfig {
             self.output_activation.name(),
             self.loss.name(),
             self.init.name(),
-            self.seed
+            self.seed,
+            extra
         )
     }
 
@@ -111,7 +187,6 @@ impl ModelConfig {
             let hidden = &self.encoder[..self.encoder.len() - 1];
             self.decoder = Some(hidden.iter().rev().copied().collect());
         }
-        check_width("inputSize", self.input_size)?;
         for &w in &self.encoder {
             check_width("encoder", w)?;
         }
@@ -120,6 +195,38 @@ impl ModelConfig {
         }
         if self.encoder.len() + self.decoder.as_ref().unwrap().len() + 1 > MAX_LAYERS {
             return Err(Error::TooLarge(format!("more than {MAX_LAYERS} layers: use fewer encoder/decoder layers")));
+        }
+        if let Some(t) = &self.tokens {
+            if t.length == 0 || t.vocab < 2 {
+                return Err(Error::InvalidOption("tokens: length must be at least 1 and vocab at least 2".into()));
+            }
+            let width = (t.length as u128) * (t.vocab as u128);
+            if width > (1 << 24) {
+                return Err(Error::TooLarge(format!("tokens: length x vocab = {width} is above the limit of 16777216: use a shorter maxLength or a smaller vocabulary")));
+            }
+            if self.input_size != width as usize {
+                return Err(Error::InvalidOption(format!("tokens: inputSize must be length x vocab = {width}")));
+            }
+            for (k, id) in [("padId", t.pad_id), ("endId", t.end_id), ("maskId", t.mask_id)] {
+                if id as usize >= t.vocab {
+                    return Err(Error::InvalidOption(format!("tokens: {k} must be below vocab")));
+                }
+            }
+            if self.loss != Loss::Cce || self.output_activation != Activation::Linear {
+                return Err(Error::InvalidOption("token models use loss 'cce' with outputActivation 'linear' (a softmax per position)".into()));
+            }
+        } else if self.loss == Loss::Cce {
+            return Err(Error::InvalidOption("loss 'cce' is for token models: give 'tokens', or use 'mse'/'bce'".into()));
+        } else {
+            check_width("inputSize", self.input_size)?;
+        }
+        if let Some(v) = &self.variational {
+            if !(v.beta.is_finite() && v.beta >= 0.0 && v.free_bits.is_finite() && v.free_bits >= 0.0) {
+                return Err(Error::InvalidOption("variational: beta and freeBits must be finite numbers >= 0".into()));
+            }
+            if self.latent_activation != Activation::Linear {
+                return Err(Error::InvalidOption("variational models need latentActivation 'linear' (the encoder emits mean and log-variance)".into()));
+            }
         }
         if self.loss == Loss::Bce && self.output_activation != Activation::Sigmoid {
             return Err(Error::InvalidOption(
@@ -140,6 +247,11 @@ impl ModelConfig {
         *self.encoder.last().unwrap()
     }
 
+    /// Columns of one row of data: the input width, or the sequence length for tokens.
+    pub fn data_cols(&self) -> usize {
+        self.tokens.map_or(self.input_size, |t| t.length)
+    }
+
     /// (inputs, outputs, activation) of every layer, encoder first.
     pub fn layer_shapes(&self) -> Vec<(usize, usize, Activation)> {
         let mut shapes = Vec::new();
@@ -147,7 +259,9 @@ impl ModelConfig {
         let enc_last = self.encoder.len() - 1;
         for (i, &w) in self.encoder.iter().enumerate() {
             let act = if i == enc_last { self.latent_activation } else { self.activation };
-            shapes.push((prev, w, act));
+            // A variational encoder's last layer emits [mean, log-variance].
+            let width = if i == enc_last && self.variational.is_some() { 2 * w } else { w };
+            shapes.push((prev, width, act));
             prev = w;
         }
         for &w in self.decoder.as_deref().unwrap_or(&[]) {
@@ -227,6 +341,25 @@ pub struct TrainOptions {
     pub seed: u64,
     pub clip_norm: Option<f32>,
     pub early_stopping: Option<EarlyStopping>,
+    /// Corruption of the inputs (denoising autoencoder); targets stay clean.
+    pub noise: Noise,
+}
+
+/// Denoising: numeric models add Gaussian noise of std `gaussian` and zero each value
+/// with probability `mask`; token models replace tokens with the mask id (`mask`), delete
+/// them (`delete`, the rest shifts left) and swap neighbours (`swap`), each at its rate.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Noise {
+    pub gaussian: f32,
+    pub mask: f32,
+    pub delete: f32,
+    pub swap: f32,
+}
+
+impl Noise {
+    pub fn is_none(&self) -> bool {
+        self.gaussian == 0.0 && self.mask == 0.0 && self.delete == 0.0 && self.swap == 0.0
+    }
 }
 
 impl Default for TrainOptions {
@@ -245,6 +378,7 @@ impl Default for TrainOptions {
             seed: 0,
             clip_norm: None,
             early_stopping: None,
+            noise: Noise::default(),
         }
     }
 }
@@ -294,6 +428,20 @@ impl TrainOptions {
                 None | Some(Json::Bool(false)) => None,
                 Some(v) => Some(EarlyStopping::from_value(v)?),
             },
+            noise: match f.get("noise") {
+                None => Noise::default(),
+                Some(v) => {
+                    let mut nf = Fields::of(v, "noise")?;
+                    let noise = Noise {
+                        gaussian: nf.float("gaussian", 0.0)? as f32,
+                        mask: nf.float("mask", 0.0)? as f32,
+                        delete: nf.float("delete", 0.0)? as f32,
+                        swap: nf.float("swap", 0.0)? as f32,
+                    };
+                    nf.finish()?;
+                    noise
+                }
+            },
         };
         f.finish()?;
         options.validate()?;
@@ -330,6 +478,15 @@ impl TrainOptions {
         }
         if self.seed > (1u64 << 53) {
             return bad("seed must be an integer from 0 to 2^53");
+        }
+        let n = &self.noise;
+        if !(n.gaussian.is_finite() && n.gaussian >= 0.0) {
+            return bad("noise.gaussian must be a finite standard deviation >= 0");
+        }
+        for rate in [n.mask, n.delete, n.swap] {
+            if !(0.0..1.0).contains(&rate) {
+                return bad("noise rates (mask, delete, swap) must be in [0, 1)");
+            }
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

@@ -32,10 +32,27 @@ fn act64(act: Activation, z: f64) -> f64 {
     }
 }
 
-/// Mean loss of the autoencoder on x, computed in f64 from f64 parameters.
-fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize) -> f64 {
-    let mut h = x.to_vec();
+/// The loss of the autoencoder on x, computed in f64 from f64 parameters, with a dense
+/// one-hot product for token inputs and the given ε for a variational model.
+fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize, eps: &[f64], kl_weight: f64) -> f64 {
+    let cfg = net.config();
+    // token ids -> one-hot rows
+    let mut h: Vec<f64> = match cfg.tokens {
+        Some(t) => {
+            let mut v = vec![0f64; rows * t.length * t.vocab];
+            for r in 0..rows {
+                for p in 0..t.length {
+                    v[r * t.length * t.vocab + p * t.vocab + x[r * t.length + p] as usize] = 1.0;
+                }
+            }
+            v
+        }
+        None => x.to_vec(),
+    };
     let last = net.layers().len() - 1;
+    let enc = cfg.encoder.len();
+    let latent = cfg.latent_size();
+    let mut kl = 0f64;
     for (l, layer) in net.layers().iter().enumerate() {
         let (i_n, o_n) = (layer.inputs, layer.outputs);
         let mut next = vec![0f64; rows * o_n];
@@ -45,15 +62,57 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize) -> f64 {
                 for i in 0..i_n {
                     z += h[r * i_n + i] * params[layer.weights.start + i * o_n + o];
                 }
-                next[r * o_n + o] = if l == last && net.config().loss == Loss::Bce { z } else { act64(layer.activation, z) };
+                let raw_out = l == last && cfg.loss != Loss::Mse;
+                next[r * o_n + o] = if raw_out { z } else { act64(layer.activation, z) };
             }
         }
         h = next;
+        if l + 1 == enc {
+            if let Some(v) = cfg.variational {
+                let mut z = vec![0f64; rows * latent];
+                for j in 0..latent {
+                    let mut s = 0.0;
+                    for r in 0..rows {
+                        let (mu, lv) = (h[r * 2 * latent + j], h[r * 2 * latent + latent + j]);
+                        z[r * latent + j] = mu + (0.5 * lv).exp() * eps[r * latent + j];
+                        s += 0.5 * (mu * mu + lv.exp() - 1.0 - lv);
+                    }
+                    kl += (s / rows as f64).max(v.free_bits);
+                }
+                h = z;
+            }
+        }
     }
-    let n = h.len() as f64;
-    match net.config().loss {
-        Loss::Mse => h.iter().zip(x).map(|(a, y)| (a - y) * (a - y)).sum::<f64>() / n,
-        Loss::Bce => h.iter().zip(x).map(|(z, y)| z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()).sum::<f64>() / n,
+    let (per_row_sum, elements): (Vec<f64>, usize) = match (cfg.loss, cfg.tokens) {
+        (Loss::Mse, _) => (h.chunks(cfg.input_size).zip(x.chunks(cfg.input_size)).map(|(a, y)| a.iter().zip(y).map(|(a, y)| (a - y) * (a - y)).sum()).collect(), cfg.input_size),
+        (Loss::Bce, _) => (
+            h.chunks(cfg.input_size)
+                .zip(x.chunks(cfg.input_size))
+                .map(|(z, y)| z.iter().zip(y).map(|(z, y)| z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()).sum())
+                .collect(),
+            cfg.input_size,
+        ),
+        (Loss::Cce, Some(t)) => (
+            h.chunks(cfg.input_size)
+                .zip(x.chunks(t.length))
+                .map(|(z, ids)| {
+                    z.chunks(t.vocab)
+                        .zip(ids)
+                        .map(|(logits, &id)| {
+                            let m = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                            m + logits.iter().map(|v| (v - m).exp()).sum::<f64>().ln() - logits[id as usize]
+                        })
+                        .sum()
+                })
+                .collect(),
+            t.length,
+        ),
+        _ => unreachable!(),
+    };
+    let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
+    match cfg.variational {
+        Some(_) => mean_row + kl_weight * kl,
+        None => mean_row / elements as f64,
     }
 }
 
@@ -69,25 +128,35 @@ fn check(config: ModelConfig, label: &str) {
         }
     }
     let rows = 3;
-    let cols = net.input_size();
+    let cols = net.data_cols();
     let mut rng = Rng::new(42, 7);
-    let x: Vec<f32> = (0..rows * cols).map(|_| rng.uniform_in(0.05, 0.95)).collect();
-    let mut ws = Workspace::new(net.layers(), rows);
+    let x: Vec<f32> = match net.config().tokens {
+        Some(t) => (0..rows * cols).map(|_| rng.below(t.vocab as u32) as f32).collect(),
+        None => (0..rows * cols).map(|_| rng.uniform_in(0.05, 0.95)).collect(),
+    };
+    let mut ws = Workspace::new(&net, rows);
     let mut grads = vec![0f32; net.params().len()];
-    let loss = net.loss_and_gradients(&x, &x, rows, &mut ws, &mut grads);
+    let kl_weight = 0.7f32;
+    let eps_seed = Rng::new(5, 5);
+    let mut eps_rng = eps_seed.clone();
+    let vae = net.config().variational.map(|_| (&mut eps_rng, kl_weight));
+    let loss = net.loss_and_gradients(&x, &x, rows, &mut ws, &mut grads, vae);
+    // the same ε the forward pass drew
+    let mut e = eps_seed.clone();
+    let eps: Vec<f64> = (0..rows * net.latent_size()).map(|_| e.normal() as f64).collect();
 
     let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
     let mut p64: Vec<f64> = net.params().iter().map(|&v| v as f64).collect();
-    let want_loss = loss64(&net, &p64, &x64, rows);
+    let want_loss = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
     assert!((loss - want_loss).abs() <= 1e-5 * want_loss.abs().max(1.0), "{label}: loss {loss} vs f64 {want_loss}");
 
     let h = 1e-6;
     for i in 0..p64.len() {
         let orig = p64[i];
         p64[i] = orig + h;
-        let up = loss64(&net, &p64, &x64, rows);
+        let up = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
         p64[i] = orig - h;
-        let down = loss64(&net, &p64, &x64, rows);
+        let down = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
         p64[i] = orig;
         let fd = (up - down) / (2.0 * h);
         let g = grads[i] as f64;
@@ -106,7 +175,40 @@ fn config(act: Activation, out: Activation, loss: Loss) -> ModelConfig {
         loss,
         init: crate::config::Init::GlorotUniform,
         seed: 3,
+        tokens: None,
+        variational: None,
     }
+}
+
+#[test]
+fn token_input_and_softmax_cross_entropy() {
+    let mut c = config(Activation::Tanh, Activation::Linear, Loss::Cce);
+    c.tokens = Some(crate::config::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, mask_id: 2 });
+    c.input_size = 12;
+    check(c, "tokens/cce");
+}
+
+#[test]
+fn variational_with_every_loss() {
+    let mut c = config(Activation::Elu, Activation::Sigmoid, Loss::Mse);
+    c.latent_activation = Activation::Linear;
+    c.variational = Some(crate::config::Variational { beta: 1.0, kl_warmup_epochs: 0, free_bits: 0.0 });
+    check(c.clone(), "vae/mse");
+    c.loss = Loss::Bce;
+    check(c.clone(), "vae/bce");
+    // free bits above every dimension's KL: those dimensions get no KL gradient
+    c.variational = Some(crate::config::Variational { beta: 2.0, kl_warmup_epochs: 0, free_bits: 0.05 });
+    check(c, "vae/bce/free bits");
+}
+
+#[test]
+fn variational_text_model() {
+    let mut c = config(Activation::Gelu, Activation::Linear, Loss::Cce);
+    c.latent_activation = Activation::Linear;
+    c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2 });
+    c.input_size = 20;
+    c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 3, free_bits: 0.01 });
+    check(c, "vae/tokens");
 }
 
 #[test]

@@ -1,5 +1,9 @@
-//! Reconstruction losses, averaged over every element of the batch (Keras's convention:
-//! mean over columns, then over rows).
+//! Reconstruction losses.
+//!
+//! `Reduction::Mean` averages over every element of the batch (Keras's convention: mean
+//! over columns, then rows; for `cce` an element is one position). `Reduction::SumPerRow`
+//! sums over a row's elements and averages over rows: the scale of a VAE's ELBO, where
+//! the reconstruction term must weigh against a KL term summed over latent dimensions.
 
 use crate::activation::Activation;
 use crate::math;
@@ -9,9 +13,30 @@ pub enum Loss {
     /// mean (a − y)²
     Mse,
     /// Binary cross-entropy computed from the output layer's logits z (the output
-    /// activation must be sigmoid): mean max(z,0) − z·y + ln(1 + e^−|z|). Never takes the
+    /// activation must be sigmoid): max(z,0) − z·y + ln(1 + e^−|z|). Never takes the
     /// log of a saturated sigmoid, so it cannot produce inf/NaN for finite z.
     Bce,
+    /// Categorical cross-entropy of token models: per position, logsumexp(z) − z[y] over
+    /// the vocabulary, with y the target token id. The output is a softmax per position.
+    Cce,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    Mean,
+    SumPerRow,
+}
+
+/// What the loss needs to know about the output layer.
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub loss: Loss,
+    pub activation: Activation,
+    /// Output columns per row.
+    pub cols: usize,
+    /// Vocabulary size for `cce` (columns per position); 1 otherwise.
+    pub vocab: usize,
+    pub reduction: Reduction,
 }
 
 impl Loss {
@@ -19,53 +44,72 @@ impl Loss {
         match self {
             Loss::Mse => "mse",
             Loss::Bce => "bce",
+            Loss::Cce => "cce",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Loss> {
-        [Loss::Mse, Loss::Bce].into_iter().find(|l| l.name() == name)
+        [Loss::Mse, Loss::Bce, Loss::Cce].into_iter().find(|l| l.name() == name)
     }
-    /// Loss of one element, given the output layer's pre-activation z, output a and target y.
-    #[inline]
-    pub fn element(self, z: f32, a: f32, y: f32) -> f32 {
-        match self {
-            Loss::Mse => {
-                let d = a - y;
-                d * d
-            }
-            Loss::Bce => z.max(0.0) - z * y + math::ln_1p(math::exp(-z.abs())),
+}
+
+impl Head {
+    /// Elements of one row the loss is taken over (columns, or positions for cce).
+    pub fn elements(&self) -> usize {
+        self.cols / self.vocab
+    }
+
+    /// Columns of one row of targets (token ids for cce).
+    pub fn target_cols(&self) -> usize {
+        self.elements()
+    }
+
+    /// Loss of each row (mean or sum over its elements, per the reduction), in f64.
+    fn row_loss(&self, z: &[f32], a: &[f32], y: &[f32]) -> f64 {
+        let sum: f64 = match self.loss {
+            Loss::Mse => a.iter().zip(y).map(|(&a, &y)| ((a - y) * (a - y)) as f64).sum(),
+            Loss::Bce => z.iter().zip(y).map(|(&z, &y)| (z.max(0.0) - z * y + math::ln_1p(math::exp(-z.abs()))) as f64).sum(),
+            Loss::Cce => z
+                .chunks_exact(self.vocab)
+                .zip(y)
+                .map(|(logits, &id)| (log_sum_exp(logits) - logits[id as usize]) as f64)
+                .sum(),
+        };
+        match self.reduction {
+            Reduction::Mean => sum / self.elements() as f64,
+            Reduction::SumPerRow => sum,
         }
     }
 
-    /// Sum (in f64) of the element losses of each row, divided by the columns: per-row loss.
-    pub fn per_row(self, z: &[f32], a: &[f32], y: &[f32], cols: usize, out: &mut [f32]) {
+    /// Per-row losses into `out` (rows = out.len()).
+    pub fn per_row(&self, z: &[f32], a: &[f32], y: &[f32], out: &mut [f32]) {
+        let (c, t) = (self.cols, self.target_cols());
         for (r, o) in out.iter_mut().enumerate() {
-            let span = r * cols..(r + 1) * cols;
-            let s: f64 = z[span.clone()]
-                .iter()
-                .zip(&a[span.clone()])
-                .zip(&y[span])
-                .map(|((&zz, &aa), &yy)| self.element(zz, aa, yy) as f64)
-                .sum();
-            *o = (s / cols as f64) as f32;
+            *o = self.row_loss(&z[r * c..(r + 1) * c], &a[r * c..(r + 1) * c], &y[r * t..(r + 1) * t]) as f32;
         }
     }
 
-    /// Mean loss over all elements (f64 accumulation).
-    pub fn mean(self, z: &[f32], a: &[f32], y: &[f32]) -> f64 {
-        let s: f64 = z.iter().zip(a).zip(y).map(|((&zz, &aa), &yy)| self.element(zz, aa, yy) as f64).sum();
-        s / y.len() as f64
+    /// The batch loss: mean over rows of the row losses.
+    pub fn batch(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize) -> f64 {
+        let (c, t) = (self.cols, self.target_cols());
+        let total: f64 = (0..rows).map(|r| self.row_loss(&z[r * c..(r + 1) * c], &a[r * c..(r + 1) * c], &y[r * t..(r + 1) * t])).sum();
+        total / rows as f64
     }
 
-    /// Gradient of the mean loss with respect to the output layer's pre-activation z,
-    /// written to `dz`. `out_act` is the output activation; BCE bypasses it (σ(z) − y).
-    pub fn grad_z(self, out_act: Activation, z: &[f32], a: &[f32], y: &[f32], dz: &mut [f32]) {
-        let scale = 1.0 / y.len() as f32;
-        match self {
+    /// ∂(batch loss)/∂z of the output layer into `dz`. BCE and CCE bypass the output
+    /// activation (σ(z) − y, softmax(z) − onehot(y)).
+    pub fn grad_z(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize, dz: &mut [f32]) {
+        let n = rows * self.cols;
+        let (z, a, dz) = (&z[..n], &a[..n], &mut dz[..n]);
+        let scale = match self.reduction {
+            Reduction::Mean => 1.0 / (rows * self.elements()) as f32,
+            Reduction::SumPerRow => 1.0 / rows as f32,
+        };
+        match self.loss {
             Loss::Mse => {
                 let two_scale = 2.0 * scale;
                 for (((g, &zz), &aa), &yy) in dz.iter_mut().zip(z).zip(a).zip(y) {
-                    *g = two_scale * (aa - yy) * out_act.derivative(zz, aa);
+                    *g = two_scale * (aa - yy) * self.activation.derivative(zz, aa);
                 }
             }
             Loss::Bce => {
@@ -73,6 +117,37 @@ impl Loss {
                     *g = scale * (aa - yy);
                 }
             }
+            Loss::Cce => {
+                for ((g, p), &id) in dz.chunks_exact_mut(self.vocab).zip(a.chunks_exact(self.vocab)).zip(y) {
+                    for (gi, &pi) in g.iter_mut().zip(p) {
+                        *gi = scale * pi;
+                    }
+                    g[id as usize] -= scale;
+                }
+            }
+        }
+    }
+}
+
+/// ln Σ e^z, shifted by the maximum so it cannot overflow.
+pub fn log_sum_exp(z: &[f32]) -> f32 {
+    let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let s: f32 = z.iter().map(|&v| math::exp(v - m)).sum();
+    m + math::ln(s)
+}
+
+/// a = softmax(z) over consecutive groups of `group` columns (one per token position).
+pub fn softmax_groups(z: &[f32], a: &mut [f32], group: usize) {
+    for (zs, as_) in z.chunks_exact(group).zip(a.chunks_exact_mut(group)) {
+        let m = zs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut s = 0f32;
+        for (o, &v) in as_.iter_mut().zip(zs) {
+            *o = math::exp(v - m);
+            s += *o;
+        }
+        let inv = 1.0 / s;
+        for o in as_.iter_mut() {
+            *o *= inv;
         }
     }
 }

@@ -30,7 +30,8 @@ pub struct ModelFile {
 }
 
 /// Serialises `model` with `meta_json` (a JSON object) in its header.
-pub fn encode(model: &Autoencoder, meta_json: &str) -> Result<Vec<u8>> {
+/// `num` prints floats (shortest round-trip form; the bindings pass JavaScript's).
+pub fn encode(model: &Autoencoder, meta_json: &str, num: crate::train::NumberFormat) -> Result<Vec<u8>> {
     match json::parse(meta_json) {
         Ok(Json::Obj(_)) => {}
         Ok(_) => return Err(Error::InvalidOption("model meta must be a JSON object".into())),
@@ -39,7 +40,7 @@ pub fn encode(model: &Autoencoder, meta_json: &str) -> Result<Vec<u8>> {
     let layers: Vec<String> = model.layers().iter().map(|l| format!("[{},{}]", l.inputs, l.outputs)).collect();
     let header = format!(
         r#"{{"config":{},"layers":[{}],"paramCount":{},"meta":{}}}"#,
-        model.config().to_json(),
+        model.config().to_json(num),
         layers.join(","),
         model.params().len(),
         meta_json.trim()

@@ -9,12 +9,14 @@
 use crate::autoencoder::{Autoencoder, Workspace};
 use crate::config::{Monitor, TrainOptions};
 use crate::error::{Error, Result};
-use crate::matrix;
+use crate::noise;
 use crate::optimizer::OptimizerState;
 use crate::rng::Rng;
 
-/// RNG stream for shuffling (initialisation uses stream 1).
+/// RNG streams: shuffling, input noise and the VAE's ε (initialisation uses stream 1).
 const SHUFFLE_STREAM: u64 = 2;
+const NOISE_STREAM: u64 = 3;
+const EPSILON_STREAM: u64 = 4;
 
 #[derive(Debug, Clone)]
 pub struct StepReport {
@@ -97,7 +99,11 @@ pub struct TrainSession {
     epoch_start_params: Vec<f32>,
     ws: Workspace,
     grads: Vec<f32>,
+    /// The batch's clean rows (the targets) and, with noise, their corrupted copy.
     batch_x: Vec<f32>,
+    batch_in: Vec<f32>,
+    noise_rng: Rng,
+    eps_rng: Rng,
     optimizer: OptimizerState,
     best: Option<(usize, f64)>,
     best_params: Option<Vec<f32>>,
@@ -109,12 +115,21 @@ impl TrainSession {
     /// Checks the options and data against the model and copies the data in.
     pub fn new(net: &mut Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>) -> Result<TrainSession> {
         options.validate()?;
-        let cols = net.input_size();
-        matrix::view(data, rows, cols, "data")?;
+        let cols = net.data_cols();
+        net.check_data(data, rows, "data")?;
         check_targets(net, data, cols, "data")?;
+        if !options.noise.is_none() {
+            let tokens = net.config().tokens.is_some();
+            if tokens && options.noise.gaussian > 0.0 {
+                return Err(Error::InvalidOption("noise.gaussian is for numeric models; token models take mask, delete and swap".into()));
+            }
+            if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
+                return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
+            }
+        }
         let val = match val {
             Some((v, vrows)) => {
-                matrix::view(v, vrows, cols, "validation data")?;
+                net.check_data(v, vrows, "validation data")?;
                 check_targets(net, v, cols, "validation data")?;
                 Some((v.to_vec(), vrows))
             }
@@ -135,11 +150,17 @@ impl TrainSession {
         };
         // A session's shuffles depend on the seed and on how many steps the model has
         // taken, so a second `fit` with the same seed does not replay the first's order.
-        let rng = Rng::new(options.seed, SHUFFLE_STREAM ^ (optimizer.t << 8));
+        let salt = optimizer.t << 8;
+        let rng = Rng::new(options.seed, SHUFFLE_STREAM ^ salt);
+        let noise_rng = Rng::new(options.seed, NOISE_STREAM ^ salt);
+        let eps_rng = Rng::new(options.seed, EPSILON_STREAM ^ salt);
         Ok(TrainSession {
-            ws: Workspace::new(net.layers(), batch),
+            ws: Workspace::new(net, batch),
             grads: vec![0f32; n],
             batch_x: vec![0f32; batch * cols],
+            batch_in: if options.noise.is_none() { Vec::new() } else { vec![0f32; batch * cols] },
+            noise_rng,
+            eps_rng,
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
             data: data.to_vec(),
@@ -181,7 +202,22 @@ impl TrainSession {
             }
             let b = self.batch.min(self.rows - self.cursor);
             self.gather(b);
-            let loss = net.loss_and_gradients(&self.batch_x[..b * self.cols], &self.batch_x[..b * self.cols], b, &mut self.ws, &mut self.grads);
+            let n = b * self.cols;
+            let noisy = !self.options.noise.is_none();
+            if noisy {
+                self.batch_in[..n].copy_from_slice(&self.batch_x[..n]);
+                match &net.config().tokens {
+                    Some(spec) => noise::corrupt_tokens(&mut self.batch_in[..n], spec, &self.options.noise, &mut self.noise_rng),
+                    None => noise::corrupt_numeric(&mut self.batch_in[..n], &self.options.noise, &mut self.noise_rng),
+                }
+            }
+            let input = if noisy { &self.batch_in[..n] } else { &self.batch_x[..n] };
+            let vae = net.config().variational.map(|v| {
+                // KL warm-up: the weight climbs linearly over the first klWarmupEpochs epochs.
+                let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
+                (&mut self.eps_rng, (v.beta * ramp) as f32)
+            });
+            let loss = net.loss_and_gradients(input, &self.batch_x[..n], b, &mut self.ws, &mut self.grads, vae);
             if !loss.is_finite() {
                 return Err(self.diverged(net, loss));
             }

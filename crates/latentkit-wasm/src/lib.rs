@@ -41,13 +41,13 @@ impl Model {
     /// in the header (keep it free of timings if saved bytes must be reproducible).
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self, meta_json: &str) -> JsResult<Vec<u8>> {
-        model_file::encode(&self.net, meta_json).map_err(to_js)
+        model_file::encode(&self.net, meta_json, &js_number).map_err(to_js)
     }
 
     /// The normalised model config as JSON (defaults filled in).
     #[wasm_bindgen(js_name = configJson)]
     pub fn config_json(&self) -> String {
-        self.net.config().to_json()
+        self.net.config().to_json(&js_number)
     }
 
     /// The meta JSON object read from a model file (`"{}"` for a new model).
