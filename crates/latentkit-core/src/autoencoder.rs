@@ -186,6 +186,16 @@ impl Autoencoder {
         self.check_data(data, rows, "data")?;
         Ok(self.encode_rows(data, rows))
     }
+    /// rows × 2·latentSize: each row's posterior mean then log-variance (variational
+    /// models only).
+    pub fn encode_distribution(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
+        if !self.is_variational() {
+            return Err(Error::InvalidState("encodeDistribution needs a variational model (train with variational: true)".into()));
+        }
+        self.check_data(data, rows, "data")?;
+        Ok(self.infer(0..self.encoder_layers, data, rows))
+    }
+
     pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
         matrix::view(codes, rows, self.latent_size(), "codes")?;
         Ok(self.decode_rows(codes, rows))

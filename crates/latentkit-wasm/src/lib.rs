@@ -77,12 +77,27 @@ impl Model {
         self.net.weights_digest()
     }
 
-    /// rows x inputSize -> rows x latentSize
+    /// rows x dataCols -> rows x latentSize (the posterior mean for a variational model)
     pub fn encode(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
         self.net.encode(data, rows).map_err(to_js)
     }
 
-    /// rows x latentSize -> rows x inputSize
+    /// rows x dataCols -> rows x 2·latentSize: posterior mean, then log-variance, per row.
+    /// Variational models only (INVALID_STATE otherwise).
+    #[wasm_bindgen(js_name = encodeDistribution)]
+    pub fn encode_distribution(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
+        self.net.encode_distribution(data, rows).map_err(to_js)
+    }
+
+    /// Columns of one row of data: inputSize, or the sequence length of a token model
+    /// (whose rows are token ids).
+    #[wasm_bindgen(js_name = dataCols)]
+    pub fn data_cols(&self) -> usize {
+        self.net.data_cols()
+    }
+
+    /// rows x latentSize -> rows x inputSize (for token models: a probability
+    /// distribution over the vocabulary per position)
     pub fn decode(&mut self, codes: &[f32], rows: usize) -> JsResult<Vec<f32>> {
         self.net.decode(codes, rows).map_err(to_js)
     }

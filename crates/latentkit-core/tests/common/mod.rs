@@ -45,7 +45,7 @@ pub type EpochLosses = Vec<(f64, Option<f64>)>;
 
 /// Trains to the end (or early stop); returns the per-epoch losses and the summary.
 pub fn train(net: &mut Autoencoder, options: TrainOptions, data: &[f32], val: Option<&[f32]>) -> Result<(EpochLosses, TrainSummary), Error> {
-    let cols = net.input_size();
+    let cols = net.data_cols();
     let val = val.map(|v| (v, v.len() / cols));
     let mut session = TrainSession::new(net, options, data, data.len() / cols, val)?;
     let mut epochs = Vec::new();

@@ -1,0 +1,102 @@
+mod common;
+
+use common::*;
+use latentkit_core::rng::Rng;
+use latentkit_core::{Autoencoder, ModelConfig};
+
+/// Rows of `length` token ids: a random "word" of 3..=6 letters (ids 3..13), the end id
+/// (1), then padding (0).
+fn words(rows: usize, length: usize, seed: u64) -> Vec<f32> {
+    let mut rng = Rng::new(seed, 0);
+    let mut out = Vec::with_capacity(rows * length);
+    for _ in 0..rows {
+        let n = 3 + rng.below(4) as usize;
+        for p in 0..length {
+            out.push(if p < n { 3.0 + rng.below(10) as f32 } else if p == n { 1.0 } else { 0.0 });
+        }
+    }
+    out
+}
+
+fn text_config(variational: &str) -> ModelConfig {
+    ModelConfig::from_json(&format!(
+        r#"{{"inputSize":104,"tokens":{{"length":8,"vocab":13}},"encoder":[128,24],"activation":"relu","loss":"cce"{variational}}}"#
+    ))
+    .unwrap()
+}
+
+fn argmax_rows(probs: &[f32], vocab: usize) -> Vec<f32> {
+    probs.chunks(vocab).map(|p| p.iter().enumerate().fold((0, f32::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b }).0 as f32).collect()
+}
+
+#[test]
+fn a_token_autoencoder_learns_to_reconstruct_words() {
+    let data = words(600, 8, 1);
+    let mut net = Autoencoder::new(text_config("")).unwrap();
+    let (epochs, _) = train(&mut net, options(r#"{"epochs":40,"learningRate":0.003,"batchSize":32}"#), &data, None).unwrap();
+    assert!(epochs.last().unwrap().0 < 0.2 * epochs[0].0, "{epochs:?}");
+    let probs = net.reconstruct(&data, 600).unwrap();
+    let rows_equal = argmax_rows(&probs, 13).chunks(8).zip(data.chunks(8)).filter(|(a, b)| a == b).count();
+    assert!(rows_equal > 450, "exact reconstructions: {rows_equal} of 600");
+    // decode gives one probability distribution per position
+    let z = net.encode(&data[..8], 1).unwrap();
+    let p = net.decode(&z, 1).unwrap();
+    for dist in p.chunks(13) {
+        assert!((dist.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn token_ids_outside_the_vocabulary_are_refused() {
+    let net = Autoencoder::new(text_config("")).unwrap();
+    let mut row = words(1, 8, 2);
+    row[3] = 13.0;
+    assert_eq!(net.encode(&row, 1).err().unwrap().code(), "SHAPE_MISMATCH");
+    row[3] = 2.5;
+    assert_eq!(net.encode(&row, 1).err().unwrap().code(), "SHAPE_MISMATCH");
+}
+
+#[test]
+fn a_variational_text_model_trains_with_warm_up_and_free_bits() {
+    let data = words(400, 8, 3);
+    let mut net = Autoencoder::new(text_config(r#","variational":{"beta":0.5,"klWarmupEpochs":5,"freeBits":0.05}"#)).unwrap();
+    assert_eq!(net.layers()[1].outputs, 48, "the encoder emits mean and log-variance");
+    let (epochs, _) = train(&mut net, options(r#"{"epochs":15,"learningRate":0.003,"noise":{"mask":0.1,"delete":0.1,"swap":0.05}}"#), &data, None).unwrap();
+    assert!(epochs.iter().all(|e| e.0.is_finite()));
+    assert!(epochs.last().unwrap().0 < epochs[0].0, "{epochs:?}");
+    let z = net.encode(&data, 400).unwrap();
+    assert_eq!(z.len(), 400 * 24);
+    // encode gives the mean: deterministic
+    assert_eq!(z, net.encode(&data, 400).unwrap());
+}
+
+#[test]
+fn noise_and_sampling_are_seeded() {
+    let run = |seed: u64| {
+        let mut net = Autoencoder::new(text_config(r#","variational":true"#)).unwrap();
+        train(&mut net, options(&format!(r#"{{"epochs":2,"seed":{seed},"noise":{{"mask":0.2}}}}"#)), &words(100, 8, 4), None).unwrap();
+        net.weights_digest()
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}
+
+#[test]
+fn numeric_denoising_trains_and_repeats() {
+    let data = low_rank_data(300, 20, 5);
+    let run = || {
+        let mut cfg = keras_config(20, 1);
+        cfg.encoder = vec![16, 6];
+        cfg.decoder = None;
+        let mut net = Autoencoder::new(cfg).unwrap();
+        let (epochs, _) = train(&mut net, options(r#"{"epochs":5,"noise":{"gaussian":0.1,"mask":0.1}}"#), &data, None).unwrap();
+        (net.weights_digest(), epochs)
+    };
+    let (a, epochs) = run();
+    assert_eq!(a, run().0);
+    assert!(epochs.last().unwrap().0 < epochs[0].0);
+    // noise kinds are checked against the model kind
+    let mut net = Autoencoder::new(keras_config(20, 1)).unwrap();
+    let err = latentkit_core::TrainSession::new(&mut net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
+    assert_eq!(err.code(), "INVALID_OPTION");
+}
