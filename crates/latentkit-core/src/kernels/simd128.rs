@@ -112,9 +112,24 @@ fn pack_b(b: &[f32], layout: BLayout, k: usize, n: usize, out: &mut Vec<f32>) {
         let width = NR.min(n - j0);
         let dst = &mut out[panel * k * NR..(panel + 1) * k * NR];
         match layout {
+            // Eight floats are two vector moves; a copy_from_slice here would be a call to
+            // memcpy per row of the panel, which cost more than the product for k×8 panels.
+            BLayout::KByN if width == NR => {
+                for p in 0..k {
+                    // SAFETY: p*n + j0 + 8 <= k*n (width == 8 columns exist) and dst holds k*8.
+                    unsafe {
+                        let src = b.as_ptr().add(p * n + j0);
+                        let d = dst.as_mut_ptr().add(p * NR);
+                        v128_store(d as *mut v128, v128_load(src as *const v128));
+                        v128_store(d.add(4) as *mut v128, v128_load(src.add(4) as *const v128));
+                    }
+                }
+            }
             BLayout::KByN => {
                 for p in 0..k {
-                    dst[p * NR..p * NR + width].copy_from_slice(&b[p * n + j0..p * n + j0 + width]);
+                    for jj in 0..width {
+                        dst[p * NR + jj] = b[p * n + j0 + jj];
+                    }
                 }
             }
             BLayout::NByK => {
