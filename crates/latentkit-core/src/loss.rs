@@ -108,8 +108,23 @@ impl Head {
         match self.loss {
             Loss::Mse => {
                 let two_scale = 2.0 * scale;
-                for (((g, &zz), &aa), &yy) in dz.iter_mut().zip(z).zip(a).zip(y) {
-                    *g = two_scale * (aa - yy) * self.activation.derivative(zz, aa);
+                // The common output activations get loops of their own, which vectorise.
+                match self.activation {
+                    Activation::Sigmoid => {
+                        for ((g, &aa), &yy) in dz.iter_mut().zip(a).zip(y) {
+                            *g = two_scale * (aa - yy) * (aa * (1.0 - aa));
+                        }
+                    }
+                    Activation::Linear => {
+                        for ((g, &aa), &yy) in dz.iter_mut().zip(a).zip(y) {
+                            *g = two_scale * (aa - yy) * 1.0;
+                        }
+                    }
+                    act => {
+                        for (((g, &zz), &aa), &yy) in dz.iter_mut().zip(z).zip(a).zip(y) {
+                            *g = two_scale * (aa - yy) * act.derivative(zz, aa);
+                        }
+                    }
                 }
             }
             Loss::Bce => {
