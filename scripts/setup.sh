@@ -98,6 +98,17 @@ fi
 
 [ "${1:-}" = "--toolchain-only" ] && exit 0
 
+# ---------- Chromium, for the browser tests ----------
+if ! [ -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing Debian's chromium (browser tests)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: the browser tests need Chromium: sudo apt-get install chromium" >&2
+  fi
+fi
+
 # ---------- JS deps and build ----------
 log "pnpm install"
 CI=true pnpm install --frozen-lockfile=false --reporter=silent

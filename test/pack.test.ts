@@ -2,22 +2,23 @@
 // outside the repository, and uses it from Node ESM, Node CJS and TypeScript (nodenext).
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, pkgDir } from "./ensure-built.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pkgDir = resolve(here, "../packages/latentkit");
 const work = mkdtempSync(join(tmpdir(), "latentkit-pack-"));
 const project = join(work, "consumer");
 let tarball = "";
 let files: string[] = [];
 
 function run(cmd: string, args: string[], cwd: string) {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
-  return { code: r.status, out: (r.stdout ?? "") + (r.stderr ?? "") };
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: "" } });
+  const timedOut = r.error ? `\n[${cmd} ${args.join(" ")}: ${r.error.message}]` : "";
+  return { code: r.status, out: (r.stdout ?? "") + (r.stderr ?? "") + timedOut };
 }
 
 // The consumer scripts: same checks in ESM and CJS.
@@ -42,22 +43,8 @@ if (!(err2 instanceof LatentkitError) || err2.code !== "CORRUPT_MODEL") throw ne
 console.log("OK " + FLAVOR + " codes=" + Z.rows + "x" + Z.cols + " bytes=" + bytes.length + " epochs=" + again.history.length);
 `;
 
-/** Newest modification time of the files under `dir`. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 beforeAll(() => {
-  // Build when dist is missing or older than the sources (incl. the generated wasm glue).
-  const built = ["dist/index.js", "dist/index.cjs", "dist/index.d.ts"].map((f) => join(pkgDir, f));
-  if (!built.every(existsSync) || Math.min(...built.map((f) => statSync(f).mtimeMs)) < newest(join(pkgDir, "src"))) {
-    execFileSync("pnpm", ["run", "build"], { cwd: pkgDir, stdio: "inherit" });
-  }
+  ensureBuilt();
   const out = execFileSync("pnpm", ["pack", "--pack-destination", work], { cwd: pkgDir, encoding: "utf8" });
   const name = readdirSync(work).find((f) => f.endsWith(".tgz"));
   if (!name) throw new Error("pnpm pack produced no tarball:\n" + out);

@@ -128,6 +128,9 @@ impl Model {
         val_data: &[f32],
         val_rows: usize,
     ) -> JsResult<()> {
+        if self.session.is_some() {
+            return Err(to_js(latentkit_core::Error::InvalidState("a training session is already running on this model: end it with trainEnd first".into())));
+        }
         let options = TrainOptions::from_json(options_json).map_err(to_js)?;
         let val = if val_rows > 0 { Some((val_data, val_rows)) } else { None };
         let session = TrainSession::new(&mut self.net, options, data, rows, val).map_err(to_js)?;

@@ -15,8 +15,9 @@ let fitMatrix: (model: Autoencoder, m: Matrix, opts: NormalizedFitOptions) => Pr
 /**
  * A trained (or trainable) dense autoencoder. Get one from {@link train}, {@link load} or
  * {@link create}. It holds WebAssembly memory: call {@link Autoencoder.dispose} when done
- * (it is also freed when garbage-collected). With TypeScript 5.2+ `using` works too:
- * `Autoencoder` implements `[Symbol.dispose]` where the runtime has `Symbol.dispose`.
+ * (it is also freed when garbage-collected). Where the runtime has `Symbol.dispose`, models
+ * also have a `[Symbol.dispose]()` method (not in the type, so that consumers do not need the
+ * `esnext.disposable` lib).
  *
  * After `dispose()`, every method throws `DISPOSED`. After any other error, the model is
  * unchanged and usable (a failed `encode` leaves it intact; an aborted or diverged training

@@ -42,9 +42,9 @@ function initFailed(e: unknown): LatentkitError {
 
 /**
  * Loads and instantiates the WebAssembly core. Idempotent and safe to call concurrently:
- * every call returns the same promise until it settles. `train()`, `load()` and
- * `create()`'s async siblings call it for you; you only need it before the synchronous
- * functions ({@link create}, {@link buildInfo}, {@link kernelParityReport}).
+ * every call returns the same promise until it settles. `train()` and `load()` call it for
+ * you; you only need it before the synchronous functions that need the core (`create()`,
+ * {@link buildInfo}, {@link kernelParityReport}).
  */
 export function init(): Promise<void> {
   if (ready) return Promise.resolve();
@@ -95,13 +95,16 @@ export function requireInit(what: string): void {
 
 const KNOWN = new Set<string>(ERROR_CODES);
 
+// What to add to the core's own message (which already says what to do).
 const HINTS: Partial<Record<LatentkitErrorCode, string>> = {
-  DIVERGED:
-    " The weights were restored to the start of the failed epoch and the model is still usable; " +
-    "lower learningRate, set clipNorm, or scale your data.",
-  CORRUPT_MODEL: " Pass the exact bytes returned by model.save().",
-  UNSUPPORTED_VERSION: " Upgrade latentkit to read this file.",
+  DIVERGED: "The model is still usable.",
 };
+
+function withHint(message: string, code: LatentkitErrorCode): string {
+  const hint = HINTS[code];
+  if (!hint) return message;
+  return message + (/[.!?]$/.test(message) ? " " : ". ") + hint;
+}
 
 /** Converts anything thrown by the core into a LatentkitError. @internal */
 export function fromWasmError(e: unknown): LatentkitError {
@@ -110,7 +113,7 @@ export function fromWasmError(e: unknown): LatentkitError {
   if (typeof code === "string" && KNOWN.has(code)) {
     const c = code as LatentkitErrorCode;
     const msg = (e as Error).message;
-    return new LatentkitError(c, msg + (HINTS[c] ?? ""), { cause: e });
+    return new LatentkitError(c, withHint(msg, c), { cause: e });
   }
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return new LatentkitError(

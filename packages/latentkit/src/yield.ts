@@ -18,9 +18,18 @@ function pick(): (cb: Resolve) => void {
   if (typeof g.MessageChannel === "function") {
     const queue: Resolve[] = [];
     const channel = new g.MessageChannel();
-    channel.port1.onmessage = () => queue.shift()?.();
+    // Runtimes where a listening port keeps the process alive (Node, Deno) get it
+    // ref'ed only while a yield is pending, so a finished program can exit.
+    const port = channel.port1 as MessagePort & { ref?: () => void; unref?: () => void };
+    port.onmessage = () => {
+      const cb = queue.shift();
+      if (queue.length === 0) port.unref?.();
+      cb?.();
+    };
+    port.unref?.();
     return (cb) => {
       queue.push(cb);
+      port.ref?.();
       channel.port2.postMessage(0);
     };
   }

@@ -213,3 +213,26 @@ describe("save / load", () => {
     for (const m of [model, again, fromAb, fromBuffer]) m.dispose();
   });
 });
+
+describe("every option value reaches the core", () => {
+  it("all activations, initialisers, losses and optimizers train", async () => {
+    const data = randomRows(32, 4, 8);
+    for (const activation of ["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid", "linear"] as const) {
+      const m = await train(data, { encoder: [3, 2], activation, latentActivation: activation, outputActivation: activation, init: "heUniform", epochs: 1 });
+      expect(m.config.activation).toBe(activation);
+      expect(Number.isFinite(m.history[0]!.loss)).toBe(true);
+      m.dispose();
+    }
+    const variants = [
+      { optimizer: "sgd", momentum: 0.9, weightDecay: 1e-4, learningRate: 0.05 },
+      { optimizer: "adamw", weightDecay: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 },
+      { optimizer: "adam", clipNorm: 0.5, shuffle: false, batchSize: 5 },
+      { loss: "bce", outputActivation: "sigmoid", earlyStopping: { monitor: "loss", patience: 0, minDelta: 0, restoreBestWeights: false } },
+    ] as const;
+    for (const v of variants) {
+      const m = await train(data, { encoder: [2], epochs: 2, ...v });
+      expect(m.history).toHaveLength(2);
+      m.dispose();
+    }
+  });
+});

@@ -156,7 +156,7 @@ describe("abort", () => {
     const latency = performance.now() - t0;
     expect(e).toBeInstanceOf(LatentkitError);
     expect(e.code).toBe("ABORTED");
-    expect(latency).toBeLessThan(150);
+    expect(latency).toBeLessThan(250); // one ~15 ms step + one yield, with room for a loaded machine
     const model = e.model!;
     expect(model.disposed).toBe(false);
     expect(model.training).toBe(false);
@@ -180,12 +180,11 @@ describe("abort", () => {
       signal: ac.signal,
       onEpochEnd: () => {
         epochs++;
-        if (epochs === 2) setTimeout(() => ac.abort(), 5);
+        if (epochs === 2) ac.abort(); // checked right after the callback: no third epoch starts
       },
     });
     await expect(p).rejects.toMatchObject({ code: "ABORTED" });
-    expect(model.history.length).toBeGreaterThanOrEqual(2);
-    expect(model.history.length).toBeLessThan(10);
+    expect(model.history).toHaveLength(2);
     const d = model.weightsDigest();
     expect(model.reconstruct(Y).rows).toBe(1000);
     expect(model.weightsDigest()).toBe(d);
