@@ -1,13 +1,28 @@
-import { readFile } from "node:fs/promises";
-import { defineConfig } from "tsup";
+import { copyFile, readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { defineConfig, type Options } from "tsup";
+
+// One bundle per runtime, all with the same API (src/index.ts) and the same types
+// (dist/index.d.ts, dist/index.d.cts). They differ only in where the WebAssembly core comes
+// from: src/wasm.ts imports "./wasm-source.js", which each build redirects to one of
+// src/loaders/*.ts. package.json `exports` picks the bundle by condition:
+//
+//   dist/index.{js,cjs}   default       wasm inlined as base64, loaded on first use
+//   dist/node.{js,cjs}    node          dist/latentkit_wasm_bg.wasm read from disk
+//   dist/browser.js       browser       new URL("./latentkit_wasm_bg.wasm", import.meta.url)
+//   dist/workerd.js       workerd       import wasm from "./latentkit_wasm_bg.wasm"
+//   dist/edge-light.js    edge-light    import wasm from "./latentkit_wasm_bg.wasm?module"
+//   dist/slim.{js,cjs}    ./slim        nothing: init(urlOrBytesOrModule)
+
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 // The wasm-bindgen glue falls back to `new URL('latentkit_wasm_bg.wasm', import.meta.url)`
-// when init gets no module. The SDK always passes the inlined bytes, so that fallback is dead
-// code, but bundlers (webpack, Vite) would still try to resolve the .wasm asset, and tsup would
-// shim import.meta.url with require("url") in the CJS build. Cut it out of the bundle.
-const stripWasmUrlFallback = {
+// in its async init, which the SDK never calls (src/wasm.ts compiles the module itself and
+// instantiates it with the glue's initSync). Cut it out so no bundle refers to a URL it does
+// not mean to, and tsup does not shim import.meta.url in the CJS builds.
+const stripWasmUrlFallback: Plugin = {
   name: "strip-wasm-url-fallback",
-  setup(build: { onLoad: (o: { filter: RegExp }, cb: (a: { path: string }) => Promise<{ contents: string; loader: "js" }>) => void }) {
+  setup(build) {
     build.onLoad({ filter: /generated[\\/]latentkit_wasm\.js$/ }, async ({ path }) => {
       const source = await readFile(path, "utf8");
       const pattern = /new URL\((['"])latentkit_wasm_bg\.wasm\1,\s*import\.meta\.url\)/g;
@@ -16,7 +31,7 @@ const stripWasmUrlFallback = {
       }
       const contents = source.replace(
         pattern,
-        '(() => { throw new Error("latentkit: the WebAssembly module is inlined; init needs no URL"); })()',
+        '(() => { throw new Error("latentkit: init needs the module"); })()',
       );
       if (/import\.meta/.test(contents)) throw new Error("tsup: import.meta left in the wasm-bindgen glue");
       return { contents, loader: "js" };
@@ -24,17 +39,53 @@ const stripWasmUrlFallback = {
   },
 };
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
+// Points "./wasm-source.js" at the runtime's loader, and keeps `.wasm` imports as imports of
+// the file shipped next to the bundle (dist/latentkit_wasm_bg.wasm).
+const useLoader = (loader: string): Plugin => ({
+  name: `latentkit-loader-${loader}`,
+  setup(build) {
+    build.onResolve({ filter: /^\.\/wasm-source\.js$/ }, () => ({ path: resolve(`src/loaders/${loader}.ts`) }));
+    build.onResolve({ filter: /latentkit_wasm_bg\.wasm(\?module)?$/ }, ({ path }) => ({
+      path: "./latentkit_wasm_bg.wasm" + (path.endsWith("?module") ? "?module" : ""),
+      external: true,
+    }));
+  },
+});
+
+const common = {
   target: "es2022",
   platform: "neutral",
   sourcemap: false,
-  clean: true,
+  clean: false, // package.json "build" empties dist/ first: these builds run concurrently
   splitting: false,
   treeshake: true,
   minify: false,
-  esbuildPlugins: [stripWasmUrlFallback],
   outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
-});
+} satisfies Options;
+
+function bundle(name: string, loader: string, format: Options["format"], extra: Options = {}): Options {
+  return {
+    ...common,
+    entry: { [name]: "src/index.ts" },
+    format,
+    esbuildPlugins: [stripWasmUrlFallback, useLoader(loader)],
+    ...extra,
+  };
+}
+
+export default defineConfig([
+  bundle("index", "inline", ["esm", "cjs"], {
+    dts: true,
+    async onSuccess() {
+      await copyFile("src/generated/latentkit_wasm_bg.wasm", "dist/latentkit_wasm_bg.wasm");
+      // @ts-expect-error plain JS module without types
+      const { measureSizes, formatSizes } = await import("./size-report.mjs");
+      console.log(formatSizes(await measureSizes(process.cwd())));
+    },
+  }),
+  bundle("node", "node", ["esm", "cjs"], { platform: "node", shims: true }),
+  bundle("browser", "browser", ["esm"]),
+  bundle("workerd", "workerd", ["esm"]),
+  bundle("edge-light", "edge-light", ["esm"]),
+  bundle("slim", "slim", ["esm", "cjs"]),
+]);

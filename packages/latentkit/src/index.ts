@@ -34,6 +34,22 @@ export type {
   TrainOptions,
 } from "./options.js";
 export type { EpochRecord, History, StopReason } from "./training.js";
+export { text, TextGenerator } from "./text/index.js";
+export type {
+  DecodeTextOptions,
+  EncodeTextOptions,
+  LongTextPolicy,
+  SampleOptions,
+  TextEvaluation,
+  TextLevel,
+  TextModelConfig,
+  TextNoiseOptions,
+  TextReport,
+  TextStats,
+  TextTrainingError,
+  TextTrainOptions,
+  VariationOptions,
+} from "./text/index.js";
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
 export type { BuildInfo, KernelParityReport } from "./wasm.js";
 
@@ -111,7 +127,7 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
  * Loads the WebAssembly core first if needed.
  *
  * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
- * @throws LatentkitError INVALID_OPTION for non-bytes, CORRUPT_MODEL for damaged or foreign
+ * @throws LatentkitError INVALID_OPTION for non-bytes or a text model's file (use `text.load()`), CORRUPT_MODEL for damaged or foreign
  *   bytes (the file has a CRC), UNSUPPORTED_VERSION for files from a newer format
  */
 export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<Autoencoder> {
@@ -129,5 +145,15 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
   }
   await init();
   const handle = wasmCall(() => WasmModel.fromBytes(u8));
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(handle.metaJson()) as { kind?: unknown }).kind;
+  } catch {
+    kind = undefined;
+  }
+  if (kind === "text") {
+    handle.free();
+    throw invalidOption("These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().");
+  }
   return wrapModel(handle, historyFromMeta(handle.metaJson()));
 }

@@ -44,6 +44,14 @@ export interface ModelOptions {
    * 0..2^53-1. Default `42`: training is deterministic unless you change it.
    */
   seed?: number;
+  /**
+   * A variational autoencoder (β-VAE): the encoder's last layer emits a mean and a
+   * log-variance per latent dimension, training draws codes with the reparameterisation trick
+   * and adds β × KL(q(z|x) ‖ N(0, I)) to the loss. `encode()` returns the posterior means.
+   * `true` means `{ beta: 1, klWarmupEpochs: 0, freeBits: 0 }`. Needs `latentActivation`
+   * `"linear"`. Default `false`.
+   */
+  variational?: boolean | VariationalOptions;
 }
 
 /** Early stopping settings. */
@@ -122,6 +130,12 @@ export interface FitOptions {
   onEpochEnd?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
   /** Aborts training promptly (between steps of ~10-20 ms); see `train()`/`fit()` for what happens. */
   signal?: AbortSignal;
+  /**
+   * Denoising: the inputs of each batch are corrupted (Gaussian noise of std `gaussian`, then
+   * each value zeroed with probability `mask`), the targets stay clean. Seeded like the
+   * shuffling. Default none.
+   */
+  noise?: NumericNoiseOptions;
 }
 
 /** Options of {@link train}: the model's architecture and its first training run, in one flat object. */
@@ -141,6 +155,8 @@ export interface ModelConfig {
   readonly loss: Loss;
   readonly init: Initializer;
   readonly seed: number;
+  /** The β-VAE settings; absent for a plain autoencoder. */
+  readonly variational?: Readonly<NormalizedVariational>;
 }
 
 /** Default seed of weights and shuffling. */
@@ -155,11 +171,11 @@ export const MAX_LAYERS = 64;
 export const MAX_BATCH = 65536;
 
 const ACTIVATIONS: readonly Activation[] = ["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid", "linear"];
-const MODEL_KEYS = ["encoder", "decoder", "activation", "latentActivation", "outputActivation", "loss", "init", "seed"] as const;
+const MODEL_KEYS = ["encoder", "decoder", "activation", "latentActivation", "outputActivation", "loss", "init", "seed", "variational"] as const;
 const FIT_KEYS = [
   "optimizer", "learningRate", "beta1", "beta2", "epsilon", "weightDecay", "momentum", "epochs",
   "batchSize", "shuffle", "seed", "validationSplit", "validationData", "earlyStopping", "clipNorm",
-  "onEpochEnd", "signal",
+  "onEpochEnd", "signal", "noise",
 ] as const;
 const ES_KEYS = ["monitor", "patience", "minDelta", "restoreBestWeights"] as const;
 
@@ -191,7 +207,8 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
-function show(v: unknown): string {
+/** @internal */
+export function show(v: unknown): string {
   if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
   if (v === null) return "null";
   if (Array.isArray(v)) return `an array`;
@@ -200,7 +217,8 @@ function show(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function checkPlainObject(v: unknown, name: string): Record<string, unknown> {
+/** @internal */
+export function checkPlainObject(v: unknown, name: string): Record<string, unknown> {
   if (v === undefined) return {};
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     throw invalidOption(`${name} must be an object, got ${show(v)}.`);
@@ -208,7 +226,8 @@ function checkPlainObject(v: unknown, name: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function checkKeys(obj: Record<string, unknown>, known: readonly string[], where: string, elsewhere?: { keys: readonly string[]; hint: string }) {
+/** @internal */
+export function checkKeys(obj: Record<string, unknown>, known: readonly string[], where: string, elsewhere?: { keys: readonly string[]; hint: string }) {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     if (elsewhere && elsewhere.keys.includes(key)) {
@@ -221,7 +240,8 @@ function checkKeys(obj: Record<string, unknown>, known: readonly string[], where
   }
 }
 
-function num(
+/** @internal */
+export function num(
   obj: Record<string, unknown>,
   key: string,
   dflt: number,
@@ -245,7 +265,8 @@ function num(
   return v;
 }
 
-function oneOf<T extends string>(obj: Record<string, unknown>, key: string, allowed: readonly T[], dflt: T, prefix = ""): T {
+/** @internal */
+export function oneOf<T extends string>(obj: Record<string, unknown>, key: string, allowed: readonly T[], dflt: T, prefix = ""): T {
   const v = obj[key];
   if (v === undefined) return dflt;
   if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
@@ -256,7 +277,8 @@ function oneOf<T extends string>(obj: Record<string, unknown>, key: string, allo
   );
 }
 
-function bool(obj: Record<string, unknown>, key: string, dflt: boolean, prefix = ""): boolean {
+/** @internal */
+export function bool(obj: Record<string, unknown>, key: string, dflt: boolean, prefix = ""): boolean {
   const v = obj[key];
   if (v === undefined) return dflt;
   if (typeof v !== "boolean") throw invalidOption(`${prefix}${key} must be true or false, got ${show(v)}.`);
@@ -315,9 +337,18 @@ export function normalizeModelOptions(raw: unknown, inputSize: number, allowFitK
   if (inputSize > MAX_LAYER) {
     throw new LatentkitError("TOO_LARGE", `The data has ${inputSize} columns; at most ${MAX_LAYER} are supported.`);
   }
+  const variational = normalizeVariational(o.variational, { beta: 1, klWarmupEpochs: 0, freeBits: 0 });
+  if (variational && latentActivation !== "linear") {
+    throw invalidOption(`variational models need latentActivation "linear" (the encoder emits a mean and a log-variance), got "${latentActivation}".`);
+  }
+  const latent = encoder[encoder.length - 1]!;
+  const encSizes = [inputSize, ...encoder.slice(0, -1), variational ? 2 * latent : latent];
+  const decSizes = [latent, ...decoder, inputSize];
   const sizes = [inputSize, ...encoder, ...decoder, inputSize];
   let params = 0;
-  for (let i = 0; i + 1 < sizes.length; i++) params += sizes[i]! * sizes[i + 1]! + sizes[i + 1]!;
+  for (const chain of [encSizes, decSizes]) {
+    for (let i = 0; i + 1 < chain.length; i++) params += chain[i]! * chain[i + 1]! + chain[i + 1]!;
+  }
   if (params > MAX_PARAMS) {
     throw new LatentkitError(
       "TOO_LARGE",
@@ -334,6 +365,7 @@ export function normalizeModelOptions(raw: unknown, inputSize: number, allowFitK
     loss,
     init,
     seed,
+    ...(variational ? { variational: Object.freeze(variational) } : {}),
   });
 }
 
@@ -352,6 +384,7 @@ export interface WasmTrainOptions {
   seed: number;
   clipNorm: number | null;
   earlyStopping: null | { monitor: "valLoss" | "loss"; patience: number; minDelta: number; restoreBestWeights: boolean };
+  noise?: { gaussian?: number; mask?: number; delete?: number; swap?: number };
 }
 
 /** Validated training options. @internal */
@@ -422,6 +455,8 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     };
   }
 
+  const noise = normalizeNumericNoise(o.noise);
+
   const onEpochEnd = o.onEpochEnd;
   if (onEpochEnd !== undefined && typeof onEpochEnd !== "function") {
     throw invalidOption(`onEpochEnd must be a function, got ${show(onEpochEnd)}.`);
@@ -438,10 +473,68 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     wasm: {
       epochs, batchSize, learningRate, optimizer, beta1, beta2, epsilon, weightDecay, momentum,
       shuffle, seed, clipNorm, earlyStopping,
+      ...(noise ? { noise } : {}),
     },
     validationSplit,
     validationData,
     onEpochEnd: onEpochEnd as FitOptions["onEpochEnd"],
     signal: signal as AbortSignal | undefined,
   };
+}
+
+/** β-VAE settings (`variational: { ... }`); see the option's documentation. */
+export interface VariationalOptions {
+  /** Weight of the KL term, finite >= 0. */
+  beta?: number;
+  /** Epochs over which the KL weight rises linearly to `beta` (0 = from the start), integer >= 0. */
+  klWarmupEpochs?: number;
+  /** Nats of KL per latent dimension that cost nothing (against posterior collapse), finite >= 0. */
+  freeBits?: number;
+}
+
+/** Normalised variational settings, as the core takes them. @internal */
+export interface NormalizedVariational {
+  beta: number;
+  klWarmupEpochs: number;
+  freeBits: number;
+}
+
+/**
+ * Validates `variational` (`undefined | false | true | { beta, klWarmupEpochs, freeBits }`);
+ * `defaults` fill what is not given. Returns null for a plain model. @internal
+ */
+export function normalizeVariational(raw: unknown, defaults: NormalizedVariational): NormalizedVariational | null {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return { ...defaults };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw invalidOption(`variational must be true, false or { beta, klWarmupEpochs, freeBits }, got ${show(raw)}.`);
+  }
+  const o = raw as Record<string, unknown>;
+  checkKeys(o, ["beta", "klWarmupEpochs", "freeBits"], "variational");
+  return {
+    beta: num(o, "beta", defaults.beta, { min: 0 }, "variational."),
+    klWarmupEpochs: num(o, "klWarmupEpochs", defaults.klWarmupEpochs, { min: 0, max: 1_000_000, integer: true }, "variational."),
+    freeBits: num(o, "freeBits", defaults.freeBits, { min: 0 }, "variational."),
+  };
+}
+
+/** Denoising noise of numeric models (`noise: { ... }`): the inputs are corrupted, the targets stay clean. */
+export interface NumericNoiseOptions {
+  /** Standard deviation of Gaussian noise added to every input value, finite >= 0. Default `0`. */
+  gaussian?: number;
+  /** Probability of zeroing each input value, in [0, 1). Default `0`. */
+  mask?: number;
+}
+
+/** Validates numeric `noise`; null when absent or all zero. @internal */
+export function normalizeNumericNoise(raw: unknown): { gaussian: number; mask: number } | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw invalidOption(`noise must be an object { gaussian, mask }, got ${show(raw)}.`);
+  }
+  const o = raw as Record<string, unknown>;
+  checkKeys(o, ["gaussian", "mask"], "noise");
+  const gaussian = num(o, "gaussian", 0, { min: 0 }, "noise.");
+  const mask = num(o, "mask", 0, { min: 0, max: 1, maxExclusive: true }, "noise.");
+  return gaussian === 0 && mask === 0 ? null : { gaussian, mask };
 }

@@ -1,58 +1,123 @@
 // Loading the WebAssembly core, the NOT_INITIALIZED guard, and the translation of whatever the
 // core throws into LatentkitError. Nothing else in the SDK imports the generated glue.
 //
-// The .wasm is inlined as base64 (src/generated/wasm_base64.ts) so that one code path works in
-// Node ESM, Node CJS, browsers and bundlers: no file lookup, no fetch, no import.meta.url.
+// Where the .wasm comes from depends on the runtime: "./wasm-source.js" is replaced at build
+// time by one of src/loaders/*.ts (tsup.config.ts), one per package.json `exports` condition:
+// the file next to the bundle (Node: read from disk; browsers and bundlers: fetched from
+// `new URL(..., import.meta.url)`), a `.wasm` module import (workerd, edge-light), the module
+// inlined as base64 (the default entry), or nothing (latentkit/slim: `init(source)`).
+// From the sources (unit tests, type checks) it is the inlined module.
+//
+// Every path compiles a WebAssembly.Module first (asynchronously where it can) and then
+// instantiates it synchronously through the glue's initSync, so an async init() racing a
+// synchronous first use can never create two instances.
 
-import wasmInit, {
+import {
   initSync as wasmInitSync,
   Model as WasmModel,
   buildInfo as wasmBuildInfo,
   kernelParityReport as wasmKernelParityReport,
 } from "./generated/latentkit_wasm.js";
-import { WASM_BASE64 } from "./generated/wasm_base64.js";
+import { AUTO_INIT, ENTRY, INIT_HINT, asyncSource, syncSource } from "./wasm-source.js";
 import { ERROR_CODES, LatentkitError, type LatentkitErrorCode } from "./errors.js";
 
 export { WasmModel };
 
+/**
+ * Where `init(source)` can take the WebAssembly module from: its URL (a string or `URL`,
+ * fetched), a fetch `Response`, its bytes (`ArrayBuffer` or any view, e.g. a Node `Buffer`),
+ * an already compiled `WebAssembly.Module`, or a promise of any of these.
+ */
+export type WasmSource = WasmSourceValue | PromiseLike<WasmSourceValue>;
+/** A {@link WasmSource} that is not a promise. */
+export type WasmSourceValue = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+/** What `initSync(source)` accepts: the module's bytes or a compiled `WebAssembly.Module`. */
+export type WasmSyncSource = ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
 let ready = false;
 let pending: Promise<void> | undefined;
 
-function decodeBase64(b64: string): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B) {
-    const buf = B.from(b64, "base64");
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function initFailed(e: unknown): LatentkitError {
+  if (e instanceof LatentkitError) return e;
   const detail = e instanceof Error ? e.message : String(e);
   return new LatentkitError(
     "INTERNAL",
     `latentkit could not instantiate its WebAssembly core (${detail}). ` +
-      "This needs a runtime with WebAssembly SIMD (Node >= 18, current browsers); if yours has it, this is a latentkit bug: please report it.",
+      "This needs a runtime with WebAssembly SIMD (Node >= 18, current browsers, Deno, Bun, workerd); " +
+      "if yours has it and the .wasm was found, this is a latentkit bug: please report it.",
     { cause: e },
   );
+}
+
+function notInitialized(what: string): LatentkitError {
+  return new LatentkitError(
+    "NOT_INITIALIZED",
+    `${what} needs the WebAssembly core, which is not loaded yet: ${INIT_HINT}`,
+  );
+}
+
+function isModule(x: unknown): x is WebAssembly.Module {
+  return typeof WebAssembly !== "undefined" && x instanceof WebAssembly.Module;
+}
+
+function toBytes(x: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x);
+}
+
+function isBytes(x: unknown): x is ArrayBuffer | ArrayBufferView {
+  return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || Object.prototype.toString.call(x) === "[object ArrayBuffer]";
+}
+
+function badSource(x: unknown): LatentkitError {
+  return new LatentkitError(
+    "INVALID_OPTION",
+    `init() needs the latentkit .wasm as a URL, a Response, its bytes or a WebAssembly.Module, got ${
+      x === null ? "null" : typeof x === "object" ? Object.prototype.toString.call(x) : typeof x
+    }.`,
+  );
+}
+
+async function compileResponse(res: Response): Promise<WebAssembly.Module> {
+  if (!res.ok) throw new Error(`fetching ${res.url || "the .wasm"} failed: HTTP ${res.status} ${res.statusText}`);
+  const streaming = (WebAssembly as { compileStreaming?: (r: Response) => Promise<WebAssembly.Module> }).compileStreaming;
+  if (typeof streaming === "function" && (res.headers.get("content-type") ?? "").split(";")[0]!.trim() === "application/wasm") {
+    return streaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const s: any = await source;
+  if (isModule(s)) return s;
+  if (isBytes(s)) return WebAssembly.compile(toBytes(s) as Uint8Array<ArrayBuffer>);
+  if (typeof Response === "function" && s instanceof Response) return compileResponse(s);
+  if (typeof s === "string" || (typeof URL === "function" && s instanceof URL)) {
+    return compileResponse(await fetch(s));
+  }
+  throw badSource(s);
+}
+
+function instantiate(module: WebAssembly.Module): void {
+  wasmInitSync({ module });
+  ready = true;
 }
 
 /**
  * Loads and instantiates the WebAssembly core. Idempotent and safe to call concurrently:
  * every call returns the same promise until it settles. `train()` and `load()` call it for
- * you; you only need it before the synchronous functions that need the core (`create()`,
- * {@link buildInfo}, {@link kernelParityReport}).
+ * you. Without `source` the entry your runtime picked finds the `.wasm` itself (except
+ * `latentkit/slim`, which needs `source`); pass one to load it from elsewhere (e.g. a CDN URL).
  */
-export function init(): Promise<void> {
+export function init(source?: WasmSource): Promise<void> {
   if (ready) return Promise.resolve();
   if (!pending) {
+    const from = source ?? asyncSource();
+    if (from === undefined) return Promise.reject(notInitialized("latentkit"));
     pending = (async () => {
       try {
-        await wasmInit({ module_or_path: decodeBase64(WASM_BASE64) });
-        ready = true;
+        const module = await compile(from);
+        if (!ready) instantiate(module);
       } catch (e) {
         pending = undefined; // allow a retry
         throw initFailed(e);
@@ -63,15 +128,28 @@ export function init(): Promise<void> {
 }
 
 /**
- * Instantiates the WebAssembly core synchronously (idempotent). Fine in Node and in workers;
- * browsers may refuse synchronous compilation of large modules on the main thread, so prefer
- * `await init()` there.
+ * Instantiates the WebAssembly core synchronously (idempotent). Without `source` this works
+ * where the entry can get the module synchronously (Node, Deno, Bun, workerd, edge, the default
+ * entry); pass the module's bytes or a compiled `WebAssembly.Module` to do it anywhere. Browsers
+ * may refuse synchronous compilation of large modules on the main thread: prefer `await init()`.
  */
-export function initSync(): void {
+export function initSync(source?: WasmSyncSource): void {
   if (ready) return;
+  let from: WasmSyncSource | undefined;
   try {
-    wasmInitSync({ module: decodeBase64(WASM_BASE64) });
-    ready = true;
+    from = source ?? syncSource();
+  } catch (e) {
+    throw initFailed(e);
+  }
+  if (from === undefined) {
+    throw new LatentkitError(
+      "NOT_INITIALIZED",
+      `${ENTRY} cannot load its WebAssembly core synchronously: ${INIT_HINT}`,
+    );
+  }
+  if (!isModule(from) && !isBytes(from)) throw badSource(from);
+  try {
+    instantiate(isModule(from) ? from : new WebAssembly.Module(toBytes(from) as Uint8Array<ArrayBuffer>));
   } catch (e) {
     throw initFailed(e);
   }
@@ -82,15 +160,15 @@ export function isInitialized(): boolean {
   return ready;
 }
 
-/** Throws NOT_INITIALIZED unless init() has completed. @internal */
+/**
+ * Makes sure the core is loaded before a synchronous call: loads it synchronously on first use
+ * in the entries that can (Node, workerd, edge-light, the default entry), else throws
+ * NOT_INITIALIZED. @internal
+ */
 export function requireInit(what: string): void {
-  if (!ready) {
-    throw new LatentkitError(
-      "NOT_INITIALIZED",
-      `${what} needs the WebAssembly core, which is not loaded yet: call \`await init()\` once before using it ` +
-        "(train() and load() do this for you).",
-    );
-  }
+  if (ready) return;
+  if (!AUTO_INIT) throw notInitialized(what);
+  initSync();
 }
 
 const KNOWN = new Set<string>(ERROR_CODES);
@@ -142,7 +220,7 @@ export interface BuildInfo {
 
 /**
  * Version and SIMD status of the loaded WebAssembly core.
- * @throws LatentkitError NOT_INITIALIZED before `await init()`.
+ * @throws LatentkitError NOT_INITIALIZED before `await init()` in the entries that load asynchronously (browsers, slim).
  */
 export function buildInfo(): BuildInfo {
   requireInit("buildInfo()");
@@ -161,7 +239,7 @@ export interface KernelParityReport {
  * Runs every numeric kernel through its SIMD and its scalar implementation inside the
  * WebAssembly core, on seeded inputs, and reports the largest difference per kernel. A
  * self-test for the runtime you are on.
- * @throws LatentkitError NOT_INITIALIZED before `await init()`.
+ * @throws LatentkitError NOT_INITIALIZED before `await init()` in the entries that load asynchronously (browsers, slim).
  */
 export function kernelParityReport(): KernelParityReport {
   requireInit("kernelParityReport()");
