@@ -3,18 +3,7 @@
 
 /// C (m×n) = A (m×k) · B (k×n)
 pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
-    let mut acc = vec![0f32; n];
-    for i in 0..m {
-        acc.fill(0.0);
-        for p in 0..k {
-            let x = a[i * k + p];
-            let row = &b[p * n..p * n + n];
-            for (s, &y) in acc.iter_mut().zip(row) {
-                *s += x * y;
-            }
-        }
-        store(&mut c[i * n..i * n + n], &acc, accumulate);
-    }
+    rows_times_b(m, n, k, |i, p| a[i * k + p], b, c, accumulate)
 }
 
 /// C (m×n) = A (m×k) · Bᵀ, B stored (n×k)
@@ -35,13 +24,18 @@ pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
 
 /// C (m×n) = Aᵀ · B, A stored (k×m), B (k×n)
 pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
+    rows_times_b(m, n, k, |i, p| a[p * m + i], b, c, accumulate)
+}
+
+/// C = op(A) · B with B (k×n) row-major and op(A)(i, p) = `a(i, p)`: each row of C is
+/// summed over p in ascending order, as the SIMD kernels do.
+fn rows_times_b(m: usize, n: usize, k: usize, a: impl Fn(usize, usize) -> f32, b: &[f32], c: &mut [f32], accumulate: bool) {
     let mut acc = vec![0f32; n];
     for i in 0..m {
         acc.fill(0.0);
         for p in 0..k {
-            let x = a[p * m + i];
-            let row = &b[p * n..p * n + n];
-            for (s, &y) in acc.iter_mut().zip(row) {
+            let x = a(i, p);
+            for (s, &y) in acc.iter_mut().zip(&b[p * n..p * n + n]) {
                 *s += x * y;
             }
         }
