@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: Rust (lint, native unit tests), the SDK's vitest suite against the
-# built wasm, and the packed-tarball integration tests. Expects scripts/setup.sh to have
+# built wasm (API, text, CLI), the playground in headless Chromium, and the packed-tarball
+# tests in every runtime (Node ESM/CJS, bundlers and a Web Worker in Chromium, workerd,
+# edge-runtime, Deno, Bun). Expects scripts/setup.sh to have
 # run (npm test does that). Ends with one line "latentkit tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,10 @@ cargo test --workspace 2>&1 | tee "$RESULTS/cargo.log"
 step "vitest: SDK (packages/latentkit)"
 pnpm --filter latentkit exec vitest run --reporter=default --reporter=json --outputFile="$PWD/$RESULTS/sdk.json" || status=1
 
-step "vitest: packed tarball in fresh projects (test/)"
+step "vitest: playground in headless Chromium (packages/playground)"
+pnpm --filter @latentkit/playground exec vitest run --reporter=default --reporter=json --outputFile="$PWD/$RESULTS/playground.json" || status=1
+
+step "vitest: packed tarball in every runtime (test/)"
 pnpm --filter @latentkit/integration-tests exec vitest run --reporter=default --reporter=json --outputFile="$PWD/$RESULTS/integration.json" || status=1
 
 node -e '
@@ -31,7 +36,7 @@ let passed = 0, failed = 0;
 for (const m of fs.readFileSync(dir + "/cargo.log", "utf8").matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
   passed += +m[1]; failed += +m[2];
 }
-for (const f of ["sdk.json", "integration.json"]) {
+for (const f of ["sdk.json", "playground.json", "integration.json"]) {
   try {
     const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests;

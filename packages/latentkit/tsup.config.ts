@@ -52,6 +52,17 @@ const useLoader = (loader: string): Plugin => ({
   },
 });
 
+// The CLI (src/cli) reaches the SDK through src/cli/sdk.ts's `../index.js`: bundle that as an
+// import of the package itself ("latentkit", Node's self-reference), not as a second copy.
+const cliImportsPackage: Plugin = {
+  name: "latentkit-cli-imports-package",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index\.js$/ }, ({ importer }) =>
+      /[\\/]src[\\/]cli[\\/]sdk\.ts$/.test(importer) ? { path: "latentkit", external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   target: "es2022",
   platform: "neutral",
@@ -83,9 +94,26 @@ export default defineConfig([
       console.log(formatSizes(await measureSizes(process.cwd())));
     },
   }),
-  bundle("node", "node", ["esm", "cjs"], { platform: "node", shims: true }),
+  bundle("node", "node", ["esm", "cjs"], {
+    platform: "node",
+    removeNodeProtocol: false,
+    // src/loaders/node.ts finds the .wasm with __dirname in CJS, import.meta.url in ESM.
+    esbuildOptions(options, { format }) {
+      if (format === "cjs") options.define = { ...options.define, "import.meta.url": "undefined" };
+    },
+  }),
   bundle("browser", "browser", ["esm"]),
   bundle("workerd", "workerd", ["esm"]),
   bundle("edge-light", "edge-light", ["esm"]),
   bundle("slim", "slim", ["esm", "cjs"]),
+  // The `latentkit` command (package.json "bin").
+  {
+    ...common,
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    platform: "node",
+    removeNodeProtocol: false,
+    banner: { js: "#!/usr/bin/env node" },
+    esbuildPlugins: [cliImportsPackage],
+  },
 ]);

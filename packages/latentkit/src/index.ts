@@ -51,7 +51,7 @@ export type {
   VariationOptions,
 } from "./text/index.js";
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
-export type { BuildInfo, KernelParityReport } from "./wasm.js";
+export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
 function newModel(inputSize: number, options: unknown, allowFitKeys: boolean): Autoencoder {
   const config = normalizeModelOptions(options, inputSize, allowFitKeys);

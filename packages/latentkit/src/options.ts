@@ -492,7 +492,7 @@ export interface VariationalOptions {
   freeBits?: number;
 }
 
-/** Normalised variational settings, as the core takes them. @internal */
+/** Normalised variational settings, as the core takes them (`model.config.variational`). */
 export interface NormalizedVariational {
   beta: number;
   klWarmupEpochs: number;

@@ -58,3 +58,50 @@ describe("the built wasm", () => {
     }
   });
 });
+
+describe("init(source) and initSync(source)", () => {
+  it("accept the module's bytes, an ArrayBuffer or a compiled WebAssembly.Module", async () => {
+    const { readFileSync } = await import("node:fs");
+    const bytes = readFileSync(new URL("../src/generated/latentkit_wasm_bg.wasm", import.meta.url));
+    const sources: unknown[] = [
+      bytes,
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      new WebAssembly.Module(bytes),
+      Promise.resolve(bytes),
+    ];
+    for (const source of sources) {
+      vi.resetModules();
+      const fresh = await import("../src/index.js");
+      await fresh.init(source as Uint8Array);
+      expect(fresh.buildInfo().simd128).toBe(true);
+    }
+    vi.resetModules();
+    const sync = await import("../src/index.js");
+    sync.initSync(new WebAssembly.Module(bytes));
+    expect(sync.create(3).inputSize).toBe(3);
+  });
+
+  it("refuse what is not a source with INVALID_OPTION, and a retry then works", async () => {
+    vi.resetModules();
+    const fresh = await import("../src/index.js");
+    for (const bad of [42, {}, true]) {
+      await expect(fresh.init(bad as unknown as Uint8Array)).rejects.toMatchObject({ code: "INVALID_OPTION" });
+      expect(() => fresh.initSync(bad as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+    }
+    await expect(fresh.init(new Uint8Array([0, 1, 2, 3]))).rejects.toMatchObject({ code: "INTERNAL" });
+    expect(fresh.isInitialized()).toBe(false);
+    await fresh.init();
+    expect(fresh.isInitialized()).toBe(true);
+  });
+
+  it("an init() in flight and a synchronous initSync() share one instance", async () => {
+    vi.resetModules();
+    const fresh = await import("../src/index.js");
+    const pending = fresh.init();
+    fresh.initSync();
+    const model = fresh.create(4, { encoder: [2], seed: 1 });
+    await pending;
+    expect(model.encode([[1, 2, 3, 4]]).cols).toBe(2);
+    expect(fresh.create(4, { encoder: [2], seed: 1 }).weightsDigest()).toBe(model.weightsDigest());
+  });
+});

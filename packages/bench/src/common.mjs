@@ -1,0 +1,120 @@
+// Settings and helpers shared by the orchestrator and the per-library worker processes.
+
+import { writeFileSync } from "node:fs";
+
+/** The two benchmark models. `decoder` lists the decoder's hidden sizes (the output layer is implicit). */
+export const MODELS = {
+  seed: { name: "seed", cols: 100, encoder: [64, 32], decoder: [64], batchSize: 32 },
+  m784: { name: "m784", cols: 784, encoder: [256, 64], decoder: [256], batchSize: 128 },
+};
+
+/** Multiply-adds of one row through the encoder (the GFLOP/s of encode is 2 × this × rows / s). */
+export function encoderMacs(spec) {
+  let macs = 0;
+  let prev = spec.cols;
+  for (const u of spec.encoder) {
+    macs += prev * u;
+    prev = u;
+  }
+  return macs;
+}
+
+/** Multiply-adds of one row through the whole autoencoder (forward). */
+export function modelMacs(spec) {
+  let macs = 0;
+  let prev = spec.cols;
+  for (const u of [...spec.encoder, ...spec.decoder, spec.cols]) {
+    macs += prev * u;
+    prev = u;
+  }
+  return macs;
+}
+
+/** GEMM shapes of the micro-benchmark: C(m×n) = A·B (nn), A·Bᵀ (nt), Aᵀ·B (tn), inner size k. */
+export const GEMM_SHAPES = [
+  { label: "256³ nn", kind: "nn", m: 256, n: 256, k: 256 },
+  { label: "256³ nt", kind: "nt", m: 256, n: 256, k: 256 },
+  { label: "256³ tn", kind: "tn", m: 256, n: 256, k: 256 },
+  { label: "m784 fwd nn 128×256×784", kind: "nn", m: 128, n: 256, k: 784 },
+  { label: "m784 dX nt 128×784×256", kind: "nt", m: 128, n: 784, k: 256 },
+  { label: "m784 dW tn 784×256×128", kind: "tn", m: 784, n: 256, k: 128 },
+];
+
+/**
+ * Full and quick settings. `epochs`: total epochs of the one training run per model (the first
+ * is the warm-up; samples/s is the median of epochs 2..4; the final MSE is taken after the last).
+ * `trainRows`: rows trained on (the first ones of the 8,192; quick mode trains on fewer).
+ */
+export function settings(quick) {
+  return quick
+    ? {
+        quick: true,
+        trainRows: 1024,
+        epochs: { seed: 4, m784: 2 },
+        singleWarmup: 200,
+        singleCalls: 200,
+        batchRows: 1024,
+        batchWarmup: 1,
+        batchReps: 5,
+        batchWarmupMs: 100,
+        batchMinMs: 200,
+        batchBudgetMs: 1000,
+        gemmReps: 3,
+        gemmTargetMs: 30,
+        coldSpawns: 2,
+      }
+    : {
+        quick: false,
+        trainRows: 8192,
+        // m784 is cut from 10 to 4 epochs (1 warm-up + 3 timed, the final MSE after those 4):
+        // tfjs-cpu needs ~65 s per m784 epoch on one core, 10 would take the bench past 10 minutes.
+        epochs: { seed: 10, m784: 4 },
+        singleWarmup: 2000,
+        singleCalls: 2000,
+        batchRows: 1024,
+        batchWarmup: 5,
+        batchReps: 25,
+        batchWarmupMs: 500,
+        batchMinMs: 1500, // time at least this long (seed batches take ~1-2 ms: one burst of noise would skew 25 calls)
+        batchBudgetMs: 6000, // stop timing batches after this long (at least 5 timed): tfjs-cpu m784 takes ~1 s each
+        gemmReps: 7,
+        gemmTargetMs: 100,
+        coldSpawns: 5,
+      };
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/** Worker argv: `--config <json> --out <file>`. */
+export function workerArgs(argv = process.argv.slice(2)) {
+  const get = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return { config: JSON.parse(get("--config") ?? "{}"), out: get("--out") };
+}
+
+export function writeResult(out, result) {
+  const json = JSON.stringify(result, null, 2);
+  if (out) writeFileSync(out, json);
+  else process.stdout.write(json + "\n");
+}
+
+/** Prints a progress line on stderr (the orchestrator passes it through). */
+export function log(msg) {
+  process.stderr.write(`  ${msg}\n`);
+}

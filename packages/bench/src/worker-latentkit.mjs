@@ -1,0 +1,183 @@
+// One benchmark process for latentkit: training, inference and the GEMM kernels.
+// Run by run.mjs as `node worker-latentkit.mjs --config <json> --out <file>`.
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { performance } from "node:perf_hooks";
+import * as lk from "latentkit";
+import { makeData, fingerprint, mse } from "./data.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, workerArgs, writeResult, log } from "./common.mjs";
+
+const { config, out } = workerArgs();
+const S = config.settings;
+const require = createRequire(import.meta.url);
+const pkgDir = path.dirname(require.resolve("latentkit/package.json"));
+const generatedDir = path.join(pkgDir, "src", "generated");
+
+await lk.init();
+const result = {
+  library: "latentkit",
+  node: process.version,
+  buildInfo: lk.buildInfo(),
+  build: buildCheck(),
+  models: {},
+};
+
+for (const name of config.models) {
+  const spec = MODELS[name];
+  const X = makeData(spec.cols);
+  const r = { dataFingerprint: fingerprint(X.data) };
+  const T = { data: X.data.subarray(0, S.trainRows * spec.cols), rows: S.trainRows, cols: spec.cols };
+  result.models[name] = r;
+
+  // --- training: one run of `epochs` epochs; throughput = median of epochs 2..4 (epoch 1 = warm-up)
+  const epochs = S.epochs[name];
+  log(`latentkit ${name}: training ${epochs} epochs`);
+  const wall = [];
+  const reported = [];
+  let last = performance.now();
+  const model = await lk.train(T, {
+    encoder: spec.encoder,
+    decoder: spec.decoder,
+    activation: "relu",
+    latentActivation: "relu",
+    outputActivation: "sigmoid",
+    loss: "mse",
+    optimizer: "adam",
+    learningRate: 1e-3,
+    epochs,
+    batchSize: spec.batchSize,
+    seed: 42,
+    shuffle: true,
+    onEpochEnd(info) {
+      const now = performance.now();
+      wall.push((now - last) / 1000);
+      last = now;
+      reported.push(info.samplesPerSecond);
+    },
+  });
+  const timed = wall.slice(1, 4);
+  r.training = {
+    epochs,
+    paramCount: model.paramCount,
+    epochSeconds: wall,
+    trainRows: T.rows,
+    samplesPerSecond: T.rows / median(timed),
+    samplesPerSecondReported: median(reported.slice(1, 4)),
+    historyLoss: model.history.map((h) => h.loss),
+  };
+  const rec = model.reconstruct(T);
+  r.finalMse = { epochs, rows: T.rows, mse: mse(rec.data, T.data), evaluateLoss: model.evaluate(T).loss };
+  log(`latentkit ${name}: ${r.training.samplesPerSecond.toFixed(0)} samples/s, MSE ${r.finalMse.mse.toExponential(4)}`);
+
+  if (name === "seed" && config.saveModelTo) writeFileSync(config.saveModelTo, model.save());
+
+  // --- single-row encode latency (what a user does: one row in, one code out)
+  const cols = spec.cols;
+  const row = (i) => ({ data: X.data.subarray((i % X.rows) * cols, (i % X.rows + 1) * cols), rows: 1, cols });
+  let sink = 0;
+  for (let i = 0; i < S.singleWarmup; i++) sink += model.encode(row(i)).data[0];
+  const lat = new Float64Array(S.singleCalls);
+  for (let i = 0; i < S.singleCalls; i++) {
+    const input = row(i + 7);
+    const t0 = performance.now();
+    const z = model.encode(input);
+    lat[i] = performance.now() - t0;
+    sink += z.data[0];
+  }
+  r.singleRow = {
+    calls: S.singleCalls,
+    warmup: S.singleWarmup,
+    medianMs: median(lat),
+    p90Ms: quantile(lat, 0.9),
+    p99Ms: quantile(lat, 0.99),
+  };
+
+  // --- batch encode throughput
+  const B = S.batchRows;
+  const batch = { data: X.data.subarray(0, B * cols), rows: B, cols };
+  // warm-up: at least batchWarmup calls and batchWarmupMs; timed: at least batchReps calls and
+  // batchMinMs, but stop after batchBudgetMs once 5 calls are timed (slow libraries)
+  const warmStart = performance.now();
+  for (let i = 0; i < S.batchWarmup || performance.now() - warmStart < S.batchWarmupMs; i++) sink += model.encode(batch).data[0];
+  const bt = [];
+  const batchStart = performance.now();
+  for (;;) {
+    const elapsed = performance.now() - batchStart;
+    if (bt.length >= 5 && elapsed > S.batchBudgetMs) break;
+    if (bt.length >= S.batchReps && elapsed >= S.batchMinMs) break;
+    const t0 = performance.now();
+    const z = model.encode(batch);
+    bt.push(performance.now() - t0);
+    sink += z.data[0];
+  }
+  const sec = median(bt) / 1000;
+  r.batchEncode = {
+    rows: B,
+    reps: bt.length,
+    medianMs: sec * 1000,
+    rowsPerSecond: B / sec,
+    gflops: (2 * encoderMacs(spec) * B) / sec / 1e9,
+  };
+  r.sink = sink;
+  log(`latentkit ${name}: encode 1 row ${(r.singleRow.medianMs * 1000).toFixed(1)} µs, batch ${r.batchEncode.rowsPerSecond.toFixed(0)} rows/s`);
+  model.dispose();
+}
+
+// --- GEMM micro-benchmark through the low-level glue's benchKernel (its own wasm instance)
+if (config.gemm) {
+  const glue = await import(pathToFileURL(path.join(generatedDir, "latentkit_wasm.js")).href);
+  glue.initSync({ module: readFileSync(path.join(generatedDir, "latentkit_wasm_bg.wasm")) });
+  result.gemm = [];
+  for (const g of GEMM_SHAPES) {
+    const flop = 2 * g.m * g.n * g.k;
+    // calibrate: reps so that one timed call takes ~gemmTargetMs
+    glue.benchKernel(g.kind, g.m, g.n, g.k, 2);
+    let reps = 1;
+    for (;;) {
+      const t0 = performance.now();
+      glue.benchKernel(g.kind, g.m, g.n, g.k, reps);
+      const ms = performance.now() - t0;
+      if (ms >= S.gemmTargetMs / 4 || reps >= 1 << 20) {
+        reps = Math.max(1, Math.round((reps * S.gemmTargetMs) / Math.max(ms, 0.001)));
+        break;
+      }
+      reps *= 4;
+    }
+    const rates = [];
+    for (let i = 0; i < S.gemmReps; i++) {
+      const t0 = performance.now();
+      glue.benchKernel(g.kind, g.m, g.n, g.k, reps);
+      const s = (performance.now() - t0) / 1000;
+      rates.push((flop * reps) / s / 1e9);
+    }
+    result.gemm.push({ ...g, reps, timings: S.gemmReps, gflops: median(rates), gflopsBest: Math.max(...rates), gflopsAll: rates });
+    log(`latentkit gemm ${g.label}: ${median(rates).toFixed(1)} GFLOP/s`);
+  }
+}
+
+writeResult(out, result);
+
+/**
+ * Which build is being measured: the entry Node resolves for `import "latentkit"`, and whether the
+ * wasm it uses (inlined as base64 in the entry, or a .wasm file in dist/) is the one in src/generated/.
+ */
+function buildCheck() {
+  const info = {};
+  try {
+    const wasm = readFileSync(path.join(generatedDir, "latentkit_wasm_bg.wasm"));
+    const entry = fileURLToPath(import.meta.resolve("latentkit"));
+    info.entry = path.relative(pkgDir, entry);
+    info.generatedWasmBytes = wasm.length;
+    const distWasm = path.join(path.dirname(entry), "latentkit_wasm_bg.wasm");
+    const inlined = readFileSync(entry, "utf8").includes(wasm.toString("base64"));
+    const sameFile = existsSync(distWasm) && readFileSync(distWasm).equals(wasm);
+    info.distWasmMatchesGenerated = inlined || sameFile;
+    info.how = inlined ? "inlined in the entry" : sameFile ? "dist/latentkit_wasm_bg.wasm" : "no match";
+  } catch (e) {
+    info.error = String(e);
+  }
+  return info;
+}

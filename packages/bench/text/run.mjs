@@ -1,0 +1,216 @@
+// Text-quality benchmark of latentkit's text generators against a character trigram model.
+//
+//   node packages/bench/text/run.mjs [--quick] [--train-size N] [--samples N] [--only plain|vae]
+//
+// Corpus: English words of 4-10 lowercase letters from an-array-of-english-words (MIT),
+// split 80/20 with a seeded shuffle; the models train on a seeded subsample of the 80%.
+// For 2,000 samples per model it prints MOSES-style uniqueness and novelty, the share of
+// novel samples that are real held-out words, and (autoencoders) the exact-match rate of
+// held-out reconstructions. Results go to packages/bench/text/results.json.
+
+import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+const { text, buildInfo, init } = await import(process.env.LATENTKIT_ENTRY ?? "latentkit");
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
+};
+const QUICK = flag("--quick");
+const TRAIN_SIZE = Number(opt("--train-size", QUICK ? 8000 : 40000));
+const SAMPLES = Number(opt("--samples", 2000));
+const HELD_OUT_EVAL = Number(opt("--eval-size", 5000));
+const ONLY = opt("--only", "");
+const SEED = 1;
+
+/** mulberry32 */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function shuffle(list, seed) {
+  const a = [...list];
+  const u = rng(seed);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+// ---- data ----
+const all = require("an-array-of-english-words").filter((w) => /^[a-z]{4,10}$/.test(w));
+const shuffled = shuffle(all, SEED);
+const cut = Math.floor(shuffled.length * 0.8);
+const trainSplit = shuffled.slice(0, cut);
+const heldOut = shuffled.slice(cut);
+const training = trainSplit.slice(0, Math.min(TRAIN_SIZE, trainSplit.length));
+const heldOutEval = heldOut.slice(0, HELD_OUT_EVAL);
+const trainingSet = new Set(training);
+const heldOutSet = new Set(heldOut);
+
+// ---- character trigram baseline (add-k smoothing, "^^" start padding, "$" end) ----
+function trainTrigram(words, k) {
+  const alphabet = [...new Set(words.join(""))].sort().concat("$");
+  const counts = new Map();
+  for (const w of words) {
+    const s = "^^" + w + "$";
+    for (let i = 2; i < s.length; i++) {
+      const ctx = s.slice(i - 2, i);
+      let m = counts.get(ctx);
+      if (!m) counts.set(ctx, (m = new Map()));
+      m.set(s[i], (m.get(s[i]) ?? 0) + 1);
+    }
+  }
+  return { alphabet, counts, k };
+}
+function sampleTrigram(model, n, seed, maxLen = 20) {
+  const u = rng(seed);
+  const out = [];
+  for (let s = 0; s < n; s++) {
+    let ctx = "^^";
+    let w = "";
+    while (w.length < maxLen) {
+      const m = model.counts.get(ctx);
+      let total = 0;
+      const weights = model.alphabet.map((c) => {
+        const x = (m?.get(c) ?? 0) + model.k;
+        total += x;
+        return x;
+      });
+      let r = u() * total;
+      let c = model.alphabet[model.alphabet.length - 1];
+      for (let i = 0; i < weights.length; i++) {
+        r -= weights[i];
+        if (r < 0) {
+          c = model.alphabet[i];
+          break;
+        }
+      }
+      if (c === "$") break;
+      w += c;
+      ctx = ctx[1] + c;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+function measures(samples) {
+  const r = text.report(samples, { training: trainingSet, reference: heldOutSet });
+  return {
+    uniqueness: r.uniqueness,
+    novelty: r.novelty,
+    heldOutRealWordShare: r.inReference,
+    lengthOk: samples.filter((s) => s.length >= 4 && s.length <= 10).length / samples.length,
+  };
+}
+
+const pct = (x) => (x === undefined || x === null ? "   -  " : `${(100 * x).toFixed(1).padStart(5)}%`);
+
+// ---- configurations ----
+const CONFIGS = [
+  {
+    name: "plain",
+    train: { level: "char", latent: 32, hidden: [256], epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3, noise: { mask: 0.05 }, seed: 1 },
+    samplers: [{ temperature: 1 }, { temperature: 0.7, refine: 2 }],
+  },
+  {
+    name: "vae",
+    train: {
+      level: "char", latent: 32, hidden: [256], epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3,
+      variational: { beta: 1, klWarmupEpochs: 8, freeBits: 0.1 }, seed: 1,
+    },
+    samplers: [{ temperature: 1 }, { temperature: 1, refine: 2 }, { temperature: 0.8, refine: 4 }],
+  },
+];
+
+await init();
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  core: buildInfo(),
+  corpus: {
+    source: "an-array-of-english-words@2 (MIT), lowercase a-z words of 4-10 letters",
+    words: all.length,
+    split: "seeded shuffle (mulberry32 seed 1), 80% train / 20% held out",
+    trainSplit: trainSplit.length,
+    heldOut: heldOut.length,
+    trainedOn: training.length,
+    heldOutReconstructionEval: heldOutEval.length,
+    samples: SAMPLES,
+  },
+  models: [],
+};
+
+console.log(
+  `corpus: ${all.length} words; train split ${trainSplit.length}, trained on ${training.length}; held out ${heldOut.length} (reconstruction on ${heldOutEval.length})\n`,
+);
+
+{
+  const t0 = performance.now();
+  const tri = trainTrigram(training, 0.01);
+  const samples = sampleTrigram(tri, SAMPLES, 7);
+  const m = measures(samples);
+  results.models.push({ name: "trigram", settings: { k: 0.01, padding: "^^ start, $ end" }, ...m, heldOutExactMatch: null, seconds: (performance.now() - t0) / 1000, examples: samples.slice(0, 12) });
+}
+
+for (const c of CONFIGS) {
+  if (ONLY && c.name !== ONLY) continue;
+  const t0 = performance.now();
+  const gen = await text.train(training, {
+    ...c.train,
+    onEpochEnd: (e) => {
+      if (e.epoch % 5 === 0 || e.epoch === c.train.epochs) console.log(`  ${c.name} epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`);
+    },
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const ev = gen.evaluate(heldOutEval);
+  const evTrain = gen.evaluate(training.slice(0, 5000));
+  const interpolation = gen.interpolate("garden", "planet", 8);
+  const variations = gen.variations("window", 5);
+  for (const sampler of c.samplers) {
+    const samples = gen.sample(SAMPLES, { ...sampler, seed: 7 });
+    const m = measures(samples);
+    results.models.push({
+      name: `${c.name} ${JSON.stringify(sampler)}`,
+      settings: { ...c.train, sample: { ...sampler, seed: 7 } },
+      ...m,
+      heldOutExactMatch: ev.exactMatch,
+      heldOutTokenAccuracy: ev.tokenAccuracy,
+      trainExactMatch: evTrain.exactMatch,
+      trainSeconds,
+      maxLength: gen.maxLength,
+      vocabularySize: gen.config.vocabularySize,
+      examples: samples.slice(0, 12),
+      interpolation,
+      variations,
+    });
+  }
+  gen.dispose();
+}
+
+console.log(`\n${"model (sampling)".padEnd(40)} uniqueness  novelty  real held-out words  held-out exact match  train s`);
+for (const r of results.models) {
+  console.log(
+    `${r.name.padEnd(40)} ${pct(r.uniqueness)}     ${pct(r.novelty)}   ${pct(r.heldOutRealWordShare)}               ${pct(r.heldOutExactMatch)}              ${(r.trainSeconds ?? r.seconds).toFixed(1)}`,
+  );
+}
+for (const r of results.models) console.log(`\n${r.name}: ${JSON.stringify(r.examples)}${r.interpolation ? `\n  interpolate garden->planet: ${JSON.stringify(r.interpolation)}\n  variations of window: ${JSON.stringify(r.variations)}` : ""}`);
+
+const out = join(here, QUICK ? "results-quick.json" : "results.json");
+writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+console.log(`\nwrote ${out}`);

@@ -1,0 +1,40 @@
+// latentkit eval model.lk heldout.txt: how well held-out texts (or CSV rows) survive the round trip.
+
+import type { CommandSpec, Parsed } from "../args.js";
+import { EXIT } from "../errors.js";
+import { loadModel, printJson, printLines, readCsv, readTextLines } from "../io.js";
+import { formatLoss } from "../progress.js";
+
+export const spec: CommandSpec = {
+  name: "eval",
+  usage: "latentkit eval <model.lk> <heldout-file>",
+  summary: "Evaluate a model on held-out data: exact-match rate, token accuracy and loss of the reconstructions (numeric models: loss on a CSV file).",
+  positionals: { min: 2, max: 2, names: "a model file and a held-out file (- for stdin)" },
+  flags: {},
+  examples: ["latentkit eval words.lk heldout.txt", "latentkit eval sensors.lk test.csv --json"],
+};
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export async function run({ values: v, positionals }: Parsed): Promise<number> {
+  const [path, file] = positionals as [string, string];
+  const m = await loadModel(path);
+  try {
+    if (m.kind === "text") {
+      const texts = await readTextLines(file);
+      const r = m.model.evaluate(texts);
+      if (v.json) printJson({ texts: texts.length, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss });
+      else printLines([`texts           ${texts.length}`, `exact match     ${pct(r.exactMatch)}`, `token accuracy  ${pct(r.tokenAccuracy)}`, `loss            ${formatLoss(r.loss)}`]);
+    } else {
+      const { rows } = await readCsv(file);
+      const { loss } = m.model.evaluate(rows);
+      const scores = Array.from(m.model.score(rows)).sort((a, b) => a - b);
+      const q = (p: number) => scores[Math.min(scores.length - 1, Math.floor(p * scores.length))]!;
+      if (v.json) printJson({ rows: rows.length, loss, scores: { min: scores[0], median: q(0.5), p95: q(0.95), max: scores[scores.length - 1] } });
+      else printLines([`rows            ${rows.length}`, `loss            ${formatLoss(loss)}`, `row loss        median ${formatLoss(q(0.5))}, p95 ${formatLoss(q(0.95))}, max ${formatLoss(scores[scores.length - 1])}`]);
+    }
+  } finally {
+    m.model.dispose();
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,320 @@
+// latentkit train <file> -o model.lk: a text model on one text per line, or (--numeric) a
+// numeric autoencoder on a CSV with a header. Progress per epoch; Ctrl-C saves the model so far.
+
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { choice, intList, num, str, type CommandSpec, type Parsed } from "../args.js";
+import { CliError, EXIT, UsageError } from "../errors.js";
+import { printJson, readCsv, readTextLines, writeFileAtomic } from "../io.js";
+import { formatDuration, formatLoss, Progress } from "../progress.js";
+import {
+  LatentkitError,
+  text,
+  train as trainNumeric,
+  type Autoencoder,
+  type EpochInfo,
+  type EpochRecord,
+  type TextGenerator,
+  type TextTrainOptions,
+  type TrainOptions,
+} from "../sdk.js";
+
+/** Epochs when --epochs is not given (the SDK's defaults). */
+export const DEFAULT_EPOCHS = { text: 30, numeric: 10 } as const;
+const ACTIVATIONS = ["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid", "linear"] as const;
+
+export const spec: CommandSpec = {
+  name: "train",
+  usage: "latentkit train <file> [-o model.lk] [options]",
+  summary: "Train a text model on a file with one text per line (or, with --numeric, an autoencoder on a CSV file with a header row).",
+  details: [
+    "Progress goes to stderr: a bar on a terminal, one line per epoch otherwise. Ctrl-C stops",
+    "training and still saves the model so far (exit code 130); press it twice to quit without saving.",
+    "Use - as <file> to read stdin.",
+  ].join("\n"),
+  positionals: { min: 1, max: 1, names: "a training file (one text per line, or CSV with --numeric)" },
+  flags: {
+    output: { type: "string", short: "o", value: "file", help: "where to save the model (default: <file> with extension .lk)" },
+    numeric: { type: "boolean", help: "train a numeric autoencoder on a CSV file with a header row" },
+    level: { type: "string", value: "char|word", help: "text: tokens are characters or words (default char)" },
+    lowercase: { type: "boolean", help: "text: lower-case texts first" },
+    "min-count": { type: "string", value: "n", help: "text: rarer tokens become <unk> (default 1)" },
+    "max-length": { type: "string", value: "n", help: "text: longest text in tokens (default: 99th percentile of the corpus)" },
+    latent: { type: "string", value: "n", help: "size of the latent code (default 32 for text)" },
+    hidden: { type: "string", value: "n,n", help: "hidden layer widths, e.g. 256 or 256,128 (default 256 for text)" },
+    decoder: { type: "string", value: "n,n", help: "numeric: decoder hidden widths (default: --hidden reversed)" },
+    activation: { type: "string", value: "name", help: `hidden activation: ${ACTIVATIONS.join(", ")} (default relu)` },
+    "latent-activation": { type: "string", value: "name", help: "numeric: activation of the code layer (default linear)" },
+    "output-activation": { type: "string", value: "name", help: "numeric: activation of the output (default linear; sigmoid for data in [0, 1])" },
+    loss: { type: "string", value: "mse|bce", help: "numeric: reconstruction loss (default mse)" },
+    variational: { type: "boolean", help: "a variational autoencoder (VAE)" },
+    beta: { type: "string", value: "x", help: "VAE: weight of the KL term (default 1; implies --variational)" },
+    "kl-warmup": { type: "string", value: "n", help: "VAE: epochs over which the KL weight rises to beta (implies --variational)" },
+    "free-bits": { type: "string", value: "x", help: "VAE: nats of KL per dimension that cost nothing (implies --variational)" },
+    noise: { type: "string", value: "x", help: "denoising: text: rate of token mask/delete/swap; numeric: std of Gaussian noise" },
+    mask: { type: "string", value: "rate", help: "denoising: rate of masked tokens (text) or zeroed values (numeric)" },
+    epochs: { type: "string", short: "e", value: "n", help: `epochs (default ${DEFAULT_EPOCHS.text} for text, ${DEFAULT_EPOCHS.numeric} numeric)` },
+    "batch-size": { type: "string", short: "b", value: "n", help: "examples per gradient step (default 64 for text, 32 numeric)" },
+    "learning-rate": { type: "string", value: "x", help: "learning rate (default 2e-3 for text, 1e-3 numeric)" },
+    optimizer: { type: "string", value: "name", help: "adam, adamw or sgd (default adam)" },
+    "weight-decay": { type: "string", value: "x", help: "weight decay (default 0; 0.004 with adamw)" },
+    "clip-norm": { type: "string", value: "x", help: "clip each batch's gradient to this L2 norm" },
+    seed: { type: "string", value: "n", help: "seed of the weights, shuffling and noise (default 42)" },
+    "validation-split": { type: "string", value: "x", help: "fraction of the LAST lines held out for validation, in [0, 1) (default 0)" },
+    "early-stopping": { type: "boolean", help: "stop when the (validation) loss stops improving, keep the best epoch" },
+    patience: { type: "string", value: "n", help: "early stopping patience in epochs (default 5; implies --early-stopping)" },
+    quiet: { type: "boolean", short: "q", help: "no progress output" },
+  },
+  examples: [
+    "latentkit train corpora/words.txt -o words.lk --variational --epochs 40 --validation-split 0.1",
+    "latentkit train names.txt -o names.lk --latent 16 --hidden 512 --early-stopping --validation-split 0.1",
+    "latentkit train sensors.csv --numeric -o sensors.lk --latent 4 --hidden 32 --epochs 50",
+  ],
+};
+
+const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length"];
+const NUMERIC_ONLY = ["decoder", "latent-activation", "output-activation", "loss"];
+
+function defaultOutput(file: string): string {
+  if (file === "-") return "model.lk";
+  const base = file.replace(/\\/g, "/").split("/").pop()!;
+  return (base.includes(".") ? base.slice(0, base.lastIndexOf(".")) : base) + ".lk";
+}
+
+/** Options shared by text.train() and train(). */
+function fitOptions(v: Parsed["values"]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set("batchSize", num(v, "batch-size", { integer: true }));
+  set("learningRate", num(v, "learning-rate"));
+  set("optimizer", choice(v, "optimizer", ["adam", "adamw", "sgd"] as const));
+  set("weightDecay", num(v, "weight-decay"));
+  set("clipNorm", num(v, "clip-norm"));
+  set("seed", num(v, "seed", { integer: true }));
+  set("validationSplit", num(v, "validation-split"));
+  set("activation", choice(v, "activation", ACTIVATIONS));
+  const patience = num(v, "patience", { integer: true });
+  if (v["early-stopping"] || patience !== undefined) o.earlyStopping = patience === undefined ? true : { patience };
+  const vae: Record<string, number> = {};
+  const beta = num(v, "beta");
+  const warmup = num(v, "kl-warmup", { integer: true });
+  const freeBits = num(v, "free-bits");
+  if (beta !== undefined) vae.beta = beta;
+  if (warmup !== undefined) vae.klWarmupEpochs = warmup;
+  if (freeBits !== undefined) vae.freeBits = freeBits;
+  if (v.variational || Object.keys(vae).length) o.variational = Object.keys(vae).length ? vae : true;
+  return o;
+}
+
+function textOptions(v: Parsed["values"], epochs: number): TextTrainOptions {
+  const o: Record<string, unknown> = { ...fitOptions(v), epochs };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set("level", choice(v, "level", ["char", "word"] as const));
+  if (v.lowercase) o.lowercase = true;
+  set("minCount", num(v, "min-count", { integer: true }));
+  set("maxLength", num(v, "max-length", { integer: true }));
+  set("latent", num(v, "latent", { integer: true }));
+  set("hidden", intList(v, "hidden"));
+  const noise = num(v, "noise");
+  const mask = num(v, "mask");
+  if (mask !== undefined) o.noise = { mask, delete: noise ?? 0, swap: noise ?? 0 };
+  else if (noise !== undefined) o.noise = noise;
+  return o as TextTrainOptions;
+}
+
+function numericOptions(v: Parsed["values"], epochs: number, cols: number): TrainOptions {
+  const o: Record<string, unknown> = { ...fitOptions(v), epochs };
+  const latent = num(v, "latent", { integer: true });
+  const hidden = intList(v, "hidden");
+  if (latent !== undefined || hidden !== undefined) {
+    o.encoder = [...(hidden ?? []), latent ?? Math.min(32, Math.max(2, Math.ceil(cols / 4)))];
+  }
+  const decoder = intList(v, "decoder");
+  if (decoder !== undefined) o.decoder = decoder;
+  const la = choice(v, "latent-activation", ACTIVATIONS);
+  if (la) o.latentActivation = la;
+  const oa = choice(v, "output-activation", ACTIVATIONS);
+  if (oa) o.outputActivation = oa;
+  const loss = choice(v, "loss", ["mse", "bce"] as const);
+  if (loss) o.loss = loss;
+  const noise = num(v, "noise");
+  const mask = num(v, "mask");
+  if (noise !== undefined || mask !== undefined) o.noise = { ...(noise !== undefined ? { gaussian: noise } : {}), ...(mask !== undefined ? { mask } : {}) };
+  return o as TrainOptions;
+}
+
+/** The best epoch of a history by validation loss (or loss without validation). */
+function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
+  let best: EpochRecord | undefined;
+  for (const r of history) {
+    const x = r.valLoss ?? r.loss;
+    if (best === undefined || x < (best.valLoss ?? best.loss)) best = r;
+  }
+  return best;
+}
+
+export async function run({ values: v, positionals }: Parsed): Promise<number> {
+  const file = positionals[0]!;
+  const numeric = v.numeric === true;
+  for (const flag of numeric ? TEXT_ONLY : NUMERIC_ONLY) {
+    if (v[flag] !== undefined) {
+      throw new UsageError(`train: --${flag} is only for ${numeric ? "text models (drop --numeric)" : "numeric models (add --numeric)"}`);
+    }
+  }
+  const output = str(v, "output") ?? defaultOutput(file);
+  const epochs = num(v, "epochs", { integer: true }) ?? (numeric ? DEFAULT_EPOCHS.numeric : DEFAULT_EPOCHS.text);
+  const json = v.json === true;
+  const quiet = v.quiet === true;
+
+  const outDir = dirname(resolve(output));
+  if (!existsSync(outDir)) throw new CliError(`cannot write ${output}: no such directory`);
+  if (existsSync(output) && statSync(output).isDirectory()) throw new CliError(`cannot write ${output}: it is a directory`);
+
+  // Validate every flag before reading the data.
+  let textOpts: TextTrainOptions | undefined;
+  let lines: string[] | undefined;
+  let table: Awaited<ReturnType<typeof readCsv>> | undefined;
+  let numOpts: TrainOptions | undefined;
+  if (numeric) {
+    numericOptions(v, epochs, 1);
+    table = await readCsv(file);
+    numOpts = numericOptions(v, epochs, table.header.length);
+  } else {
+    textOpts = textOptions(v, epochs);
+    lines = await readTextLines(file);
+  }
+
+  const controller = new AbortController();
+  const progress = new Progress({ epochs, stream: quiet ? { write: () => true } : process.stderr });
+  // Ctrl-C: with early stopping, the first one ends training after the current epoch (the SDK
+  // then restores the best epoch's weights); otherwise, or the second time, it aborts at once
+  // through the SDK's AbortSignal (the model keeps its last finished batch). Either way the model
+  // is saved. One more Ctrl-C quits without saving.
+  const earlyStopping = v["early-stopping"] === true || v.patience !== undefined;
+  let stopAtEpochEnd = false;
+  const onSigint = () => {
+    if (earlyStopping && !stopAtEpochEnd) {
+      stopAtEpochEnd = true;
+      progress.note("stopping after this epoch to keep the best one (Ctrl-C again to stop now)");
+    } else if (!controller.signal.aborted) {
+      controller.abort();
+      progress.note("stopping now (Ctrl-C again to quit without saving)");
+    } else {
+      process.stderr.write("\n");
+      process.exit(EXIT.INTERRUPTED);
+    }
+  };
+  process.on("SIGINT", onSigint);
+  // The SDK validates every option synchronously when training is called, so a bad flag value
+  // rejects the promise before the next event-loop turn: only then show the header and progress.
+  let begun = false;
+  const begin = () => {
+    if (begun) return;
+    begun = true;
+    if (!quiet) {
+      const what = numeric
+        ? `numeric autoencoder on ${table!.rows.length} rows x ${table!.header.length} columns`
+        : `text model on ${lines!.length} texts`;
+      process.stderr.write(`training a ${what} for ${epochs} epochs\n`);
+    }
+    progress.start();
+  };
+  const onEpochEnd = (info: EpochInfo) => {
+    begin();
+    progress.epoch(info);
+    return stopAtEpochEnd ? false : undefined;
+  };
+
+  const started = Date.now();
+  let model: TextGenerator | Autoencoder;
+  let interrupted = false;
+  let stopNote = "";
+  try {
+    const training: Promise<TextGenerator | Autoencoder> = numeric
+      ? trainNumeric(table!.rows, { ...numOpts!, onEpochEnd, signal: controller.signal })
+      : text.train(lines!, { ...textOpts!, onEpochEnd, signal: controller.signal });
+    let settled = false;
+    training.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await new Promise((r) => setImmediate(r));
+    if (!settled) begin();
+    model = await training;
+    begin();
+    interrupted = stopAtEpochEnd;
+  } catch (e) {
+    const partial =
+      e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED")
+        ? ((e as { generator?: TextGenerator }).generator ?? e.model)
+        : undefined;
+    if (!partial) {
+      progress.finish();
+      throw e;
+    }
+    model = partial;
+    if (e instanceof LatentkitError && e.code === "DIVERGED") {
+      stopNote = "diverged";
+    } else {
+      interrupted = true;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+
+  const history = model.history;
+  const seconds = (Date.now() - started) / 1000;
+  const bytes = model.save();
+  writeFileAtomic(output, bytes);
+  const last = history[history.length - 1];
+  const best = bestEpoch(history);
+  const earlyStopped = !interrupted && !stopNote && history.length < epochs;
+  const saved = `saved ${output} (${(bytes.length / 1024).toFixed(1)} KiB)`;
+  const aborted = interrupted && !stopAtEpochEnd;
+  // The epoch whose weights were saved: with early stopping the best one (the SDK restores it
+  // whenever training ends, unless aborted), else the last one; null after an abort, which
+  // keeps the last finished batch.
+  const keptEpoch = aborted ? null : earlyStopping ? (best?.epoch ?? null) : (last?.epoch ?? null);
+  const plural = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;
+  const bestText = best ? `best ${best.valLoss !== null ? "val_loss" : "loss"} ${formatLoss(best.valLoss ?? best.loss)}` : "";
+  let summary: string;
+  if (aborted) {
+    summary = `interrupted after ${plural(history.length)}: ${saved} with the weights of the last finished batch`;
+    if (earlyStopping && best && last && best.epoch !== last.epoch) summary += ` (the best epoch was ${best.epoch})`;
+  } else if (interrupted) {
+    summary = `interrupted after ${plural(history.length)}: ${saved}, kept epoch ${keptEpoch} (${bestText})`;
+  } else {
+    summary = `${saved}: ${plural(history.length)} in ${formatDuration(seconds, true)}`;
+    if (last) summary += `, loss ${formatLoss(last.loss)}${last.valLoss !== null ? `, val_loss ${formatLoss(last.valLoss)}` : ""}`;
+    if (earlyStopping && best) summary += `; ${earlyStopped ? "stopped early, " : ""}kept epoch ${keptEpoch} (${bestText})`;
+  }
+  progress.finish();
+  if (!json) process.stdout.write(summary + "\n");
+  if (json) {
+    printJson({
+      model: output,
+      kind: numeric ? "numeric" : "text",
+      bytes: bytes.length,
+      epochs: history.length,
+      interrupted,
+      diverged: stopNote === "diverged",
+      stoppedEarly: earlyStopped,
+      bestEpoch: best?.epoch ?? null,
+      keptEpoch,
+      seconds: Math.round(seconds * 1000) / 1000,
+      loss: last?.loss ?? null,
+      valLoss: last?.valLoss ?? null,
+      history: history.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds ?? null })),
+    });
+  }
+  model.dispose();
+  if (interrupted) return EXIT.INTERRUPTED;
+  if (stopNote === "diverged") {
+    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); the model before the failed epoch was saved to ${output}`);
+  }
+  return EXIT.OK;
+}

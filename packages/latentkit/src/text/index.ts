@@ -1,0 +1,69 @@
+// The `text` namespace: generative text models on top of the numeric core.
+
+import { loadText, reportTexts, trainText, type TextGenerator, type TextReport } from "./generator.js";
+import type { TextTrainOptions } from "./options.js";
+
+export { TextGenerator } from "./generator.js";
+export type {
+  DecodeTextOptions,
+  EncodeTextOptions,
+  LongTextPolicy,
+  SampleOptions,
+  TextEvaluation,
+  TextModelConfig,
+  TextReport,
+  TextStats,
+  TextTrainingError,
+  VariationOptions,
+} from "./generator.js";
+export type { TextNoiseOptions, TextTrainOptions } from "./options.js";
+export type { TextLevel } from "./tokenizer.js";
+
+/**
+ * Generative text models: autoencoders over character or word sequences.
+ *
+ * @example
+ * import { text } from "latentkit";
+ * const gen = await text.train(lines, { level: "char", variational: true, epochs: 40, seed: 1 });
+ * gen.sample(10);                        // new texts like the corpus
+ * gen.interpolate("london", "paris", 8); // a path through latent space, ends included
+ * const again = await text.load(gen.save());
+ */
+export const text = Object.freeze({
+  /**
+   * Builds a vocabulary from `texts`, then trains a text autoencoder on them (loading the
+   * WebAssembly core first if needed). Every option is validated before any work.
+   *
+   * Tokens: `level: "char"` splits Unicode code points, `"word"` words with punctuation split
+   * off. The vocabulary is `<pad>` 0, `<end>` 1, `<mask>` 2, `<unk>` 3, then every token seen
+   * `minCount` times or more, most frequent first (ties in code-point order). Texts longer
+   * than `maxLength` tokens (default: the 99th percentile of the corpus) are truncated and
+   * counted in `gen.stats.truncated`.
+   *
+   * @throws LatentkitError EMPTY_DATA for a corpus without text; INVALID_OPTION for non-string
+   *   items (naming the index) and bad options (naming the option); TOO_LARGE for a model over
+   *   the size limits; ABORTED (with `error.generator`, the partly trained generator) when
+   *   `signal` aborts
+   */
+  train(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
+    return trainText(texts, options);
+  },
+
+  /**
+   * Reads a text generator saved with `gen.save()` (vocabulary, settings, prior and weights).
+   * @throws LatentkitError CORRUPT_MODEL for damaged bytes; INVALID_OPTION for a numeric model
+   *   file (load it with `load()`) or non-bytes; UNSUPPORTED_VERSION for newer files
+   */
+  load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<TextGenerator> {
+    return loadText(bytes);
+  },
+
+  /**
+   * MOSES-style measures of generated texts: `uniqueness` = distinct / count, `novelty` =
+   * share of distinct samples not in `training`, `inReference` = share of those novel samples
+   * found in `reference` (e.g. held-out real texts; only when given).
+   */
+  report(samples: readonly string[], options: { training: Iterable<string>; reference?: Iterable<string> }): TextReport {
+    return reportTexts(samples, options);
+  },
+});

@@ -1,0 +1,315 @@
+// The `latentkit` command, end to end: spawns `node dist/cli.js` (the built bin; run the build
+// first) on small corpora in a temporary folder. A few seconds of training in all.
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(PKG, "dist", "cli.js");
+const WORDS = readFileSync(join(PKG, "corpora", "words.txt"), "utf8").split("\n").filter(Boolean);
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], input?: string | Buffer): Result {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input: input ?? "", encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `cli` without blocking, so that independent cases can run side by side. */
+function cliAsync(args: string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function ok(args: string[], input?: string): Result {
+  const r = cli(args, input);
+  if (r.code !== 0) throw new Error(`latentkit ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r;
+}
+
+function json(args: string[], input?: string): any {
+  return JSON.parse(ok([...args, "--json"], input).stdout);
+}
+
+/** A failure: the exit code, and exactly one line on stderr with no stack trace. */
+function expectFailure(r: Result, code: number, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^latentkit: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the package first (pnpm --filter latentkit build)`);
+  dir = mkdtempSync(join(tmpdir(), "latentkit-cli-"));
+  writeFileSync(at("train.txt"), WORDS.slice(0, 240).join("\n") + "\n");
+  writeFileSync(at("heldout.txt"), WORDS.slice(240, 280).join("\r\n") + "\r\n");
+  // Numeric data: 6 columns driven by 2 factors.
+  const rows = ["a,b,c,d,e,f"];
+  for (let i = 0; i < 150; i++) {
+    const u = Math.sin(i * 0.37), v = Math.cos(i * 0.11);
+    rows.push([u, v, u + v, u - v, 0.5 * u, 0.25 * v].map((x) => x.toFixed(4)).join(","));
+  }
+  writeFileSync(at("table.csv"), rows.join("\n") + "\n");
+  writeFileSync(at("empty.txt"), "");
+  writeFileSync(at("blank.txt"), "\n  \n\n");
+  writeFileSync(at("binary.bin"), Buffer.from([0x4c, 0x4b, 0x00, 0x01, 0xff, 0xfe, 0x00, 0x10, 0x80]));
+  writeFileSync(at("corrupt.lk"), Buffer.from("LATENTKT this is not really a model file at all".repeat(4)));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("train (text)", () => {
+  it("trains, prints plain progress lines when not on a terminal, and saves the model", () => {
+    const r = ok(["train", "train.txt", "-o", "words.lk", "--epochs", "6", "--latent", "8", "--hidden", "64", "--validation-split", "0.1", "--seed", "3"]);
+    expect(r.stderr).toMatch(/training a text model on 240 texts for 6 epochs/);
+    const epochLines = r.stderr.split("\n").filter((l) => /^epoch +\d+\/6 /.test(l));
+    expect(epochLines).toHaveLength(6);
+    expect(epochLines[0]).toMatch(/loss \S+ {2}val_loss \S+ {2}\S+ samples\/s {2}[\d.]+s {2}ETA \d+:\d\d$/);
+    expect(r.stderr).not.toMatch(/\x1b\[/); // no terminal escapes in a pipe
+    expect(r.stdout).toMatch(/^saved words\.lk \([\d.]+ KiB\): 6 epochs in [\d.]+s, loss \S+, val_loss \S+\n$/);
+    expect(existsSync(at("words.lk"))).toBe(true);
+  });
+
+  it("--json reports the run; a VAE with word-level options", () => {
+    const out = json(["train", "train.txt", "-o", "vae.lk", "-e", "5", "--latent", "8", "--hidden", "64", "--variational", "--beta", "0.5", "--noise", "0.05", "-q"]);
+    expect(out).toMatchObject({ model: "vae.lk", kind: "text", epochs: 5, interrupted: false, stoppedEarly: false, valLoss: null });
+    expect(out.history).toHaveLength(5);
+    expect(out.bytes).toBe(readFileSync(at("vae.lk")).length);
+    const info = json(["info", "vae.lk"]);
+    expect(info.config.variational).toMatchObject({ beta: 0.5 });
+  });
+
+  it("early stopping keeps the best epoch", () => {
+    const out = json(["train", "train.txt", "-o", "es.lk", "-e", "200", "--latent", "4", "--hidden", "32", "--validation-split", "0.2", "--patience", "1", "-q"]);
+    expect(out.stoppedEarly).toBe(true);
+    expect(out.epochs).toBeLessThan(200);
+    expect(out.keptEpoch).toBe(out.bestEpoch);
+    const best = Math.min(...out.history.map((h: { valLoss: number }) => h.valLoss));
+    expect(json(["eval", "es.lk", "-"], WORDS.slice(192, 240).join("\n")).loss).toBeCloseTo(best, 3);
+  });
+});
+
+describe("commands on a text model", () => {
+  it("sample", () => {
+    const lines = ok(["sample", "words.lk", "-n", "7", "--seed", "2"]).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(7);
+    expect(json(["sample", "words.lk", "-n", "7", "--seed", "2"]).samples).toEqual(lines);
+    expect(json(["sample", "words.lk", "-n", "3", "--temperature", "0.5"]).samples).toHaveLength(3);
+  });
+
+  it("interpolate", () => {
+    const lines = ok(["interpolate", "words.lk", WORDS[0]!, WORDS[1]!, "--steps", "5"]).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(5);
+    const out = json(["interpolate", "words.lk", WORDS[0]!, WORDS[1]!, "--steps", "5"]);
+    expect(out).toEqual({ a: WORDS[0], b: WORDS[1], steps: 5, path: lines });
+  });
+
+  it("variations", () => {
+    expect(ok(["variations", "words.lk", "garden", "-n", "4"]).stdout.trimEnd().split("\n")).toHaveLength(4);
+    const out = json(["variations", "vae.lk", "garden", "-n", "3", "--spread", "2", "--seed", "1"]);
+    expect(out.text).toBe("garden");
+    expect(out.variations).toHaveLength(3);
+  });
+
+  it("reconstruct, from arguments or stdin", () => {
+    const r = ok(["reconstruct", "words.lk", WORDS[0]!, "garden"]);
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(2);
+    expect(r.stdout).toMatch(new RegExp(`^${WORDS[0]} +-> `));
+    const out = json(["reconstruct", "words.lk"], "garden\nplanet\n");
+    expect(out.reconstructions).toHaveLength(2);
+    expect(out.reconstructions[0]).toMatchObject({ input: "garden", exact: expect.any(Boolean) });
+    expect(typeof out.reconstructions[1].output).toBe("string");
+  });
+
+  it("eval", () => {
+    expect(ok(["eval", "words.lk", "heldout.txt"]).stdout).toMatch(/texts +40\nexact match +[\d.]+%\ntoken accuracy +[\d.]+%\nloss +\S+\n/);
+    const out = json(["eval", "words.lk", "heldout.txt"]);
+    expect(out.texts).toBe(40);
+    expect(out.tokenAccuracy).toBeGreaterThan(0);
+    expect(out.tokenAccuracy).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(out.loss)).toBe(true);
+  });
+
+  it("info", () => {
+    const text = ok(["info", "words.lk"]).stdout;
+    expect(text).toMatch(/kind +text model, char level, plain autoencoder/);
+    expect(text).toMatch(/training +6 epochs/);
+    const out = json(["info", "words.lk"]);
+    expect(out).toMatchObject({ kind: "text", latentSize: 8, config: { level: "char", latent: 8, hidden: [64] }, stats: { texts: 240 } });
+    expect(out.history).toHaveLength(6);
+    expect(out.bytes).toBe(readFileSync(at("words.lk")).length);
+    expect(out.parameters).toBeGreaterThan(0);
+  });
+
+  it("encode (stdin -> CSV) and decode back", () => {
+    const csv = ok(["encode", "words.lk"], "garden\nplanet\nmystery\n").stdout;
+    const lines = csv.trimEnd().split("\n");
+    expect(lines[0]).toBe("z1,z2,z3,z4,z5,z6,z7,z8");
+    expect(lines).toHaveLength(4);
+    expect(lines[1]!.split(",").map(Number).every(Number.isFinite)).toBe(true);
+    const out = json(["encode", "words.lk", "heldout.txt"]);
+    expect(out.latent).toBe(8);
+    expect(out.codes).toHaveLength(40);
+    const decoded = ok(["decode", "words.lk"], csv).stdout.trimEnd().split("\n");
+    expect(decoded).toEqual(json(["reconstruct", "words.lk"], "garden\nplanet\nmystery").reconstructions.map((r: { output: string }) => r.output));
+  });
+});
+
+describe("numeric models", () => {
+  it("train --numeric on a CSV, then info, encode, decode and eval", () => {
+    const out = json(["train", "table.csv", "--numeric", "-o", "table.lk", "--latent", "2", "--hidden", "16", "-e", "8", "-q"]);
+    expect(out).toMatchObject({ kind: "numeric", epochs: 8 });
+    const info = json(["info", "table.lk"]);
+    expect(info).toMatchObject({ kind: "numeric", inputSize: 6, latentSize: 2, layers: { encoder: [6, 16, 2] } });
+    const csv = ok(["encode", "table.lk", "table.csv"]).stdout.trimEnd().split("\n");
+    expect(csv[0]).toBe("z1,z2");
+    expect(csv).toHaveLength(151);
+    const back = ok(["decode", "table.lk"], csv.join("\n")).stdout.trimEnd().split("\n");
+    expect(back[0]).toBe("x1,x2,x3,x4,x5,x6");
+    expect(back).toHaveLength(151);
+    expect(json(["eval", "table.lk", "table.csv"])).toMatchObject({ rows: 150, loss: expect.any(Number) });
+  });
+
+  it("text-only commands refuse numeric models with one line", () => {
+    expectFailure(cli(["sample", "table.lk"]), 1, /sample needs a text model; table\.lk is a numeric autoencoder/);
+  });
+
+  it("a CSV with a bad cell gets a message naming the line and column", () => {
+    writeFileSync(at("bad.csv"), "a,b\n1,2\n3,x\n");
+    expectFailure(cli(["train", "bad.csv", "--numeric"]), 1, /bad\.csv line 3, column "b": "x" is not a finite number/);
+  });
+});
+
+describe.concurrent("usage errors exit with 2", () => {
+  it.each([
+    [[], /Usage: latentkit <command>/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["train"], /train needs a training file/],
+    [["train", "train.txt", "--epoch", "3"], /unknown option --epoch \(did you mean --epochs\?\)/],
+    [["train", "train.txt", "--epochs", "three"], /--epochs must be an integer, got "three"/],
+    [["train", "train.txt", "--latent", "0"], /--latent must be an integer >= 1/],
+    [["train", "train.txt", "--level", "byte"], /--level must be one of char, word/],
+    [["train", "train.txt", "--loss", "bce"], /--loss is only for numeric models/],
+    [["train", "train.txt", "-o"], /-o, --output needs a value|--output needs a value/],
+    [["sample", "words.lk", "-n", "0"], /-n must be an integer from 1/],
+    [["interpolate", "words.lk", "garden"], /interpolate needs a model file and two texts/],
+    [["info", "words.lk", "extra"], /unexpected argument "extra"/],
+  ] as [string[], RegExp][])("latentkit %j", async (args, pattern) => {
+    const r = await cliAsync(args);
+    expect(r.code, r.stderr).toBe(2);
+    if (args.length === 0) expect(r.stderr).toMatch(pattern);
+    else expectFailure(r, 2, pattern);
+  });
+
+  it("--help works on every command", async () => {
+    const commands = ["train", "sample", "interpolate", "variations", "reconstruct", "encode", "decode", "eval", "info"];
+    const results = await Promise.all(commands.map((cmd) => cliAsync([cmd, "--help"])));
+    results.forEach((r, i) => {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: latentkit ${commands[i]} `));
+      expect(r.stdout).toMatch(/--json/);
+    });
+    const [help, version] = await Promise.all([cliAsync(["--help"]), cliAsync(["--version"])]);
+    expect(help.stdout).toMatch(/Commands:\n {2}train/);
+    expect(version.stdout).toMatch(/^latentkit \d+\.\d+\.\d+/);
+  });
+});
+
+describe.concurrent("bad files get one line, never a stack trace", () => {
+  it.each([
+    [["train", "nope.txt"], /cannot read nope\.txt: no such file/],
+    [["train", "empty.txt"], /empty\.txt is empty/],
+    [["train", "blank.txt"], /blank\.txt has no text/],
+    [["train", "binary.bin"], /binary\.bin looks like a binary file/],
+    [["train", "."], /\. is a directory/],
+    [["sample", "nope.lk"], /cannot read nope\.lk: no such model file/],
+    [["sample", "empty.txt"], /empty\.txt is empty, not a latentkit model/],
+    [["info", "corrupt.lk"], /corrupt\.lk is not a latentkit model or is damaged/],
+    [["info", "binary.bin"], /binary\.bin is not a latentkit model or is damaged/],
+    [["info", "train.txt"], /train\.txt is not a latentkit model or is damaged/],
+    [["eval", "words.lk", "binary.bin"], /binary\.bin looks like a binary file/],
+    [["eval", "words.lk", "nope.txt"], /cannot read nope\.txt/],
+    [["train", "train.txt", "-o", "no/such/dir/m.lk", "-e", "1", "-q"], /cannot write no\/such\/dir\/m\.lk: no such directory/],
+  ] as [string[], RegExp][])("latentkit %j", async (args, pattern) => {
+    expectFailure(await cliAsync(args), 1, pattern);
+  });
+
+  it("a truncated model file", () => {
+    writeFileSync(at("cut.lk"), readFileSync(at("words.lk")).subarray(0, 500));
+    expectFailure(cli(["sample", "cut.lk"]), 1, /cut\.lk is not a latentkit model or is damaged/);
+  });
+});
+
+/** Starts `latentkit train ...args`, waits for the end of epoch `epochs`, sends SIGINT, returns the outcome. */
+async function interruptTraining(args: string[], epochs: number): Promise<Result> {
+  const child = spawn(process.execPath, [CLI, "train", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no epoch ${epochs} within 30 s: ${stderr}`)), 30_000);
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (new RegExp(`epoch +${epochs}/`).test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.kill("SIGINT");
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
+describe("Ctrl-C", () => {
+  it("SIGINT during training aborts it and saves a loadable model", async () => {
+    const r = await interruptTraining(["train.txt", "-o", "interrupted.lk", "--epochs", "100000", "--latent", "8", "--hidden", "64"], 3);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopping now/);
+    expect(r.stdout).toMatch(/^interrupted after \d+ epochs: saved interrupted\.lk .* with the weights of the last finished batch\n$/);
+    const info = json(["info", "interrupted.lk"]);
+    expect(info.history.length).toBeGreaterThanOrEqual(3);
+    expect(info.history.length).toBeLessThan(100000);
+    expect(json(["sample", "interrupted.lk", "-n", "2"]).samples).toHaveLength(2);
+  });
+
+  it("with early stopping, SIGINT ends the epoch and saves the best epoch's weights", async () => {
+    const r = await interruptTraining(
+      ["train.txt", "-o", "interrupted-es.lk", "--epochs", "100000", "--latent", "8", "--hidden", "64", "--validation-split", "0.2", "--patience", "100000", "--learning-rate", "0.02", "--json"],
+      8,
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopping after this epoch to keep the best one/);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ interrupted: true, stoppedEarly: false });
+    expect(out.keptEpoch).toBe(out.bestEpoch);
+    const best = out.history.find((h: { epoch: number }) => h.epoch === out.bestEpoch).valLoss;
+    expect(Math.min(...out.history.map((h: { valLoss: number }) => h.valLoss))).toBe(best);
+    // The saved weights are the best epoch's: their validation loss is the best one.
+    expect(json(["eval", "interrupted-es.lk", "-"], WORDS.slice(192, 240).join("\n")).loss).toBeCloseTo(best, 3);
+  });
+});

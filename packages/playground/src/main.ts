@@ -1,0 +1,464 @@
+// The playground page: corpus and options, a training worker, the loss chart, the latent
+// scatter plot, sampling / interpolation / variations, and the model file.
+
+import "./style.css";
+import capitals from "./corpora/capitals.txt?raw";
+import fruits from "./corpora/fruits.txt?raw";
+import { drawLoss, formatNumber, Scatter } from "./charts.js";
+import type { EpochPoint, FromWorker, Placed, Request, Results, Trained, TrainSettings } from "./protocol.js";
+
+// ---------------------------------------------------------------------------------------------
+// Corpora: ours, plus any in packages/latentkit/corpora (e.g. English words), when present.
+
+interface Corpus {
+  id: string;
+  name: string;
+  text: string;
+}
+
+const shipped = import.meta.glob<string>("../../latentkit/corpora/*.txt", { query: "?raw", import: "default", eager: true });
+const NAMES: Record<string, string> = { words: "English words" };
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+const corpora: Corpus[] = [
+  ...Object.entries(shipped)
+    .map(([path, text]) => {
+      const id = path.replace(/^.*\//, "").replace(/\.txt$/, "");
+      return { id, name: NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/[-_]/g, " "), text };
+    })
+    .filter((c) => lines(c.text).length > 0)
+    .sort((a, b) => (a.id === "words" ? -1 : b.id === "words" ? 1 : a.id.localeCompare(b.id))),
+  { id: "fruits", name: "Fruit names", text: fruits },
+  { id: "capitals", name: "Capital cities", text: capitals },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Elements
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`#${id} is missing`);
+  return e as T;
+};
+
+const ui = {
+  corpus: $<HTMLSelectElement>("corpus"),
+  texts: $<HTMLTextAreaElement>("texts"),
+  corpusInfo: $("corpus-info"),
+  level: $<HTMLSelectElement>("level"),
+  latent: $<HTMLInputElement>("latent"),
+  hidden: $<HTMLSelectElement>("hidden"),
+  epochs: $<HTMLInputElement>("epochs"),
+  seed: $<HTMLInputElement>("seed"),
+  validation: $<HTMLSelectElement>("validation"),
+  variational: $<HTMLInputElement>("variational"),
+  train: $<HTMLButtonElement>("train"),
+  stop: $<HTMLButtonElement>("stop"),
+  bar: $("bar"),
+  status: $("status"),
+  summary: $("summary"),
+  download: $<HTMLButtonElement>("download"),
+  file: $<HTMLInputElement>("file"),
+  log: $<HTMLInputElement>("log"),
+  loss: document.getElementById("loss") as unknown as SVGSVGElement,
+  scatter: document.getElementById("scatter") as unknown as SVGSVGElement,
+  tip: $("tip"),
+  latentInfo: $("latent-info"),
+  sampleN: $<HTMLInputElement>("sample-n"),
+  sampleT: $<HTMLInputElement>("sample-t"),
+  sample: $<HTMLButtonElement>("sample"),
+  samples: $<HTMLUListElement>("samples"),
+  textA: $<HTMLInputElement>("text-a"),
+  textB: $<HTMLInputElement>("text-b"),
+  steps: $<HTMLInputElement>("steps"),
+  interpolate: $<HTMLButtonElement>("interpolate"),
+  variations: $<HTMLButtonElement>("variations"),
+  explore: $<HTMLUListElement>("explore"),
+};
+
+// ---------------------------------------------------------------------------------------------
+// The worker, behind promises
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+let nextId = 1;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let onEpoch: ((m: Extract<FromWorker, { type: "epoch" }>) => void) | null = null;
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  if (m.type === "epoch") {
+    onEpoch?.(m);
+    return;
+  }
+  const p = pending.get(m.id);
+  if (!p) return;
+  pending.delete(m.id);
+  if (m.ok) p.resolve(m.result);
+  else p.reject(Object.assign(new Error(m.error), { code: m.code }));
+};
+worker.onerror = (e) => {
+  setStatus(`The worker failed: ${e.message || "unknown error"}`, "error");
+  for (const p of pending.values()) p.reject(new Error("worker failed"));
+  pending.clear();
+};
+
+function call<K extends Request["type"]>(req: Extract<Request, { type: K }>, transfer: Transferable[] = []): Promise<Results[K]> {
+  const id = nextId++;
+  return new Promise<Results[K]>((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    worker.postMessage({ ...req, id }, transfer);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// State and small helpers
+
+type State = "idle" | "training" | "ready" | "busy" | "error";
+let history: EpochPoint[] = [];
+let planned = 0;
+let known = new Set<string>();
+let hasModel = false;
+let redraw = 0;
+
+function setState(s: State): void {
+  document.body.dataset.state = s;
+  const training = s === "training";
+  const working = training || s === "busy";
+  ui.train.disabled = working;
+  ui.stop.disabled = !training;
+  ui.file.disabled = working;
+  for (const b of [ui.sample, ui.interpolate, ui.variations, ui.download]) b.disabled = working || !hasModel;
+}
+
+function setStatus(message: string, kind: "info" | "error" = "info"): void {
+  ui.status.textContent = message;
+  ui.status.classList.toggle("error", kind === "error");
+}
+
+function int(input: HTMLInputElement, lo: number, hi: number): number {
+  const v = Math.round(Number(input.value));
+  const clamped = Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : lo;
+  input.value = String(clamped);
+  return clamped;
+}
+
+function num(input: HTMLInputElement, lo: number, hi: number): number {
+  const v = Number(input.value);
+  const clamped = Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : lo;
+  input.value = String(clamped);
+  return clamped;
+}
+
+function currentTexts(): string[] {
+  return lines(ui.texts.value);
+}
+
+function drawHistory(): void {
+  drawLoss(ui.loss, history, planned, ui.log.checked);
+}
+
+function scheduleDraw(): void {
+  if (redraw) return;
+  redraw = requestAnimationFrame(() => {
+    redraw = 0;
+    drawHistory();
+  });
+}
+
+const scatter = new Scatter(ui.scatter, ui.tip, (text, second) => pick(text, second));
+
+function pick(text: string, second: boolean): void {
+  (second ? ui.textB : ui.textA).value = text;
+  scatter.setPicked(ui.textA.value, ui.textB.value);
+}
+
+function chips(list: HTMLUListElement, texts: readonly string[], kind: string): void {
+  list.replaceChildren();
+  list.className = `chips ${kind}`;
+  texts.forEach((t, i) => {
+    if (kind === "path" && i > 0) {
+      const arrow = document.createElement("li");
+      arrow.className = "arrow";
+      arrow.textContent = "→";
+      arrow.setAttribute("aria-hidden", "true");
+      list.appendChild(arrow);
+    }
+    const li = document.createElement("li");
+    li.textContent = t.length > 0 ? t : "∅";
+    li.title = t.length > 0 ? `${t} — click to use as text A` : "an empty text";
+    li.className = known.has(t) ? "known" : "novel";
+    li.tabIndex = 0;
+    li.dataset.text = t;
+    li.addEventListener("click", (e) => t && pick(t, e.shiftKey));
+    li.addEventListener("keydown", (e) => {
+      if ((e.key === "Enter" || e.key === " ") && t) {
+        e.preventDefault();
+        pick(t, e.shiftKey);
+      }
+    });
+    list.appendChild(li);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corpus
+
+for (const c of corpora) {
+  const o = document.createElement("option");
+  o.value = c.id;
+  o.textContent = `${c.name} (${lines(c.text).length.toLocaleString("en-US")})`;
+  ui.corpus.appendChild(o);
+}
+const custom = document.createElement("option");
+custom.value = "custom";
+custom.textContent = "Your own text";
+ui.corpus.appendChild(custom);
+
+function showCorpusInfo(): void {
+  const t = currentTexts();
+  const distinct = new Set(t).size;
+  const longest = t.reduce((m, s) => Math.max(m, [...s].length), 0);
+  ui.corpusInfo.textContent =
+    t.length === 0
+      ? "No texts yet: paste some, one per line."
+      : `${t.length.toLocaleString("en-US")} texts · ${distinct.toLocaleString("en-US")} distinct · longest ${longest} characters`;
+}
+
+function chooseCorpus(id: string): void {
+  const c = corpora.find((x) => x.id === id);
+  if (c) ui.texts.value = lines(c.text).join("\n");
+  else if (ui.corpus.value !== "custom") ui.texts.value = "";
+  showCorpusInfo();
+}
+
+ui.corpus.addEventListener("change", () => {
+  if (ui.corpus.value !== "custom") chooseCorpus(ui.corpus.value);
+  else {
+    ui.texts.focus();
+    ui.texts.select();
+  }
+});
+ui.texts.addEventListener("input", () => {
+  ui.corpus.value = "custom";
+  showCorpusInfo();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Training, loading, saving
+
+function showModel(t: Trained, texts: readonly string[]): void {
+  hasModel = true;
+  known = new Set(texts);
+  history = t.history;
+  planned = t.history.length;
+  drawHistory();
+  scatter.setView(t.view);
+  const s = t.summary;
+  const rows: [string, string][] = [
+    ["Tokens", s.level === "char" ? "characters" : "words"],
+    ["Vocabulary", `${s.vocabularySize} tokens`],
+    ["Max length", `${s.maxLength} tokens`],
+    ["Network", `${s.hidden.join("·")} → ${s.latent}${s.variational ? " (VAE)" : ""}`],
+    ["Trained", `${s.epochs} epochs on ${s.trainedOn.toLocaleString("en-US")} texts`],
+    ["Reconstructs", `${(s.exactMatch * 100).toFixed(0)}% exactly · ${(s.tokenAccuracy * 100).toFixed(0)}% of tokens`],
+    ["File", `${(s.fileBytes / 1024).toFixed(0)} KiB`],
+  ];
+  ui.summary.replaceChildren(
+    ...rows.map(([k, v]) => {
+      const div = document.createElement("div");
+      const dt = document.createElement("dt");
+      const dd = document.createElement("dd");
+      dt.textContent = k;
+      dd.textContent = v;
+      div.append(dt, dd);
+      return div;
+    }),
+  );
+  const v = t.view;
+  ui.latentInfo.textContent =
+    v.texts.length === 0
+      ? "No corpus texts to place: paste some texts to see where the model puts them."
+      : `${v.texts.length.toLocaleString("en-US")}${v.total > v.texts.length ? ` of ${v.total.toLocaleString("en-US")}` : ""} texts, projected on the two principal components of their ${s.latent}-dimensional codes. Hover to read; click for text A, shift-click for text B.`;
+  ui.scatter.dataset.points = String(v.texts.length);
+  if (v.texts.length > 0) {
+    if (!known.has(ui.textA.value)) ui.textA.value = v.texts[0]!;
+    if (!known.has(ui.textB.value) || ui.textB.value === ui.textA.value) ui.textB.value = v.texts[Math.floor(v.texts.length / 2)]!;
+  }
+  scatter.setPicked(ui.textA.value, ui.textB.value);
+  ui.samples.replaceChildren();
+  ui.explore.replaceChildren();
+  // Form reflects the model (a loaded one may differ).
+  ui.level.value = s.level;
+  ui.latent.value = String(s.latent);
+  ui.variational.checked = s.variational;
+}
+
+function settings(): TrainSettings {
+  return {
+    level: ui.level.value === "word" ? "word" : "char",
+    latent: int(ui.latent, 2, 256),
+    hidden: Number(ui.hidden.value) || 128,
+    variational: ui.variational.checked,
+    epochs: int(ui.epochs, 1, 2000),
+    seed: int(ui.seed, 0, 2 ** 31 - 1),
+    validationSplit: Number(ui.validation.value) || 0,
+  };
+}
+
+async function train(): Promise<void> {
+  const texts = currentTexts();
+  if (texts.length < 2) {
+    setStatus("Add at least two texts (one per line) to train on.", "error");
+    return;
+  }
+  const s = settings();
+  if (s.validationSplit > 0 && Math.round(texts.length * s.validationSplit) < 1) s.validationSplit = 0;
+  history = [];
+  planned = s.epochs;
+  hasModel = false;
+  drawHistory();
+  scatter.setView(null);
+  ui.scatter.dataset.points = "0";
+  ui.bar.style.width = "0%";
+  setState("training");
+  setStatus(`Preparing ${texts.length.toLocaleString("en-US")} texts…`);
+  onEpoch = (m) => {
+    history.push(m.point);
+    scheduleDraw();
+    ui.bar.style.width = `${(100 * m.point.epoch) / m.planned}%`;
+    const left = (m.seconds / m.point.epoch) * (m.planned - m.point.epoch);
+    setStatus(
+      `Epoch ${m.point.epoch} / ${m.planned} · loss ${formatNumber(m.point.loss)}` +
+        (m.point.valLoss !== null ? ` · validation ${formatNumber(m.point.valLoss)}` : "") +
+        ` · ${formatNumber(m.textsPerSecond)} texts/s` +
+        (m.point.epoch < m.planned ? ` · about ${Math.ceil(left)} s left` : ""),
+    );
+  };
+  try {
+    const t = await call({ type: "train", texts, settings: s });
+    showModel(t, texts);
+    ui.bar.style.width = "100%";
+    setState("ready");
+    setStatus(
+      `${t.stopped ? "Stopped" : "Trained"} after ${t.summary.epochs} epochs in ${t.seconds.toFixed(1)} s · ` +
+        `reconstructs ${(t.summary.exactMatch * 100).toFixed(0)}% of the texts exactly. Try Sample.`,
+    );
+  } catch (e) {
+    hasModel = false;
+    setState("error");
+    setStatus(`Training failed: ${(e as Error).message}`, "error");
+  } finally {
+    onEpoch = null;
+  }
+}
+
+ui.train.addEventListener("click", () => void train());
+ui.stop.addEventListener("click", () => {
+  ui.stop.disabled = true;
+  setStatus("Stopping after this epoch…");
+  void call({ type: "stop" });
+});
+ui.log.addEventListener("change", drawHistory);
+
+ui.download.addEventListener("click", async () => {
+  try {
+    const bytes = await call({ type: "save" });
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${ui.corpus.value === "custom" ? "my-texts" : ui.corpus.value}-${ui.level.value}.latentkit`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setStatus(`Model file saved (${(bytes.byteLength / 1024).toFixed(0)} KiB).`);
+  } catch (e) {
+    setStatus(`Could not save the model: ${(e as Error).message}`, "error");
+  }
+});
+
+ui.file.addEventListener("change", async () => {
+  const f = ui.file.files?.[0];
+  ui.file.value = "";
+  if (!f) return;
+  const before = hasModel;
+  setState("busy");
+  setStatus(`Loading ${f.name}…`);
+  try {
+    const bytes = await f.arrayBuffer();
+    const texts = currentTexts();
+    const t = await call({ type: "load", bytes, texts }, [bytes]);
+    showModel(t, texts);
+    setState("ready");
+    setStatus(`Loaded ${f.name}: ${t.summary.epochs} epochs of training. The scatter shows the current corpus.`);
+  } catch (e) {
+    hasModel = before;
+    setState(before ? "ready" : "error");
+    setStatus(`Could not load ${f.name}: ${(e as Error).message}`, "error");
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generating
+
+async function generate(what: () => Promise<{ placed: Placed; list: HTMLUListElement; kind: "sample" | "path" | "variations"; anchor?: string }>): Promise<void> {
+  setState("busy");
+  try {
+    const { placed, list, kind, anchor } = await what();
+    chips(list, placed.texts, kind);
+    scatter.setOverlay(kind, placed, anchor);
+    setState("ready");
+  } catch (e) {
+    setState("ready");
+    setStatus((e as Error).message, "error");
+  }
+}
+
+ui.sample.addEventListener("click", () =>
+  void generate(async () => {
+    const n = int(ui.sampleN, 1, 200);
+    const temperature = num(ui.sampleT, 0, 3);
+    const seed = Math.floor(Math.random() * 1e9);
+    const placed = await call({ type: "sample", n, temperature, seed });
+    const fresh = placed.texts.filter((t) => !known.has(t)).length;
+    setStatus(`Sampled ${n} texts: ${fresh} new, ${n - fresh} from the corpus.`);
+    return { placed, list: ui.samples, kind: "sample" };
+  }),
+);
+
+ui.interpolate.addEventListener("click", () =>
+  void generate(async () => {
+    const a = ui.textA.value.trim();
+    const b = ui.textB.value.trim();
+    if (!a || !b) throw new Error("Fill in text A and text B (or click two points) first.");
+    const placed = await call({ type: "interpolate", a, b, steps: int(ui.steps, 2, 40) });
+    setStatus(`Interpolated from “${a}” to “${b}”.`);
+    return { placed, list: ui.explore, kind: "path" };
+  }),
+);
+
+ui.variations.addEventListener("click", () =>
+  void generate(async () => {
+    const a = ui.textA.value.trim();
+    if (!a) throw new Error("Fill in text A (or click a point) first.");
+    const placed = await call({ type: "variations", text: a, n: int(ui.steps, 2, 40), seed: Math.floor(Math.random() * 1e9) });
+    setStatus(`Variations of “${a}”.`);
+    return { placed, list: ui.explore, kind: "variations", anchor: a };
+  }),
+);
+
+for (const input of [ui.textA, ui.textB]) input.addEventListener("change", () => scatter.setPicked(ui.textA.value, ui.textB.value));
+
+// ---------------------------------------------------------------------------------------------
+
+const initial = new URLSearchParams(location.search).get("corpus");
+ui.corpus.value = corpora.some((c) => c.id === initial) ? initial! : corpora[0]!.id;
+chooseCorpus(ui.corpus.value);
+drawHistory();
+setState("idle");

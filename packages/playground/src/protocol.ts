@@ -1,0 +1,89 @@
+// Messages between the page (main.ts) and the training worker (worker.ts).
+
+export interface TrainSettings {
+  level: "char" | "word";
+  latent: number;
+  hidden: number;
+  variational: boolean;
+  epochs: number;
+  seed: number;
+  /** Share of the (shuffled) texts held out to draw the validation curve. */
+  validationSplit: number;
+}
+
+/** One point of the loss chart. */
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+}
+
+export interface ModelSummary {
+  level: "char" | "word";
+  latent: number;
+  hidden: number[];
+  variational: boolean;
+  vocabularySize: number;
+  maxLength: number;
+  /** Texts the model was trained on (as stored in the model). */
+  trainedOn: number;
+  epochs: number;
+  /** Exact-match share and token accuracy of the reconstructions of the shown texts. */
+  exactMatch: number;
+  tokenAccuracy: number;
+  /** Size of the saved model file, in bytes. */
+  fileBytes: number;
+}
+
+/** The latent space of the shown texts, projected on its first two principal components. */
+export interface LatentView {
+  texts: string[];
+  reconstructions: string[];
+  /** x0, y0, x1, y1... */
+  xy: Float32Array;
+  /** Share of the codes' variance along each axis. */
+  explained: [number, number];
+  /** How many corpus texts there were (the view shows at most a sample of them). */
+  total: number;
+}
+
+export interface Placed {
+  texts: string[];
+  /** Positions of the texts' codes on the scatter plot (x0, y0, ...). */
+  xy: Float32Array;
+}
+
+export interface Trained {
+  summary: ModelSummary;
+  history: EpochPoint[];
+  view: LatentView;
+  /** Training stopped early by the Stop button. */
+  stopped: boolean;
+  seconds: number;
+}
+
+export type Request =
+  | { type: "train"; texts: string[]; settings: TrainSettings }
+  | { type: "stop" }
+  | { type: "load"; bytes: ArrayBuffer; texts: string[] }
+  | { type: "sample"; n: number; temperature: number; seed: number }
+  | { type: "interpolate"; a: string; b: string; steps: number }
+  | { type: "variations"; text: string; n: number; seed: number }
+  | { type: "save" };
+
+export interface Results {
+  train: Trained;
+  stop: null;
+  load: Trained;
+  sample: Placed;
+  interpolate: Placed;
+  variations: Placed;
+  save: Uint8Array;
+}
+
+export type ToWorker = Request & { id: number };
+
+export type FromWorker =
+  | { type: "epoch"; id: number; point: EpochPoint; planned: number; seconds: number; textsPerSecond: number }
+  | { type: "reply"; id: number; ok: true; result: unknown }
+  | { type: "reply"; id: number; ok: false; error: string; code?: string };

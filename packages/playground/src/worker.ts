@@ -1,0 +1,198 @@
+// The training worker: owns the text model, so that training (and every call into the
+// WebAssembly core) runs off the page's main thread.
+
+import { LatentkitError, text, type TextGenerator } from "latentkit";
+import { pca, project, type Pca } from "./pca.js";
+import type { EpochPoint, FromWorker, LatentView, Placed, Results, ToWorker, Trained, TrainSettings } from "./protocol.js";
+
+/** Most texts drawn on the scatter plot (an even sample of the corpus beyond that). */
+const MAX_VIEW = 1500;
+
+const ctx = self as unknown as {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+};
+
+let gen: TextGenerator | null = null;
+let axes: Pca | null = null;
+let abort: AbortController | null = null;
+
+/** A seeded shuffle, so the held-out validation texts are not just the end of an alphabetical list. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = (seed ^ 0x5bd1e995) >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function evenSample(texts: readonly string[], max: number): string[] {
+  if (texts.length <= max) return [...texts];
+  return Array.from({ length: max }, (_, i) => texts[Math.floor((i * texts.length) / max)]!);
+}
+
+/** Encodes the texts, fits the 2D projection on them, and summarises the model. */
+function describe(g: TextGenerator, corpus: readonly string[], stopped: boolean, seconds: number): Trained {
+  const texts = evenSample(corpus.filter((t) => t.length > 0), MAX_VIEW);
+  let view: LatentView;
+  let exactMatch = 0;
+  let tokenAccuracy = 0;
+  if (texts.length > 0) {
+    const codes = g.encode(texts);
+    axes = pca(codes.data, codes.rows, codes.cols, 2);
+    const xy = project(axes, codes.data, codes.rows);
+    const total = axes.totalVariance > 0 ? axes.totalVariance : 1;
+    const evaluation = g.evaluate(texts);
+    exactMatch = evaluation.exactMatch;
+    tokenAccuracy = evaluation.tokenAccuracy;
+    view = {
+      texts,
+      reconstructions: g.reconstruct(texts),
+      xy,
+      explained: [axes.variances[0]! / total, axes.variances[1]! / total],
+      total: corpus.length,
+    };
+  } else {
+    axes = null;
+    view = { texts: [], reconstructions: [], xy: new Float32Array(0), explained: [0, 0], total: 0 };
+  }
+  const history: EpochPoint[] = g.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss }));
+  const c = g.config;
+  return {
+    summary: {
+      level: c.level,
+      latent: c.latent,
+      hidden: [...c.hidden],
+      variational: c.variational !== null,
+      vocabularySize: c.vocabularySize,
+      maxLength: c.maxLength,
+      trainedOn: g.stats.texts,
+      epochs: history.length,
+      exactMatch,
+      tokenAccuracy,
+      fileBytes: g.save().byteLength,
+    },
+    history,
+    view,
+    stopped,
+    seconds,
+  };
+}
+
+/** Where texts land on the scatter plot (through the projection fitted on the corpus); NaN for empty texts. */
+function place(g: TextGenerator, texts: string[]): Placed {
+  const xy = new Float32Array(texts.length * 2).fill(Number.NaN);
+  const kept = texts.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
+  if (axes && kept.length > 0) {
+    const codes = g.encode(kept.map(([t]) => t));
+    const p = project(axes, codes.data, codes.rows);
+    kept.forEach(([, i], r) => {
+      xy[2 * i] = p[2 * r]!;
+      xy[2 * i + 1] = p[2 * r + 1]!;
+    });
+  }
+  return { texts, xy };
+}
+
+function model(): TextGenerator {
+  if (!gen) throw new Error("Train a model or load one first.");
+  return gen;
+}
+
+async function train(id: number, texts: string[], s: TrainSettings): Promise<Trained> {
+  gen?.dispose();
+  gen = null;
+  axes = null;
+  abort = new AbortController();
+  const t0 = performance.now();
+  const trainCount = Math.round(texts.length * (1 - s.validationSplit));
+  let stopped = false;
+  let g: TextGenerator;
+  try {
+    g = await text.train(shuffled(texts, s.seed), {
+      level: s.level,
+      latent: s.latent,
+      hidden: [s.hidden],
+      variational: s.variational,
+      epochs: s.epochs,
+      seed: s.seed,
+      validationSplit: s.validationSplit,
+      signal: abort.signal,
+      onEpochEnd: (info) => {
+        ctx.postMessage({
+          type: "epoch",
+          id,
+          point: { epoch: info.epoch, loss: info.loss, valLoss: info.valLoss },
+          planned: s.epochs,
+          seconds: (performance.now() - t0) / 1000,
+          textsPerSecond: info.samplesPerSecond || trainCount / Math.max(info.seconds, 1e-6),
+        });
+      },
+    });
+  } catch (e) {
+    const partial = (e as { generator?: TextGenerator }).generator;
+    if (e instanceof LatentkitError && e.code === "ABORTED" && partial) {
+      g = partial;
+      stopped = true;
+    } else {
+      throw e;
+    }
+  } finally {
+    abort = null;
+  }
+  gen = g;
+  return describe(g, texts, stopped, (performance.now() - t0) / 1000);
+}
+
+async function handle(req: ToWorker): Promise<{ result: unknown; transfer?: Transferable[] }> {
+  switch (req.type) {
+    case "train":
+      return { result: await train(req.id, req.texts, req.settings) };
+    case "stop":
+      abort?.abort();
+      return { result: null };
+    case "load": {
+      const loaded = await text.load(new Uint8Array(req.bytes));
+      gen?.dispose();
+      gen = loaded;
+      return { result: describe(loaded, req.texts, false, 0) };
+    }
+    case "sample": {
+      const g = model();
+      return { result: place(g, g.sample(req.n, { temperature: req.temperature, seed: req.seed })) };
+    }
+    case "interpolate": {
+      const g = model();
+      return { result: place(g, g.interpolate(req.a, req.b, req.steps)) };
+    }
+    case "variations": {
+      const g = model();
+      return { result: place(g, g.variations(req.text, req.n, { seed: req.seed })) };
+    }
+    case "save": {
+      const bytes = model().save();
+      return { result: bytes, transfer: [bytes.buffer] };
+    }
+  }
+}
+
+ctx.onmessage = (e) => {
+  const req = e.data;
+  handle(req).then(
+    ({ result, transfer }) => ctx.postMessage({ type: "reply", id: req.id, ok: true, result } as FromWorker & { result: Results[keyof Results] }, transfer),
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      const code = err instanceof LatentkitError ? err.code : undefined;
+      ctx.postMessage({ type: "reply", id: req.id, ok: false, error: message, ...(code ? { code } : {}) });
+    },
+  );
+};

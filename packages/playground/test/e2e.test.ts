@@ -1,0 +1,188 @@
+// End to end: builds the page with Vite, serves dist/ on 127.0.0.1, and drives Debian's
+// headless Chromium through it: train a small corpus in the worker, check the loss chart and
+// the latent scatter plot, sample, interpolate, download the model and load it back, and take
+// a screenshot (test-output/playground.png).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const out = join(root, "test-output");
+const dist = join(root, "dist");
+const sdk = resolve(root, "../latentkit");
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(existsSync);
+const FRUITS = readFileSync(join(root, "src/corpora/fruits.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+};
+
+/** The page bundles latentkit's dist/: build it when missing (after a grace period, in case a build is running). */
+async function ensureSdkBuilt(): Promise<void> {
+  const entry = join(sdk, "dist/browser.js");
+  for (let i = 0; i < 30 && !existsSync(entry); i++) await new Promise((r) => setTimeout(r, 1000));
+  if (!existsSync(entry)) execFileSync("pnpm", ["run", "build"], { cwd: sdk, stdio: "inherit" });
+}
+
+let server: Server | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let url = "";
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!CHROMIUM) throw new Error("Chromium is missing: install Debian's chromium package (scripts/setup.sh does)");
+  await ensureSdkBuilt();
+  await build({ root, logLevel: "warn", build: { outDir: dist, emptyOutDir: true } });
+
+  server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const file = normalize(join(dist, path === "/" ? "index.html" : path));
+    if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+    timeout: 30_000,
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
+  mkdirSync(out, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+});
+
+const state = () => page.evaluate(() => document.body.dataset.state);
+const ready = () => page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state ?? ""), undefined, { timeout: 45_000 });
+
+describe("playground", () => {
+  it("trains in a worker, draws the loss and the latent space, samples, interpolates, saves and loads", async () => {
+    await page.goto(`${url}?corpus=fruits`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle");
+    expect(await page.inputValue("#corpus")).toBe("fruits");
+    expect((await page.inputValue("#texts")).split("\n")).toEqual(FRUITS);
+
+    // A long run, stopped from the page while the worker trains: the page stays responsive,
+    // the live chart grows, and Stop keeps the partly trained model.
+    await page.fill("#epochs", "2000");
+    await page.click("#train");
+    await page.waitForFunction(() => Number(/^Epoch (\d+)/.exec(document.getElementById("status")?.textContent ?? "")?.[1] ?? 0) >= 3);
+    expect(await state()).toBe("training");
+    const t0 = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect((await page.getAttribute('[data-testid="loss-train"]', "points"))?.trim().split(/\s+/).length).toBeGreaterThanOrEqual(2);
+    await page.click("#stop");
+    await ready();
+    expect(await page.textContent("#status")).toMatch(/^Stopped after \d+ epochs/);
+    expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
+
+    // A small model, trained to the end.
+    const EPOCHS = 80;
+    await page.fill("#epochs", String(EPOCHS));
+    await page.fill("#latent", "16");
+    await page.selectOption("#hidden", "128");
+    await page.click("#train");
+    await page.waitForFunction(() => document.body.dataset.state === "training" || document.body.dataset.state === "ready");
+    await ready();
+    expect(await state(), (await page.textContent("#status")) ?? "").toBe("ready");
+    expect(await page.textContent("#status")).toMatch(new RegExp(`^Trained after ${EPOCHS} epochs`));
+
+    // Loss chart: one vertex per epoch on both curves.
+    const train = await page.getAttribute('[data-testid="loss-train"]', "points");
+    const val = await page.getAttribute('[data-testid="loss-val"]', "points");
+    expect(train?.trim().split(/\s+/)).toHaveLength(EPOCHS);
+    expect(val?.trim().split(/\s+/)).toHaveLength(EPOCHS);
+    const ys = train!.trim().split(/\s+/).map((p) => Number(p.split(",")[1]));
+    expect(ys.every(Number.isFinite)).toBe(true);
+    expect(ys[ys.length - 1]).toBeGreaterThan(ys[0]!); // SVG y grows downwards: the loss fell
+
+    // Latent scatter: one dot per corpus text, spread over the plot.
+    expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
+    expect(await page.getAttribute("#scatter", "data-points")).toBe(String(FRUITS.length));
+    const spread = await page.$$eval("#scatter circle.pt", (cs) => {
+      const xs = cs.map((c) => Number(c.getAttribute("cx")));
+      const ys = cs.map((c) => Number(c.getAttribute("cy")));
+      return [Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+    });
+    expect(spread[0]).toBeGreaterThan(100);
+    expect(spread[1]).toBeGreaterThan(50);
+
+    // Hover shows the text of the dot.
+    const first = page.locator("#scatter circle.pt").first();
+    await first.hover({ force: true });
+    await page.waitForSelector("#tip:not([hidden])");
+    const tip = await page.textContent("#tip strong");
+    expect(FRUITS).toContain(tip);
+
+    // Sampling shows texts.
+    await page.fill("#sample-n", "12");
+    await page.click("#sample");
+    await page.waitForFunction(() => document.querySelectorAll("#samples li").length === 12);
+    const samples = await page.$$eval("#samples li", (li) => li.map((e) => (e as HTMLElement).dataset.text ?? ""));
+    expect(samples.filter((s) => /\p{L}/u.test(s)).length).toBeGreaterThanOrEqual(10);
+    expect(await page.locator("#scatter .overlay .mark").count()).toBeGreaterThan(0);
+
+    // Interpolation between two corpus texts: ends first and last.
+    await page.fill("#text-a", "apple");
+    await page.fill("#text-b", "watermelon");
+    await page.fill("#steps", "6");
+    await page.click("#interpolate");
+    await page.waitForFunction(() => document.querySelectorAll("#explore li:not(.arrow)").length === 6);
+    const path = await page.$$eval("#explore li:not(.arrow)", (li) => li.map((e) => (e as HTMLElement).dataset.text ?? ""));
+    expect(path).toHaveLength(6);
+
+    // Variations of A.
+    await page.click("#variations");
+    await page.waitForFunction(() => document.querySelector("#explore")?.classList.contains("variations"));
+    expect(await page.locator("#explore li").count()).toBe(6);
+
+    // Download the model, then load it back: same samples for the same seed.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const file = join(out, "playground-model.latentkit");
+    await download.saveAs(file);
+    expect(statSync(file).size).toBeGreaterThan(1000);
+    const before = await page.textContent("#summary");
+    await page.setInputFiles("#file", file);
+    await page.waitForFunction(() => /^Loaded /.test(document.getElementById("status")?.textContent ?? ""));
+    expect(await state()).toBe("ready");
+    expect(await page.textContent("#summary")).toBe(before);
+    expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
+    expect((await page.getAttribute('[data-testid="loss-train"]', "points"))?.trim().split(/\s+/)).toHaveLength(EPOCHS);
+
+    // The screenshot, with generated texts on the plot.
+    await page.click("#interpolate");
+    await page.waitForFunction(() => document.querySelector("#explore")?.classList.contains("path"));
+    await page.click("#sample");
+    await page.waitForFunction(() => document.querySelectorAll("#samples li").length === 12);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(out, "playground.png"), fullPage: true });
+    expect(statSync(join(out, "playground.png")).size).toBeGreaterThan(20_000);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+// One workload, run unchanged in every runtime the integration tests cover (Node ESM and CJS,
+// Chromium main thread and Web Worker, workerd, edge-runtime, Deno, Bun): train a seeded model
+// on data made with integer arithmetic only (no Math.sin/exp, whose last bits differ between
+// JavaScript engines), save it, load it back, encode and decode. It returns SHA-256 hashes of
+// the saved model bytes and of the outputs, which must be the same everywhere.
+//
+// RECIPE is JavaScript source defining `async function latentkitRecipe(lk)`, where `lk` is the
+// latentkit module namespace; it needs only `crypto.subtle`, present in all of them.
+
+export const RECIPE = `
+async function latentkitRecipe(lk) {
+  const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+  const sha = async (u8) => hex(await crypto.subtle.digest("SHA-256", u8));
+  let s = 12345;
+  const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return ((s >>> 8) % 1000) / 1000; };
+  const rows = Array.from({ length: 256 }, () => Array.from({ length: 12 }, next));
+  const model = await lk.train(rows, { encoder: [8, 3], outputActivation: "sigmoid", epochs: 6, seed: 7, validationSplit: 0.25 });
+  const bytes = model.save();
+  const again = await lk.load(bytes);
+  const Z = lk.encode(again, rows.slice(0, 16));
+  const X = lk.decode(again, Z);
+  const out = new Uint8Array(Z.data.byteLength + X.data.byteLength);
+  out.set(new Uint8Array(Z.data.buffer, Z.data.byteOffset, Z.data.byteLength));
+  out.set(new Uint8Array(X.data.buffer, X.data.byteOffset, X.data.byteLength), Z.data.byteLength);
+  let shape;
+  try { lk.encode(model, [[1]]); } catch (e) { shape = e instanceof lk.LatentkitError ? e.code : String(e); }
+  const result = { model: await sha(bytes), outputs: await sha(out), size: bytes.length, epochs: again.history.length,
+    simd: lk.buildInfo().simd128, shape };
+  model.dispose();
+  again.dispose();
+  return result;
+}
+`;
+
+export interface RecipeResult {
+  model: string;
+  outputs: string;
+  size: number;
+  epochs: number;
+  simd: boolean;
+  shape: string;
+}
