@@ -17,6 +17,11 @@ const INIT_STREAM: u64 = 1;
 /// Rows processed at once by inference: bounds its temporary memory.
 const INFERENCE_CHUNK: usize = 256;
 
+thread_local! {
+    /// The two ping-pong activation buffers of `infer`.
+    static INFER_BUFFERS: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 #[derive(Debug, Clone)]
 pub struct Layer {
     pub inputs: usize,
@@ -269,17 +274,30 @@ impl Autoencoder {
         let out_cols = self.layers[layers.end - 1].outputs;
         let widest = self.layers[layers.clone()].iter().map(|l| l.outputs).max().unwrap_or(0);
         let chunk_rows = INFERENCE_CHUNK.min(rows);
-        let mut ping = vec![0f32; chunk_rows * widest];
-        let mut pong = vec![0f32; chunk_rows * widest];
+        // Reused between calls: a single-row encode is a few microseconds, and two fresh
+        // buffers a call were a measurable part of it.
+        INFER_BUFFERS.with(|cell| {
+            let (ping, pong) = &mut *cell.borrow_mut();
+            for buf in [&mut *ping, &mut *pong] {
+                if buf.len() < chunk_rows * widest {
+                    buf.resize(chunk_rows * widest, 0.0);
+                }
+            }
+            self.infer_with(layers, data, rows, cols, out_cols, ping, pong)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn infer_with(&self, layers: Range<usize>, data: &[f32], rows: usize, cols: usize, out_cols: usize, ping: &mut [f32], pong: &mut [f32]) -> Vec<f32> {
         let mut out = vec![0f32; rows * out_cols];
         for (chunk, dest) in data.chunks(INFERENCE_CHUNK * cols).zip(out.chunks_mut(INFERENCE_CHUNK * out_cols)) {
             let n = chunk.len() / cols;
             for (i, layer) in self.layers[layers.clone()].iter().enumerate() {
                 // layer i reads the chunk (i = 0) or the buffer layer i-1 wrote, writes the other
                 let (src, dst): (&[f32], &mut [f32]) = match i {
-                    0 => (chunk, &mut ping),
-                    _ if i % 2 == 1 => (&ping, &mut pong),
-                    _ => (&pong, &mut ping),
+                    0 => (chunk, &mut *ping),
+                    _ if i % 2 == 1 => (&*ping, &mut *pong),
+                    _ => (&*pong, &mut *ping),
                 };
                 let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
                 match self.token_input(layers.start + i) {
@@ -287,7 +305,7 @@ impl Autoencoder {
                     None => dense::infer(n, layer.inputs, layer.outputs, src, w, b, layer.activation, dst),
                 }
             }
-            let last = if layers.len() % 2 == 1 { &ping } else { &pong };
+            let last: &[f32] = if layers.len() % 2 == 1 { ping } else { pong };
             dest.copy_from_slice(&last[..n * out_cols]);
         }
         out
