@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../src/data.mjs";
 const { text, buildInfo, init } = await import(process.env.LATENTKIT_ENTRY ?? "latentkit");
 
 const require = createRequire(import.meta.url);
@@ -30,20 +31,9 @@ const HELD_OUT_EVAL = Number(opt("--eval-size", 5000));
 const ONLY = opt("--only", "");
 const SEED = 1;
 
-/** mulberry32 */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function shuffle(list, seed) {
   const a = [...list];
-  const u = rng(seed);
+  const u = mulberry32(seed);
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(u() * (i + 1));
     [a[i], a[j]] = [a[j], a[i]];
@@ -78,7 +68,7 @@ function trainTrigram(words, k) {
   return { alphabet, counts, k };
 }
 function sampleTrigram(model, n, seed, maxLen = 20) {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const out = [];
   for (let s = 0; s < n; s++) {
     let ctx = "^^";

@@ -193,8 +193,11 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest known name to `key`, if reasonably close. @internal */
-export function closest(key: string, known: readonly string[]): string | undefined {
+/**
+ * The closest known name to `key`, if within `max(slack, length / 3)` edits of it.
+ * @internal
+ */
+export function closest(key: string, known: readonly string[], slack = 2): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
@@ -204,7 +207,7 @@ export function closest(key: string, known: readonly string[]): string | undefin
       best = k;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  return best !== undefined && bestD <= Math.max(slack, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 /** @internal */

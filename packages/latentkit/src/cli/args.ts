@@ -1,6 +1,7 @@
 // Command-line parsing (node:util parseArgs, strict) and the help text of every command.
 
 import { parseArgs } from "node:util";
+import { closest } from "../options.js";
 import { UsageError } from "./errors.js";
 
 /** One flag of a command. */
@@ -69,7 +70,7 @@ function parseArgsMessage(e: unknown, spec: CommandSpec): string {
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const m = /Unknown option '([^']+)'/.exec(msg);
     const flag = m?.[1] ?? "";
-    const guess = closestFlag(flag.replace(/^-+/, ""), Object.keys({ ...spec.flags, ...COMMON_FLAGS }));
+    const guess = closest(flag.replace(/^-+/, ""), Object.keys({ ...spec.flags, ...COMMON_FLAGS }), 1);
     return `${spec.name}: unknown option ${flag}${guess ? ` (did you mean --${guess}?)` : ""}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
@@ -79,31 +80,6 @@ function parseArgsMessage(e: unknown, spec: CommandSpec): string {
     return msg.includes("argument missing") ? `${spec.name}: ${flag} needs a value` : `${spec.name}: ${flag} does not take a value`;
   }
   return `${spec.name}: ${msg.split("\n")[0]}`;
-}
-
-function closestFlag(name: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** A string flag, or undefined. */
