@@ -1,11 +1,13 @@
 // Runs the built ESM bundle in headless Chromium (Debian's `chromium`, installed by
 // scripts/setup.sh) and checks that the browser trains the same model, bit for bit, as Node.
+// The page imports dist/index.js from a plain static server of dist/, as a CDN serves the
+// package: the entry imports its chunks by relative URL.
 
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, pkgDir } from "./ensure-built.js";
 
@@ -26,7 +28,7 @@ const result = { simd: lk.buildInfo().simd128, same, code, digest: model.weights
 `;
 
 const PAGE = `<!doctype html><html><body><pre id="out">running</pre><script type="module">
-import * as lk from "./latentkit.js";
+import * as lk from "./dist/index.js";
 try {${SCRIPT}
 document.getElementById("out").textContent = "RESULT " + JSON.stringify(result);
 } catch (e) { document.getElementById("out").textContent = "FAIL " + e.stack; }
@@ -39,8 +41,11 @@ beforeAll(async () => {
   if (!chromium) throw new Error("Chromium is missing: run scripts/setup.sh (it installs Debian's chromium package)");
   ensureBuilt();
   server = createServer((req, res) => {
-    if (req.url === "/latentkit.js") {
-      res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(dist));
+    const file = /^\/dist\/([\w.-]+\.js)$/.exec(req.url ?? "")?.[1];
+    if (file && existsSync(join(pkgDir, "dist", basename(file)))) {
+      res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(join(pkgDir, "dist", basename(file))));
+    } else if (req.url?.startsWith("/dist/")) {
+      res.writeHead(404).end();
     } else {
       res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
     }

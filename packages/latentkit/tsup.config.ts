@@ -68,7 +68,10 @@ const common = {
   platform: "neutral",
   sourcemap: false,
   clean: false, // package.json "build" empties dist/ first: these builds run concurrently
-  splitting: false,
+  // ESM builds split: the text generator, imported dynamically by src/text/index.ts, becomes
+  // its own chunk (dist/generator-*.js), loaded on the first text.train()/text.load(). CJS builds
+  // stay single files (esbuild inlines the dynamic import). See bundle() below.
+  splitting: true,
   treeshake: true,
   minify: false,
   outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
@@ -81,6 +84,14 @@ function bundle(name: string, loader: string, format: Options["format"], extra: 
     format,
     esbuildPlugins: [stripWasmUrlFallback, useLoader(loader)],
     ...extra,
+    esbuildOptions(options, context) {
+      options.splitting = context.format === "esm";
+      // Chunks sit next to the entries in dist/ (the hash in the name keeps the runtimes'
+      // chunks apart): the loaders find the .wasm as "./latentkit_wasm_bg.wasm" relative to
+      // the module they end up in, which may be a chunk.
+      options.chunkNames = "[name]-[hash]";
+      extra.esbuildOptions?.(options, context);
+    },
   };
 }
 

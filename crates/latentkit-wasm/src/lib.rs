@@ -3,6 +3,9 @@
 //! Errors leave as real JS `Error`s with a `code` property (see `error.rs`); the TypeScript
 //! SDK turns them into `LatentkitError`.
 //!
+//! Strings leave as `JsString`s made on the JS side from a view of wasm memory, which keeps
+//! the generated glue small (no copy-out-and-free wrapper per method).
+//!
 //! Matrices cross as row-major `Float32Array`s plus a row count; the column count is
 //! implied by the model (input size or latent size) and checked here.
 
@@ -10,6 +13,7 @@ mod error;
 
 use error::{to_js, JsResult};
 use latentkit_core::{kernels, model_file, Autoencoder, ModelConfig, TrainOptions, TrainSession};
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 /// A dense autoencoder living in wasm memory, plus its training session while it trains.
@@ -46,14 +50,14 @@ impl Model {
 
     /// The normalised model config as JSON (defaults filled in).
     #[wasm_bindgen(js_name = configJson)]
-    pub fn config_json(&self) -> String {
-        self.net.config().to_json(&js_number)
+    pub fn config_json(&self) -> JsString {
+        self.net.config().to_json(&js_number).into()
     }
 
     /// The meta JSON object read from a model file (`"{}"` for a new model).
     #[wasm_bindgen(js_name = metaJson)]
-    pub fn meta_json(&self) -> String {
-        self.meta_json.clone()
+    pub fn meta_json(&self) -> JsString {
+        self.meta_json.as_str().into()
     }
 
     #[wasm_bindgen(js_name = inputSize)]
@@ -73,8 +77,8 @@ impl Model {
 
     /// Hex digest (CRC32 + FNV-1a 64) of the weights' bytes, for determinism checks.
     #[wasm_bindgen(js_name = weightsDigest)]
-    pub fn weights_digest(&self) -> String {
-        self.net.weights_digest()
+    pub fn weights_digest(&self) -> JsString {
+        self.net.weights_digest().as_str().into()
     }
 
     /// rows x dataCols -> rows x latentSize (the posterior mean for a variational model)
@@ -142,10 +146,10 @@ impl Model {
     /// `StepReport`. On divergence it throws `DIVERGED`, the weights are back at the start of
     /// the failed epoch and the session is over.
     #[wasm_bindgen(js_name = trainStep)]
-    pub fn train_step(&mut self, max_batches: u32) -> JsResult<String> {
+    pub fn train_step(&mut self, max_batches: u32) -> JsResult<JsString> {
         let session = self.session.as_mut().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
         match session.step(&mut self.net, max_batches as usize) {
-            Ok(report) => Ok(report.to_json(&js_number)),
+            Ok(report) => Ok(report.to_json(&js_number).into()),
             Err(e) => {
                 self.session = None;
                 Err(to_js(e))
@@ -156,9 +160,9 @@ impl Model {
     /// Ends the session. With `restore_best` (and early stopping's `restoreBestWeights`),
     /// the weights of the best monitored epoch come back. Returns a JSON `TrainSummary`.
     #[wasm_bindgen(js_name = trainEnd)]
-    pub fn train_end(&mut self, restore_best: bool) -> JsResult<String> {
+    pub fn train_end(&mut self, restore_best: bool) -> JsResult<JsString> {
         let session = self.session.take().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
-        Ok(session.finish(&mut self.net, restore_best).to_json(&js_number))
+        Ok(session.finish(&mut self.net, restore_best).to_json(&js_number).into())
     }
 }
 
@@ -171,18 +175,19 @@ fn js_number(x: f64) -> String {
 /// and returns a JSON report `{ simd: bool, cases: [{ name, maxAbsDiff }] }`. The tests of
 /// the built wasm call it to compare the two paths inside wasm itself.
 #[wasm_bindgen(js_name = kernelParityReport)]
-pub fn kernel_parity_report() -> String {
-    kernels::parity_report_json(&js_number)
+pub fn kernel_parity_report() -> JsString {
+    kernels::parity_report_json(&js_number).into()
 }
 
 /// The core's version and whether it was compiled with SIMD128.
 #[wasm_bindgen(js_name = buildInfo)]
-pub fn build_info() -> String {
-    format!(
+pub fn build_info() -> JsString {
+    let info = format!(
         "{{\"version\":\"{}\",\"simd128\":{}}}",
         env!("CARGO_PKG_VERSION"),
         kernels::SIMD_ENABLED
-    )
+    );
+    info.into()
 }
 
 /// Runs `reps` matrix products of `kind` ("nn" C=A·B, "nt" C=A·Bᵀ, "tn" C=Aᵀ·B) with C of

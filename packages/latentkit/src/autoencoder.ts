@@ -71,6 +71,12 @@ export class Autoencoder {
   }
 
   /** Number of input (and output) columns. */
+  /** The live handle and `data` checked as rows of inputSize columns (latentSize for codes). */
+  #input(what: string, data: unknown, codes = false, name = codes ? "codes" : "data"): [WasmModel, Matrix] {
+    const h = this.#live(what);
+    return [h, toMatrix(data as DataInput, name, codes ? { cols: this.#latentSize, name: "latentSize" } : { cols: this.#inputSize, name: "inputSize" })];
+  }
+
   get inputSize(): number {
     return this.#inputSize;
   }
@@ -110,24 +116,21 @@ export class Autoencoder {
 
   /** Maps rows of `inputSize` columns to their codes (rows × latentSize). */
   encode(data: DataInput): Matrix {
-    const h = this.#live("encode()");
-    const m = toMatrix(data, "data", { cols: this.#inputSize, name: "inputSize" });
+    const [h, m] = this.#input("encode()", data);
     const out = wasmCall(() => h.encode(m.data, m.rows));
     return { data: out, rows: m.rows, cols: this.#latentSize };
   }
 
   /** Maps codes (rows of `latentSize` columns) back to rows of `inputSize` columns. */
   decode(codes: DataInput): Matrix {
-    const h = this.#live("decode()");
-    const m = toMatrix(codes, "codes", { cols: this.#latentSize, name: "latentSize" });
+    const [h, m] = this.#input("decode()", codes, true);
     const out = wasmCall(() => h.decode(m.data, m.rows));
     return { data: out, rows: m.rows, cols: this.#inputSize };
   }
 
   /** `decode(encode(data))` in one call (rows × inputSize). */
   reconstruct(data: DataInput): Matrix {
-    const h = this.#live("reconstruct()");
-    const m = toMatrix(data, "data", { cols: this.#inputSize, name: "inputSize" });
+    const [h, m] = this.#input("reconstruct()", data);
     const out = wasmCall(() => h.reconstruct(m.data, m.rows));
     return { data: out, rows: m.rows, cols: this.#inputSize };
   }
@@ -137,15 +140,13 @@ export class Autoencoder {
    * value per row, higher = less typical. Use it for anomaly detection.
    */
   score(data: DataInput): Float32Array {
-    const h = this.#live("score()");
-    const m = toMatrix(data, "data", { cols: this.#inputSize, name: "inputSize" });
+    const [h, m] = this.#input("score()", data);
     return wasmCall(() => h.score(m.data, m.rows));
   }
 
   /** Mean reconstruction loss over all rows (the loss the model trains on). */
   evaluate(data: DataInput): { loss: number } {
-    const h = this.#live("evaluate()");
-    const m = toMatrix(data, "data", { cols: this.#inputSize, name: "inputSize" });
+    const [h, m] = this.#input("evaluate()", data);
     return { loss: wasmCall(() => h.evaluate(m.data, m.rows)) };
   }
 
@@ -164,7 +165,7 @@ export class Autoencoder {
     this.#live("fit()");
     const opts = normalizeFitOptions(options, this.#config.seed, false);
     throwIfAborted(opts.signal);
-    const m = toMatrix(data, "data", { cols: this.#inputSize, name: "inputSize" });
+    const [, m] = this.#input("fit()", data);
     return this.#fitMatrix(m, opts);
   }
 
@@ -191,7 +192,7 @@ export class Autoencoder {
       train = sliceRows(m, 0, split);
       val = sliceRows(m, split, m.rows);
     } else if (opts.validationData !== undefined) {
-      val = toMatrix(opts.validationData, "validationData", { cols: this.#inputSize, name: "inputSize" });
+      val = this.#input("fit()", opts.validationData, false, "validationData")[1];
     }
     this.#training = true;
     try {

@@ -2,7 +2,7 @@
 // Float32Array matrix, checked in TypeScript (with row/column in the messages) before the core
 // ever sees it.
 
-import { LatentkitError } from "./errors.js";
+import { LatentkitError, invalidOption, show } from "./errors.js";
 
 /** A dense row-major matrix: `data[r * cols + c]` is row `r`, column `c`. Every matrix latentkit returns is a fresh copy. */
 export interface Matrix {
@@ -36,12 +36,16 @@ export type DataInput = ReadonlyArray<ArrayLike<number>> | MatrixInput;
 /** Largest number of values (rows × cols) accepted in one matrix: 2^28. */
 export const MAX_ELEMENTS = 2 ** 28;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + "…" : v)}`;
-  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "Object"})`;
-  return `${typeof v} ${String(v)}`;
+/**
+ * A Uint8Array over bytes given as a Uint8Array (a Node Buffer), an ArrayBuffer (also from
+ * another realm) or any ArrayBuffer view; `undefined` for anything else. Shared by load(),
+ * text.load() and init().
+ */
+export function asBytes(v: unknown): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer || Object.prototype.toString.call(v) === "[object ArrayBuffer]") return new Uint8Array(v as ArrayBuffer);
+  return undefined;
 }
 
 function isArrayLike(v: unknown): v is ArrayLike<number> {
@@ -61,7 +65,7 @@ function tooLarge(what: string, rows: number, cols: number): LatentkitError {
 }
 
 function notFinite(what: string, row: number, col: number, v: unknown): LatentkitError {
-  const shown = typeof v === "number" ? String(v) : describe(v);
+  const shown = typeof v === "number" ? String(v) : show(v);
   const why =
     typeof v === "number" && Number.isFinite(v) ? " (too large for float32)" : "";
   return new LatentkitError(
@@ -73,9 +77,7 @@ function notFinite(what: string, row: number, col: number, v: unknown): Latentki
 
 function checkShapeNumber(what: string, key: "rows" | "cols", v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-    throw new LatentkitError(
-      "INVALID_OPTION",
-      `${what}.${key} must be a positive integer, got ${describe(v)}.`,
+    throw invalidOption(`${what}.${key} must be a positive integer, got ${show(v)}.`,
     );
   }
   return v;
@@ -111,9 +113,7 @@ export function toMatrix(
     }
     const first: unknown = input[0];
     if (!isArrayLike(first)) {
-      throw new LatentkitError(
-        "INVALID_OPTION",
-        `${what}[0] is ${describe(first)}; ${what} must be an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
+      throw invalidOption(`${what}[0] is ${show(first)}; ${what} must be an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
       );
     }
     const cols = first.length;
@@ -126,9 +126,7 @@ export function toMatrix(
     for (let r = 0; r < rows; r++) {
       const row: unknown = input[r];
       if (!isArrayLike(row)) {
-        throw new LatentkitError(
-          "INVALID_OPTION",
-          `${what}[${r}] is ${describe(row)}; every row must be an array of numbers.`,
+        throw invalidOption(`${what}[${r}] is ${show(row)}; every row must be an array of numbers.`,
         );
       }
       if (row.length !== cols) {
@@ -162,9 +160,7 @@ export function toMatrix(
     const rows = checkShapeNumber(what, "rows", m.rows);
     const cols = checkShapeNumber(what, "cols", m.cols);
     if (!isArrayLike(m.data) || typeof m.data === "string") {
-      throw new LatentkitError(
-        "INVALID_OPTION",
-        `${what}.data is ${describe(m.data)}; it must be a Float32Array, Float64Array or number[] of length rows * cols.`,
+      throw invalidOption(`${what}.data is ${show(m.data)}; it must be a Float32Array, Float64Array or number[] of length rows * cols.`,
       );
     }
     if (rows === 0 || cols === 0) {
@@ -182,32 +178,21 @@ export function toMatrix(
       );
     }
     checkCols(cols);
-    let out: Float32Array;
-    if (src instanceof Float32Array) {
-      out = src;
-    } else {
-      out = new Float32Array(rows * cols);
-      for (let i = 0; i < out.length; i++) {
-        const v = src[i] as unknown;
-        if (typeof v !== "number") throw notFinite(what, Math.floor(i / cols), i % cols, v);
-        out[i] = v;
-      }
-    }
     // A Float32Array goes to the core as it is: the core checks every value for NaN and
     // Infinity itself (NON_FINITE_INPUT with row and column), and scanning it here too cost
-    // a fifth of a batch encode. Converted arrays are checked as they are converted.
-    if (!(src instanceof Float32Array)) {
-      for (let i = 0; i < out.length; i++) {
-        const v = out[i]!;
-        if (v - v !== 0) throw notFinite(what, Math.floor(i / cols), i % cols, src[i] as number);
-      }
+    // a fifth of a batch encode. Other arrays are checked as they are converted.
+    if (src instanceof Float32Array) return { data: src, rows, cols };
+    const out = new Float32Array(rows * cols);
+    for (let i = 0; i < out.length; i++) {
+      const v = src[i] as unknown;
+      if (typeof v !== "number") throw notFinite(what, Math.floor(i / cols), i % cols, v);
+      out[i] = v;
+      if (out[i]! - out[i]! !== 0) throw notFinite(what, Math.floor(i / cols), i % cols, v);
     }
     return { data: out, rows, cols };
   }
 
-  throw new LatentkitError(
-    "INVALID_OPTION",
-    `${what} is ${describe(input)}; pass an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
+  throw invalidOption(`${what} is ${show(input)}; pass an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
   );
 }
 

@@ -107,3 +107,13 @@ export class LatentkitError extends Error {
 export function invalidOption(message: string): LatentkitError {
   return new LatentkitError("INVALID_OPTION", message);
 }
+
+/** How a bad value is shown in error messages: its type plus enough of it to recognise it. */
+export function show(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + "…" : v)}`;
+  if (typeof v === "function") return "a function";
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "Object"})`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -12,7 +12,7 @@
  */
 
 import { Autoencoder, fitValidated, historyFromMeta, wrapModel } from "./autoencoder.js";
-import { toMatrix, type DataInput, type Matrix } from "./data.js";
+import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { LatentkitError, invalidOption } from "./errors.js";
 import { normalizeFitOptions, normalizeModelOptions, type ModelOptions, type TrainOptions } from "./options.js";
 import { throwIfAborted } from "./training.js";
@@ -34,13 +34,14 @@ export type {
   TrainOptions,
 } from "./options.js";
 export type { EpochRecord, History, StopReason } from "./training.js";
-export { text, TextGenerator } from "./text/index.js";
+export { text } from "./text/index.js";
 export type {
   DecodeTextOptions,
   EncodeTextOptions,
   LongTextPolicy,
   SampleOptions,
   TextEvaluation,
+  TextGenerator,
   TextLevel,
   TextModelConfig,
   TextNoiseOptions,
@@ -131,14 +132,8 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
  *   bytes (the file has a CRC), UNSUPPORTED_VERSION for files from a newer format
  */
 export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<Autoencoder> {
-  let u8: Uint8Array;
-  if (bytes instanceof Uint8Array) {
-    u8 = bytes;
-  } else if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === "[object ArrayBuffer]") {
-    u8 = new Uint8Array(bytes as ArrayBuffer);
-  } else if (ArrayBuffer.isView(bytes)) {
-    u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  } else {
+  const u8 = asBytes(bytes);
+  if (!u8) {
     throw invalidOption(
       `load() needs the bytes from model.save() as a Uint8Array or ArrayBuffer, got ${bytes === null ? "null" : typeof bytes}.`,
     );

@@ -3,7 +3,7 @@
 // become INVALID_OPTION errors naming the option; absurd sizes become TOO_LARGE.
 
 import type { DataInput } from "./data.js";
-import { LatentkitError, invalidOption } from "./errors.js";
+import { LatentkitError, invalidOption, show } from "./errors.js";
 
 /** Activation functions available for hidden, latent and output layers. */
 export type Activation = "relu" | "leakyRelu" | "elu" | "gelu" | "tanh" | "sigmoid" | "linear";
@@ -210,15 +210,7 @@ export function closest(key: string, known: readonly string[], slack = 2): strin
   return best !== undefined && bestD <= Math.max(slack, Math.floor(best.length / 3)) ? best : undefined;
 }
 
-/** @internal */
-export function show(v: unknown): string {
-  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `an array`;
-  if (typeof v === "object") return "an object";
-  if (typeof v === "function") return "a function";
-  return `${typeof v} ${String(v)}`;
-}
+export { show };
 
 /** @internal */
 export function checkPlainObject(v: unknown, name: string): Record<string, unknown> {

@@ -19,6 +19,7 @@ import {
   kernelParityReport as wasmKernelParityReport,
 } from "./generated/latentkit_wasm.js";
 import { AUTO_INIT, ENTRY, INIT_HINT, asyncSource, syncSource } from "./wasm-source.js";
+import { asBytes } from "./data.js";
 import { ERROR_CODES, LatentkitError, type LatentkitErrorCode } from "./errors.js";
 
 export { WasmModel };
@@ -60,14 +61,6 @@ function isModule(x: unknown): x is WebAssembly.Module {
   return typeof WebAssembly !== "undefined" && x instanceof WebAssembly.Module;
 }
 
-function toBytes(x: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x);
-}
-
-function isBytes(x: unknown): x is ArrayBuffer | ArrayBufferView {
-  return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || Object.prototype.toString.call(x) === "[object ArrayBuffer]";
-}
-
 function badSource(x: unknown): LatentkitError {
   return new LatentkitError(
     "INVALID_OPTION",
@@ -90,7 +83,8 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const s: any = await source;
   if (isModule(s)) return s;
-  if (isBytes(s)) return WebAssembly.compile(toBytes(s) as Uint8Array<ArrayBuffer>);
+  const bytes = asBytes(s);
+  if (bytes) return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   if (typeof Response === "function" && s instanceof Response) return compileResponse(s);
   if (typeof s === "string" || (typeof URL === "function" && s instanceof URL)) {
     return compileResponse(await fetch(s));
@@ -147,9 +141,10 @@ export function initSync(source?: WasmSyncSource): void {
       `${ENTRY} cannot load its WebAssembly core synchronously: ${INIT_HINT}`,
     );
   }
-  if (!isModule(from) && !isBytes(from)) throw badSource(from);
+  const bytes = isModule(from) ? undefined : asBytes(from);
+  if (!isModule(from) && !bytes) throw badSource(from);
   try {
-    instantiate(isModule(from) ? from : new WebAssembly.Module(toBytes(from) as Uint8Array<ArrayBuffer>));
+    instantiate(bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : (from as WebAssembly.Module));
   } catch (e) {
     throw initFailed(e);
   }

@@ -2,7 +2,8 @@
 // save/load, evaluate and report, against the real WebAssembly core.
 
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
-import { init, LatentkitError, text, TextGenerator, train as trainNumeric, load as loadNumeric } from "../src/index.js";
+import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator } from "../src/index.js";
+import { TextGenerator as TextGeneratorClass } from "../src/text/generator.js";
 import { detExp, detLog, Random } from "../src/text/random.js";
 import { buildVocabulary, detokenize, percentile, tokenize } from "../src/text/tokenizer.js";
 import { rng } from "./helpers.js";
@@ -312,6 +313,19 @@ describe("word level", () => {
   });
 });
 
+describe("text.preload", () => {
+  it("loads the generator once; afterwards text.train() rejects bad options before the next event-loop turn", async () => {
+    await expect(text.preload()).resolves.toBeUndefined();
+    await text.preload();
+    const training = text.train(["abc"], { latent: 0 });
+    let settled = false;
+    training.catch(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(true);
+    await expect(training).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/latent/) });
+  });
+});
+
 describe("text.report", () => {
   it("computes uniqueness, novelty and inReference", () => {
     const r = text.report(["abc", "abc", "xyz", "new", "cat"], { training: ["cat", "dog"], reference: ["xyz", "hat"] });
@@ -447,7 +461,7 @@ describe("errors", () => {
     }
     expect((err as LatentkitError).code).toBe("ABORTED");
     const gen = (err as { generator?: TextGenerator }).generator!;
-    expect(gen).toBeInstanceOf(TextGenerator);
+    expect(gen).toBeInstanceOf(TextGeneratorClass);
     expect(gen.history.length).toBe(2);
     expect(gen.sample(3)).toHaveLength(3);
     gen.dispose();

@@ -1,7 +1,7 @@
 // TextGenerator: a text autoencoder (plain or variational) in WebAssembly memory, with its
 // vocabulary and sampling distribution; and text.train / text.load that make one.
 
-import { toMatrix, type DataInput, type Matrix } from "../data.js";
+import { asBytes, toMatrix, type DataInput, type Matrix } from "../data.js";
 import { LatentkitError, invalidOption } from "../errors.js";
 import { MAX_PARAMS, show, type NormalizedVariational } from "../options.js";
 import { runTraining, throwIfAborted, type EpochRecord } from "../training.js";
@@ -16,6 +16,7 @@ import {
   type TextTrainOptions,
 } from "./options.js";
 import { detExp, detLog, Random } from "./random.js";
+import { checkTexts } from "./report.js";
 import {
   buildVocabulary,
   decodeIds,
@@ -153,21 +154,6 @@ interface TextMeta {
   prior: Prior;
   codeStd: number[];
   stats: TextStats;
-}
-
-function checkTexts(texts: unknown, what: string, allowEmpty = false): string[] {
-  if (!Array.isArray(texts)) {
-    throw invalidOption(`${what} must be an array of strings, got ${show(texts)}.`);
-  }
-  if (texts.length === 0 && !allowEmpty) {
-    throw new LatentkitError("EMPTY_DATA", `${what} is empty; pass at least one text.`);
-  }
-  for (let i = 0; i < texts.length; i++) {
-    if (typeof texts[i] !== "string") {
-      throw invalidOption(`${what}[${i}] is ${show(texts[i])}; every item must be a string.`);
-    }
-  }
-  return texts as string[];
 }
 
 function checkText(t: unknown, what: string): string {
@@ -886,11 +872,8 @@ function isNumArray(v: unknown, n: number): v is number[] {
 
 /** text.load(): see the `text` namespace. @internal */
 export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<TextGenerator> {
-  let u8: Uint8Array;
-  if (bytes instanceof Uint8Array) u8 = bytes;
-  else if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === "[object ArrayBuffer]") u8 = new Uint8Array(bytes as ArrayBuffer);
-  else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  else throw invalidOption(`text.load() needs the bytes from gen.save() as a Uint8Array or ArrayBuffer, got ${show(bytes)}.`);
+  const u8 = asBytes(bytes);
+  if (!u8) throw invalidOption(`text.load() needs the bytes from gen.save() as a Uint8Array or ArrayBuffer, got ${show(bytes)}.`);
   await init();
   const handle = wasmCall(() => WasmModel.fromBytes(u8));
   try {
@@ -950,44 +933,4 @@ export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView
     handle.free();
     throw e;
   }
-}
-
-/** What {@link text.report} measures (MOSES-style generation metrics). */
-export interface TextReport {
-  /** Number of samples. */
-  count: number;
-  /** Distinct samples / samples (0 for no samples). */
-  uniqueness: number;
-  /** Share of the distinct samples not in the training texts. */
-  novelty: number;
-  /** Share of the novel distinct samples found in `reference` (only when `reference` is given). */
-  inReference?: number;
-}
-
-/** text.report(): see the `text` namespace. @internal */
-export function reportTexts(
-  samples: readonly string[],
-  options: { training: Iterable<string>; reference?: Iterable<string> },
-): TextReport {
-  const list = checkTexts(samples, "samples", true);
-  const o = methodOptions(options, ["training", "reference"], "text.report()");
-  const iterable = (v: unknown, name: string): Set<string> => {
-    if (v === null || typeof v !== "object" || typeof (v as Iterable<string>)[Symbol.iterator] !== "function" || typeof v === "string") {
-      throw invalidOption(`${name} must be an array (or Set) of strings, got ${show(v)}.`);
-    }
-    return v instanceof Set ? (v as Set<string>) : new Set(v as Iterable<string>);
-  };
-  const training = iterable(o.training, "training");
-  const distinct = new Set(list);
-  const novel = [...distinct].filter((s) => !training.has(s));
-  const out: TextReport = {
-    count: list.length,
-    uniqueness: list.length ? distinct.size / list.length : 0,
-    novelty: distinct.size ? novel.length / distinct.size : 0,
-  };
-  if (o.reference !== undefined) {
-    const ref = iterable(o.reference, "reference");
-    out.inReference = novel.length ? novel.filter((s) => ref.has(s)).length / novel.length : 0;
-  }
-  return out;
 }

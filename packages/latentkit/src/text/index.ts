@@ -1,23 +1,36 @@
 // The `text` namespace: generative text models on top of the numeric core.
+//
+// The generator (generator.ts and what only it uses) is imported on first use by text.train()
+// and text.load(), both async anyway: in the ESM builds it is a separate chunk, so an app
+// that only uses the numeric API does not download or parse it. The CJS builds inline it.
 
-import { loadText, reportTexts, trainText, type TextGenerator, type TextReport } from "./generator.js";
+import type { TextGenerator } from "./generator.js";
 import type { TextTrainOptions } from "./options.js";
+import { reportTexts, type TextReport } from "./report.js";
+import { init } from "../wasm.js";
 
-export { TextGenerator } from "./generator.js";
 export type {
+  TextGenerator,
   DecodeTextOptions,
   EncodeTextOptions,
   LongTextPolicy,
   SampleOptions,
   TextEvaluation,
   TextModelConfig,
-  TextReport,
   TextStats,
   TextTrainingError,
   VariationOptions,
 } from "./generator.js";
 export type { TextNoiseOptions, TextTrainOptions } from "./options.js";
+export type { TextReport } from "./report.js";
 export type { TextLevel } from "./tokenizer.js";
+
+let generator: Promise<typeof import("./generator.js")> | undefined;
+
+function loadGenerator(): Promise<typeof import("./generator.js")> {
+  generator ??= import("./generator.js");
+  return generator;
+}
 
 /**
  * Generative text models: autoencoders over character or word sequences.
@@ -45,7 +58,8 @@ export const text = Object.freeze({
    *   the size limits; ABORTED (with `error.generator`, the partly trained generator) when
    *   `signal` aborts
    */
-  train(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
+  async train(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
+    const { trainText } = await loadGenerator();
     return trainText(texts, options);
   },
 
@@ -54,8 +68,20 @@ export const text = Object.freeze({
    * @throws LatentkitError CORRUPT_MODEL for damaged bytes; INVALID_OPTION for a numeric model
    *   file (load it with `load()`) or non-bytes; UNSUPPORTED_VERSION for newer files
    */
-  load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<TextGenerator> {
+  async load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<TextGenerator> {
+    const { loadText } = await loadGenerator();
     return loadText(bytes);
+  },
+
+  /**
+   * Loads the text generator's code (a separate chunk in the ESM builds) and the WebAssembly
+   * core ahead of time. Optional: text.train() and text.load() do it themselves; call it
+   * early to take that latency off the first call, or to have option errors from
+   * text.train() reported without delay.
+   */
+  async preload(): Promise<void> {
+    await loadGenerator();
+    await init();
   },
 
   /**

@@ -234,6 +234,9 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   let interrupted = false;
   let stopNote = "";
   try {
+    // With the generator's code loaded, text.train() rejects bad options within one turn
+    // of the event loop, before the header below is printed.
+    if (!numeric) await text.preload();
     const training: Promise<TextGenerator | Autoencoder> = numeric
       ? trainNumeric(table!.rows, { ...numOpts!, onEpochEnd, signal: controller.signal })
       : text.train(lines!, { ...textOpts!, onEpochEnd, signal: controller.signal });
