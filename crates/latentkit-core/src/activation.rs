@@ -113,6 +113,7 @@ impl Activation {
 
     /// z += bias (row by row), then a = f(z). One pass; the activation is chosen once,
     /// outside the loop, so simple ones (relu, leaky relu, linear) vectorise.
+    #[inline(never)] // a loop per activation: one copy, not one per call site
     pub fn bias_forward(self, z: &mut [f32], bias: &[f32], a: &mut [f32]) {
         match self {
             Activation::Relu => bias_map(z, bias, a, |v| if v > 0.0 { v } else { 0.0 }),
@@ -126,6 +127,7 @@ impl Activation {
     }
 
     /// x = f(x + bias) in place, for inference where z need not be kept.
+    #[inline(never)] // a loop per activation: one copy, not one per call site
     pub fn bias_forward_in_place(self, x: &mut [f32], bias: &[f32]) {
         match self {
             Activation::Relu => bias_map_in_place(x, bias, |v| if v > 0.0 { v } else { 0.0 }),
@@ -139,6 +141,7 @@ impl Activation {
     }
 
     /// dz = da · f'(z), in place over `da`
+    #[inline(never)] // a loop per activation: one copy, not one per call site
     pub fn backward(self, z: &[f32], a: &[f32], da_to_dz: &mut [f32]) {
         match self {
             Activation::Linear => {}

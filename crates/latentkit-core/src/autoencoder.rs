@@ -2,6 +2,7 @@
 //! inference, and the full forward + backward pass used by training.
 
 use crate::config::{ModelConfig, TokenSpec};
+use crate::context_head::{self, ContextHead};
 use crate::loss::{self, Head, Reduction};
 use crate::{dense, embedding, variational};
 use crate::error::{Error, Result};
@@ -50,19 +51,32 @@ impl Autoencoder {
         let (layers, count) = plan_layers(&config);
         let mut params = vec![0f32; count];
         let mut rng = Rng::new(config.seed, INIT_STREAM);
+        let limit = |fan_in: usize, fan_out: usize| {
+            (match config.init {
+                crate::config::Init::GlorotUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+                crate::config::Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
+            }) as f32
+        };
+        let head = context_head_of(&config, &layers);
         for (l, layer) in layers.iter().enumerate() {
+            if let (true, Some(h)) = (l + 1 == layers.len(), head) {
+                for (range, fan_in, fan_out) in h.init_ranges() {
+                    let lim = limit(fan_in, fan_out);
+                    for w in &mut params[layer.weights.start + range.start..layer.weights.start + range.end] {
+                        *w = rng.uniform_in(-lim, lim);
+                    }
+                }
+                continue;
+            }
             // A token layer's input has `length` ones among length·vocab zeros: its fan-in
             // is the number of rows summed, not the one-hot width.
             let fan_in = match (l, config.tokens) {
                 (0, Some(t)) => t.length,
                 _ => layer.inputs,
             };
-            let limit = match config.init {
-                crate::config::Init::GlorotUniform => (6.0 / (fan_in + layer.outputs) as f64).sqrt(),
-                crate::config::Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
-            } as f32;
+            let lim = limit(fan_in, layer.outputs);
             for w in &mut params[layer.weights.clone()] {
-                *w = rng.uniform_in(-limit, limit);
+                *w = rng.uniform_in(-lim, lim);
             }
             // biases start at zero
         }
@@ -231,7 +245,7 @@ impl Autoencoder {
         let n = self.layers.len();
         for (chunk, out) in data.chunks(INFERENCE_CHUNK * cols).zip(scores.chunks_mut(INFERENCE_CHUNK)) {
             let r = out.len();
-            self.forward(chunk, r, &mut ws, None);
+            self.forward(chunk, chunk, r, &mut ws, None);
             let m = r * head.cols;
             head.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
             if self.is_variational() {
@@ -254,8 +268,74 @@ impl Autoencoder {
         z
     }
 
+    /// Probabilities (rows × vocab) of position `t` of each row, given its code and the
+    /// tokens before `t` in `ids` (rows × length; positions from `t` on are not read). The
+    /// step of sampling from a model with a context head.
+    pub fn decode_step(&self, codes: &[f32], rows: usize, ids: &[f32], t: usize) -> Result<Vec<f32>> {
+        let head = self.context_head().ok_or_else(|| Error::InvalidState("decodeStep needs a token model with a context (tokens.context > 0)".into()))?;
+        matrix::view(codes, rows, self.latent_size(), "codes")?;
+        if t >= head.length {
+            return Err(Error::InvalidOption(format!("decodeStep: position {t} is past the model's length {}", head.length)));
+        }
+        self.check_data(ids, rows, "ids")?;
+        let layer = &self.layers[self.layers.len() - 1];
+        let (w, bu) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+        let v = head.vocab;
+        let mut p = vec![0f32; rows * v];
+        let (mut act, mut logits) = (Vec::new(), vec![0f32; INFERENCE_CHUNK.min(rows) * v]);
+        let d = self.latent_size();
+        for start in (0..rows).step_by(INFERENCE_CHUNK) {
+            let n = INFERENCE_CHUNK.min(rows - start);
+            let q = head.queries(n, &self.head_input(&codes[start * d..(start + n) * d], n), w);
+            head.step(n, &q, &ids[start * head.length..(start + n) * head.length], t, w, bu, &mut act, &mut logits);
+            loss::softmax_groups(&logits[..n * v], &mut p[start * v..(start + n) * v], v);
+        }
+        Ok(p)
+    }
+
+    /// The input of the context head for these codes: the decoder's hidden layers' output.
+    fn head_input(&self, codes: &[f32], rows: usize) -> Vec<f32> {
+        let n = self.layers.len();
+        if self.encoder_layers + 1 == n {
+            codes.to_vec()
+        } else {
+            self.infer(self.encoder_layers..n - 1, codes, rows)
+        }
+    }
+
+    /// Greedy decoding through the context head: each position's most likely token (ties
+    /// to the lower id) becomes the context of the next. Returns each position's
+    /// probabilities along that path, whose argmax is the decoded text.
+    fn decode_greedy(&self, head: ContextHead, codes: &[f32], rows: usize) -> Vec<f32> {
+        let (l, v, d) = (head.length, head.vocab, self.latent_size());
+        let layer = &self.layers[self.layers.len() - 1];
+        let (w, bu) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+        let mut out = vec![0f32; rows * l * v];
+        let chunk = INFERENCE_CHUNK.min(rows);
+        let (mut act, mut logits, mut p) = (Vec::new(), vec![0f32; chunk * v], vec![0f32; chunk * v]);
+        let mut ids = vec![0f32; chunk * l];
+        for start in (0..rows).step_by(INFERENCE_CHUNK) {
+            let n = INFERENCE_CHUNK.min(rows - start);
+            let q = head.queries(n, &self.head_input(&codes[start * d..(start + n) * d], n), w);
+            for t in 0..l {
+                head.step(n, &q, &ids[..n * l], t, w, bu, &mut act, &mut logits);
+                loss::softmax_groups(&logits[..n * v], &mut p[..n * v], v);
+                for r in 0..n {
+                    let probs = &p[r * v..(r + 1) * v];
+                    out[((start + r) * l + t) * v..((start + r) * l + t + 1) * v].copy_from_slice(probs);
+                    let best = probs.iter().enumerate().fold(0, |b, (i, &x)| if x > probs[b] { i } else { b });
+                    ids[r * l + t] = best as f32;
+                }
+            }
+        }
+        out
+    }
+
     /// Decoder over checked codes; probabilities per position for a token model.
     fn decode_rows(&self, codes: &[f32], rows: usize) -> Vec<f32> {
+        if let Some(head) = self.context_head() {
+            return self.decode_greedy(head, codes, rows);
+        }
         let logits = self.infer(self.encoder_layers..self.layers.len(), codes, rows);
         match self.config.tokens {
             Some(t) => {
@@ -311,6 +391,11 @@ impl Autoencoder {
         out
     }
 
+    /// The autoregressive output layer, for token models with `tokens.context > 0`.
+    pub fn context_head(&self) -> Option<ContextHead> {
+        context_head_of(&self.config, &self.layers)
+    }
+
     /// The token spec when layer `l` takes token ids (the first layer of a token model).
     fn token_input(&self, l: usize) -> Option<TokenSpec> {
         if l == 0 {
@@ -322,11 +407,13 @@ impl Autoencoder {
 
     /// Forward pass through every layer, leaving each layer's z and a in the workspace.
     /// A variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise.
-    /// A token model's output activations are the per-position softmax.
-    pub(crate) fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
+    /// A token model's output activations are the per-position softmax; a context head
+    /// sees `context` (the clean token ids, or a copy with tokens dropped) before each position.
+    pub(crate) fn forward(&self, x: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
         let enc = self.encoder_layers;
         let latent = self.latent_size();
         let mut sample = sample;
+        let head = self.context_head();
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, after) = ws.a.split_at_mut(l);
             let input: &[f32] = if l == 0 {
@@ -337,9 +424,10 @@ impl Autoencoder {
                 &before[l - 1]
             };
             let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
-            match self.token_input(l) {
-                Some(t) => embedding::forward(rows, t.length, t.vocab, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
-                None => dense::forward(rows, layer.inputs, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
+            match (self.token_input(l), head) {
+                (Some(t), _) => embedding::forward(rows, t.length, t.vocab, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
+                (None, Some(h)) if l + 1 == self.layers.len() => h.forward(rows, input, context, w, b, &mut ws.head, &mut ws.z[l]),
+                (None, _) => dense::forward(rows, layer.inputs, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
             }
             if l + 1 == enc && self.is_variational() {
                 let h = &ws.a[l];
@@ -358,12 +446,15 @@ impl Autoencoder {
 
     /// Full forward and backward pass of a batch: writes ∂loss/∂params into `grads`
     /// (same layout as the parameters) and returns the batch's loss. `target` is the clean
-    /// data (token ids for a token model); `input` may be a corrupted copy. For a
+    /// data (token ids for a token model); `input` may be a corrupted copy, and `context`
+    /// (what a context head sees before each position) too. For a
     /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn loss_and_gradients(
         &self,
         input: &[f32],
         target: &[f32],
+        context: &[f32],
         rows: usize,
         ws: &mut Workspace,
         grads: &mut [f32],
@@ -376,7 +467,7 @@ impl Autoencoder {
             Some((rng, w)) => (Some(rng), w),
             None => (None, 0.0),
         };
-        self.forward(input, rows, ws, rng);
+        self.forward(input, context, rows, ws, rng);
         let head = self.head();
         let m = rows * head.cols;
         let mut loss = head.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
@@ -402,7 +493,13 @@ impl Autoencoder {
                 &ws.a[l - 1][..rows * layer.inputs]
             };
             let dx = if l > 0 { Some(&mut ws.dx[..rows * layer.inputs]) } else { None };
-            dense::backward(rows, layer.inputs, layer.outputs, x, &self.params[layer.weights.clone()], dz, gw, gb, dx);
+            match self.context_head() {
+                Some(h) if l + 1 == n => {
+                    let dx = dx.expect("a context head is never the first layer");
+                    h.backward(rows, x, context, &self.params[layer.weights.clone()], dz, &mut ws.head, gw, gb, dx);
+                }
+                _ => dense::backward(rows, layer.inputs, layer.outputs, x, &self.params[layer.weights.clone()], dz, gw, gb, dx),
+            }
             if l == 0 {
                 continue;
             }
@@ -420,20 +517,35 @@ impl Autoencoder {
     }
 }
 
-/// Lays the parameters out layer by layer: weights (inputs × outputs), then biases.
+/// Lays the parameters out layer by layer: weights (inputs × outputs), then biases. A
+/// context head's slice is its own weights (see `context_head`), then its vocab biases.
 fn plan_layers(config: &ModelConfig) -> (Vec<Layer>, usize) {
     let mut offset = 0;
-    let layers = config
-        .layer_shapes()
+    let shapes = config.layer_shapes();
+    let last = shapes.len() - 1;
+    let layers = shapes
         .into_iter()
-        .map(|(inputs, outputs, activation)| {
-            let weights = offset..offset + inputs * outputs;
-            let biases = weights.end..weights.end + outputs;
+        .enumerate()
+        .map(|(l, (inputs, outputs, activation))| {
+            let (weight_count, bias_count) = match config.tokens {
+                Some(t) if l == last && t.context > 0 => (ContextHead::weight_count(inputs as u128, &t) as usize, t.vocab),
+                _ => (inputs * outputs, outputs),
+            };
+            let weights = offset..offset + weight_count;
+            let biases = weights.end..weights.end + bias_count;
             offset = biases.end;
             Layer { inputs, outputs, activation, weights, biases }
         })
         .collect();
     (layers, offset)
+}
+
+/// The context head of a token model with `tokens.context > 0`: the last layer.
+fn context_head_of(config: &ModelConfig, layers: &[Layer]) -> Option<ContextHead> {
+    match config.tokens {
+        Some(t) if t.context > 0 => Some(ContextHead::new(layers[layers.len() - 1].inputs, t, config.activation)),
+        _ => None,
+    }
 }
 
 /// Per-layer activations, two gradient buffers and the variational buffers for a batch of
@@ -449,6 +561,8 @@ pub(crate) struct Workspace {
     pub eps: Vec<f32>,
     /// Latent dimensions whose KL is above the free-bits floor.
     pub active: Vec<bool>,
+    /// Buffers of the context head (empty without one).
+    pub head: context_head::Scratch,
 }
 
 impl Workspace {
@@ -464,6 +578,7 @@ impl Workspace {
             latent: vec![0f32; rows * latent],
             eps: vec![0f32; rows * latent],
             active: vec![false; latent],
+            head: net.context_head().map_or_else(Default::default, |h| context_head::Scratch::new(&h, rows)),
         }
     }
 }

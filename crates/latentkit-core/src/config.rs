@@ -74,9 +74,16 @@ pub struct TokenSpec {
     pub pad_id: u32,
     /// End of text (default 1).
     pub end_id: u32,
-    /// Replacement of masked tokens in denoising (default 2).
+    /// Replacement of masked tokens in denoising (default 2); also the context before the
+    /// start of a text for the context head.
     pub mask_id: u32,
+    /// Tokens before each position that the output layer sees (0: none, each position is
+    /// predicted from the code alone; 1..=8: an autoregressive `context_head`).
+    pub context: usize,
 }
+
+/// Most tokens a context head looks back.
+pub const MAX_CONTEXT: usize = 8;
 
 /// β-VAE settings: loss = reconstruction + w·β·KL, w rising linearly from 1/warmup to 1
 /// over `kl_warmup_epochs` epochs; each latent dimension's KL counts at least `free_bits`
@@ -128,6 +135,7 @@ impl ModelConfig {
                 pad_id: id(&mut tf, "padId", 0)?,
                 end_id: id(&mut tf, "endId", 1)?,
                 mask_id: id(&mut tf, "maskId", 2)?,
+                context: tf.usize("context", Some(0))?,
             });
             tf.finish()?;
         }
@@ -155,9 +163,11 @@ impl ModelConfig {
         let list = |v: &[usize]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
         let mut extra = String::new();
         if let Some(t) = &self.tokens {
+            // "context" only when set, so files of plain token models read as before
+            let context = if t.context > 0 { format!(r#","context":{}"#, t.context) } else { String::new() };
             extra += &format!(
-                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{}}}"#,
-                t.length, t.vocab, t.pad_id, t.end_id, t.mask_id
+                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{}{}}}"#,
+                t.length, t.vocab, t.pad_id, t.end_id, t.mask_id, context
             );
         }
         if let Some(v) = &self.variational {
@@ -211,6 +221,9 @@ impl ModelConfig {
                 if id as usize >= t.vocab {
                     return Err(Error::InvalidOption(format!("tokens: {k} must be below vocab")));
                 }
+            }
+            if t.context > MAX_CONTEXT {
+                return Err(Error::InvalidOption(format!("tokens: context must be from 0 to {MAX_CONTEXT}")));
             }
             if self.loss != Loss::Cce || self.output_activation != Activation::Linear {
                 return Err(Error::InvalidOption("token models use loss 'cce' with outputActivation 'linear' (a softmax per position)".into()));
@@ -274,7 +287,16 @@ impl ModelConfig {
 
     /// Parameter count in u128 so absurd sizes cannot overflow before being refused.
     pub fn param_count(&self) -> u128 {
-        self.layer_shapes().iter().map(|&(i, o, _)| (i as u128 + 1) * o as u128).sum()
+        let shapes = self.layer_shapes();
+        let dense = |&(i, o, _): &(usize, usize, Activation)| (i as u128 + 1) * o as u128;
+        match self.tokens {
+            Some(t) if t.context > 0 => {
+                let (hidden, _, _) = shapes[shapes.len() - 1];
+                let head = crate::context_head::ContextHead::weight_count(hidden as u128, &t) + t.vocab as u128;
+                shapes[..shapes.len() - 1].iter().map(dense).sum::<u128>() + head
+            }
+            _ => shapes.iter().map(dense).sum(),
+        }
     }
 }
 
@@ -348,15 +370,20 @@ pub struct TrainOptions {
 /// Denoising: numeric models add Gaussian noise of std `gaussian` and zero each value
 /// with probability `mask`; token models replace tokens with the mask id (`mask`), delete
 /// them (`delete`, the rest shifts left) and swap neighbours (`swap`), each at its rate.
+/// `context` is on the decoder's side of a model with a context head: each token it sees
+/// as context is replaced by the mask id at this rate, so the decoder cannot predict a
+/// text from its context alone and must use the code ("word dropout", Bowman et al. 2016).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Noise {
     pub gaussian: f32,
     pub mask: f32,
     pub delete: f32,
     pub swap: f32,
+    pub context: f32,
 }
 
 impl Noise {
+    /// True when the encoder's input is used as it is (`context` is not input noise).
     pub fn is_none(&self) -> bool {
         self.gaussian == 0.0 && self.mask == 0.0 && self.delete == 0.0 && self.swap == 0.0
     }
@@ -437,6 +464,7 @@ impl TrainOptions {
                         mask: nf.float("mask", 0.0)? as f32,
                         delete: nf.float("delete", 0.0)? as f32,
                         swap: nf.float("swap", 0.0)? as f32,
+                        context: nf.float("context", 0.0)? as f32,
                     };
                     nf.finish()?;
                     noise
@@ -483,9 +511,9 @@ impl TrainOptions {
         if !(n.gaussian.is_finite() && n.gaussian >= 0.0) {
             return bad("noise.gaussian must be a finite standard deviation >= 0");
         }
-        for rate in [n.mask, n.delete, n.swap] {
+        for rate in [n.mask, n.delete, n.swap, n.context] {
             if !(0.0..1.0).contains(&rate) {
-                return bad("noise rates (mask, delete, swap) must be in [0, 1)");
+                return bad("noise rates (mask, delete, swap, context) must be in [0, 1)");
             }
         }
         if let Some(es) = &self.early_stopping {

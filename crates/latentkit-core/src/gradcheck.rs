@@ -34,7 +34,7 @@ fn act64(act: Activation, z: f64) -> f64 {
 
 /// The loss of the autoencoder on x, computed in f64 from f64 parameters, with a dense
 /// one-hot product for token inputs and the given ε for a variational model.
-fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize, eps: &[f64], kl_weight: f64) -> f64 {
+fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64) -> f64 {
     let cfg = net.config();
     // token ids -> one-hot rows
     let mut h: Vec<f64> = match cfg.tokens {
@@ -55,6 +55,10 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize, eps: &[f64]
     let mut kl = 0f64;
     for (l, layer) in net.layers().iter().enumerate() {
         let (i_n, o_n) = (layer.inputs, layer.outputs);
+        if let (true, Some(t)) = (l == last, cfg.tokens.filter(|t| t.context > 0)) {
+            h = context_head64(&params[layer.weights.start..layer.biases.end], &h, ctx, rows, i_n, t, layer_act(cfg));
+            continue;
+        }
         let mut next = vec![0f64; rows * o_n];
         for r in 0..rows {
             for o in 0..o_n {
@@ -116,6 +120,46 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], rows: usize, eps: &[f64]
     }
 }
 
+fn layer_act(cfg: &ModelConfig) -> Activation {
+    cfg.activation
+}
+
+/// The context head in f64, written out from its definition: for each row and position t,
+/// g = act(h·Wq + bq + P[t] + Σ_j E[j·V + x_{t-1-j}]) (mask id before the start), then
+/// logits = g·U + bu. `p` is the layer's parameters: Wq, E, P, bq, U, bu.
+fn context_head64(p: &[f64], h: &[f64], x: &[f64], rows: usize, hid: usize, t: crate::config::TokenSpec, act: Activation) -> Vec<f64> {
+    let (g, v, len, k) = (hid, t.vocab, t.length, t.context);
+    let (wq, emb, pos) = (0, hid * g, hid * g + k * v * g);
+    let bq = pos + len * g;
+    let u = bq + g;
+    let bu = u + g * v;
+    let mut logits = vec![0f64; rows * len * v];
+    for r in 0..rows {
+        for pt in 0..len {
+            let mut gv = vec![0f64; g];
+            for (o, gv_o) in gv.iter_mut().enumerate() {
+                let mut z = p[bq + o] + p[pos + pt * g + o];
+                for i in 0..hid {
+                    z += h[r * hid + i] * p[wq + i * g + o];
+                }
+                for j in 0..k {
+                    let id = if pt > j { x[r * len + pt - 1 - j] as usize } else { t.mask_id as usize };
+                    z += p[emb + (j * v + id) * g + o];
+                }
+                *gv_o = act64(act, z);
+            }
+            for c in 0..v {
+                let mut z = p[bu + c];
+                for (o, &gv_o) in gv.iter().enumerate() {
+                    z += gv_o * p[u + o * v + c];
+                }
+                logits[(r * len + pt) * v + c] = z;
+            }
+        }
+    }
+    logits
+}
+
 fn check(config: ModelConfig, label: &str) {
     let mut net = Autoencoder::new(config).unwrap();
     // Non-zero biases: with zero biases a row whose inputs to a relu layer are all zero
@@ -140,23 +184,29 @@ fn check(config: ModelConfig, label: &str) {
     let eps_seed = Rng::new(5, 5);
     let mut eps_rng = eps_seed.clone();
     let vae = net.config().variational.map(|_| (&mut eps_rng, kl_weight));
-    let loss = net.loss_and_gradients(&x, &x, rows, &mut ws, &mut grads, vae);
+    // A context head sees a copy of the targets with some tokens dropped (noise.context).
+    let ctx: Vec<f32> = match net.config().tokens {
+        Some(t) => x.iter().enumerate().map(|(i, &v)| if i % 3 == 1 { t.mask_id as f32 } else { v }).collect(),
+        None => x.clone(),
+    };
+    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae);
     // the same ε the forward pass drew
     let mut e = eps_seed.clone();
     let eps: Vec<f64> = (0..rows * net.latent_size()).map(|_| e.normal() as f64).collect();
 
     let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+    let ctx64: Vec<f64> = ctx.iter().map(|&v| v as f64).collect();
     let mut p64: Vec<f64> = net.params().iter().map(|&v| v as f64).collect();
-    let want_loss = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
+    let want_loss = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
     assert!((loss - want_loss).abs() <= 1e-5 * want_loss.abs().max(1.0), "{label}: loss {loss} vs f64 {want_loss}");
 
     let h = 1e-6;
     for i in 0..p64.len() {
         let orig = p64[i];
         p64[i] = orig + h;
-        let up = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
+        let up = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
         p64[i] = orig - h;
-        let down = loss64(&net, &p64, &x64, rows, &eps, kl_weight as f64);
+        let down = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
         p64[i] = orig;
         let fd = (up - down) / (2.0 * h);
         let g = grads[i] as f64;
@@ -183,9 +233,24 @@ fn config(act: Activation, out: Activation, loss: Loss) -> ModelConfig {
 #[test]
 fn token_input_and_softmax_cross_entropy() {
     let mut c = config(Activation::Tanh, Activation::Linear, Loss::Cce);
-    c.tokens = Some(crate::config::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, mask_id: 2 });
+    c.tokens = Some(crate::config::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, mask_id: 2, context: 0 });
     c.input_size = 12;
     check(c, "tokens/cce");
+}
+
+#[test]
+fn context_head_sees_the_tokens_before_each_position() {
+    for (context, act) in [(1, Activation::Tanh), (2, Activation::Gelu), (3, Activation::Elu)] {
+        let mut c = config(act, Activation::Linear, Loss::Cce);
+        c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2, context });
+        c.input_size = 20;
+        check(c.clone(), &format!("context {context}/{act:?}"));
+        // with a variational encoder, and with no decoder hidden layer (the head reads z)
+        c.latent_activation = Activation::Linear;
+        c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 0, free_bits: 0.0 });
+        c.decoder = Some(vec![]);
+        check(c, &format!("context {context}/{act:?}/vae, no decoder layer"));
+    }
 }
 
 #[test]
@@ -205,7 +270,7 @@ fn variational_with_every_loss() {
 fn variational_text_model() {
     let mut c = config(Activation::Gelu, Activation::Linear, Loss::Cce);
     c.latent_activation = Activation::Linear;
-    c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2 });
+    c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2, context: 0 });
     c.input_size = 20;
     c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 3, free_bits: 0.01 });
     check(c, "vae/tokens");

@@ -8,6 +8,7 @@
 pub mod activation;
 pub mod autoencoder;
 pub mod config;
+pub mod context_head;
 mod crc32;
 pub mod dense;
 pub mod embedding;

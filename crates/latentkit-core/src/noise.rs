@@ -20,6 +20,18 @@ pub fn corrupt_numeric(x: &mut [f32], noise: &Noise, rng: &mut Rng) {
     }
 }
 
+/// The decoder's context of a context head: each token of each row's text (before its end)
+/// replaced by the mask id with probability `rate`.
+pub fn drop_context(ids: &mut [f32], spec: &TokenSpec, rate: f32, rng: &mut Rng) {
+    for row in ids.chunks_exact_mut(spec.length) {
+        for t in row.iter_mut().take_while(|id| **id as u32 != spec.end_id && **id as u32 != spec.pad_id) {
+            if rng.uniform() < rate {
+                *t = spec.mask_id as f32;
+            }
+        }
+    }
+}
+
 /// Per row of `spec.length` ids: swaps neighbouring tokens (prob. `swap` each), deletes
 /// tokens (prob. `delete`, at least one token kept), masks tokens (prob. `mask`, replaced
 /// by `mask_id`); then writes the tokens, the end id and padding back. Only the text
@@ -75,9 +87,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn context_dropout_masks_text_tokens_at_its_rate_and_keeps_the_rest() {
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, mask_id: 2, context: 3 };
+        let mut rng = Rng::new(3, 1);
+        let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(400);
+        let mut ids = clean.clone();
+        drop_context(&mut ids, &spec, 0.25, &mut rng);
+        let mut masked = 0;
+        for (row, orig) in ids.chunks(8).zip(clean.chunks(8)) {
+            assert_eq!(&row[5..], &orig[5..], "end and padding untouched");
+            for (a, b) in row[..5].iter().zip(&orig[..5]) {
+                assert!(a == b || *a == 2.0);
+                masked += (*a == 2.0) as usize;
+            }
+        }
+        let rate = masked as f64 / 2000.0;
+        assert!((rate - 0.25).abs() < 0.03, "rate {rate}");
+    }
+
+    #[test]
     fn token_noise_keeps_rows_well_formed() {
-        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, mask_id: 2 };
-        let noise = Noise { gaussian: 0.0, mask: 0.3, delete: 0.3, swap: 0.3 };
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, mask_id: 2, context: 0 };
+        let noise = Noise { gaussian: 0.0, mask: 0.3, delete: 0.3, swap: 0.3, context: 0.0 };
         let mut rng = Rng::new(1, 1);
         let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(50);
         let mut ids = clean.clone();

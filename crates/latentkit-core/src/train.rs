@@ -102,6 +102,8 @@ pub struct TrainSession {
     /// The batch's clean rows (the targets) and, with noise, their corrupted copy.
     batch_x: Vec<f32>,
     batch_in: Vec<f32>,
+    /// With `noise.context`, the decoder's context: the clean rows with tokens dropped.
+    batch_ctx: Vec<f32>,
     noise_rng: Rng,
     eps_rng: Rng,
     optimizer: OptimizerState,
@@ -126,6 +128,9 @@ impl TrainSession {
             if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
                 return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
             }
+        }
+        if options.noise.context > 0.0 && net.context_head().is_none() {
+            return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
         }
         let val = match val {
             Some((v, vrows)) => {
@@ -159,6 +164,7 @@ impl TrainSession {
             grads: vec![0f32; n],
             batch_x: vec![0f32; batch * cols],
             batch_in: if options.noise.is_none() { Vec::new() } else { vec![0f32; batch * cols] },
+            batch_ctx: if options.noise.context > 0.0 { vec![0f32; batch * cols] } else { Vec::new() },
             noise_rng,
             eps_rng,
             epoch_start_params: net.params().to_vec(),
@@ -212,12 +218,18 @@ impl TrainSession {
                 }
             }
             let input = if noisy { &self.batch_in[..n] } else { &self.batch_x[..n] };
+            let dropped = self.options.noise.context > 0.0;
+            if let (true, Some(spec)) = (dropped, &net.config().tokens) {
+                self.batch_ctx[..n].copy_from_slice(&self.batch_x[..n]);
+                noise::drop_context(&mut self.batch_ctx[..n], spec, self.options.noise.context, &mut self.noise_rng);
+            }
+            let context = if dropped { &self.batch_ctx[..n] } else { &self.batch_x[..n] };
             let vae = net.config().variational.map(|v| {
                 // KL warm-up: the weight climbs linearly over the first klWarmupEpochs epochs.
                 let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
                 (&mut self.eps_rng, (v.beta * ramp) as f32)
             });
-            let loss = net.loss_and_gradients(input, &self.batch_x[..n], b, &mut self.ws, &mut self.grads, vae);
+            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae);
             if !loss.is_finite() {
                 return Err(self.diverged(net, loss));
             }

@@ -100,3 +100,64 @@ fn numeric_denoising_trains_and_repeats() {
     let err = latentkit_core::TrainSession::new(&mut net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
+
+fn context_config(context: usize) -> ModelConfig {
+    ModelConfig::from_json(&format!(
+        r#"{{"inputSize":104,"tokens":{{"length":8,"vocab":13,"context":{context}}},"encoder":[128,24],"activation":"relu","loss":"cce"}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_context_head_learns_words_and_decodes_greedily_step_by_step() {
+    let data = words(600, 8, 1);
+    let mut net = Autoencoder::new(context_config(2)).unwrap();
+    let (epochs, _) = train(&mut net, options(r#"{"epochs":40,"learningRate":0.003,"batchSize":32}"#), &data, None).unwrap();
+    assert!(epochs.last().unwrap().0 < 0.2 * epochs[0].0, "{epochs:?}");
+    let probs = net.reconstruct(&data, 600).unwrap();
+    let rows_equal = argmax_rows(&probs, 13).chunks(8).zip(data.chunks(8)).filter(|(a, b)| a == b).count();
+    assert!(rows_equal > 450, "exact reconstructions: {rows_equal} of 600");
+
+    // decode_step along the greedy path gives decode()'s distributions, position by position
+    let rows = 5;
+    let z = net.encode(&data[..rows * 8], rows).unwrap();
+    let greedy = net.decode(&z, rows).unwrap();
+    let mut ids = vec![0f32; rows * 8];
+    for t in 0..8 {
+        let p = net.decode_step(&z, rows, &ids, t).unwrap();
+        for r in 0..rows {
+            assert_eq!(&p[r * 13..(r + 1) * 13], &greedy[(r * 8 + t) * 13..(r * 8 + t + 1) * 13], "row {r}, position {t}");
+            ids[r * 8 + t] = argmax_rows(&p[r * 13..(r + 1) * 13], 13)[0];
+        }
+        // positions from t on are not read
+        let mut junk = ids.clone();
+        for r in 0..rows {
+            for x in &mut junk[r * 8 + t..(r + 1) * 8] {
+                *x = 12.0;
+            }
+        }
+        assert_eq!(net.decode_step(&z, rows, &junk, t).unwrap(), p);
+    }
+
+    // the saved model keeps the context and the weights
+    let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}")).unwrap();
+    let back = latentkit_core::model_file::decode(&bytes).unwrap().model;
+    assert_eq!(back.config().tokens.unwrap().context, 2);
+    assert_eq!(back.decode(&z, rows).unwrap(), greedy);
+}
+
+#[test]
+fn decode_step_refuses_bad_calls() {
+    let plain = Autoencoder::new(text_config("")).unwrap();
+    let z = vec![0f32; 24];
+    let ids = vec![0f32; 8];
+    assert_eq!(plain.decode_step(&z, 1, &ids, 0).err().unwrap().code(), "INVALID_STATE");
+    let net = Autoencoder::new(context_config(3)).unwrap();
+    assert_eq!(net.decode_step(&z, 1, &ids, 8).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_step(&z, 1, &ids[..7], 0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_step(&[f32::NAN; 24], 1, &ids, 0).err().unwrap().code(), "NON_FINITE_INPUT");
+    let mut bad = ids.clone();
+    bad[2] = 13.0;
+    assert_eq!(net.decode_step(&z, 1, &bad, 0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(ModelConfig::from_json(r#"{"inputSize":104,"tokens":{"length":8,"vocab":13,"context":9},"encoder":[8],"loss":"cce"}"#).err().unwrap().code(), "INVALID_OPTION");
+}

@@ -106,6 +106,14 @@ impl Model {
         self.net.decode(codes, rows).map_err(to_js)
     }
 
+    /// For token models with a context head: rows x vocab probabilities of position
+    /// `position`, given the codes and each row's tokens before it in `ids` (rows x length,
+    /// positions from `position` on are not read). Sampling calls it once per position.
+    #[wasm_bindgen(js_name = decodeStep)]
+    pub fn decode_step(&mut self, codes: &[f32], rows: usize, ids: &[f32], position: usize) -> JsResult<Vec<f32>> {
+        self.net.decode_step(codes, rows, ids, position).map_err(to_js)
+    }
+
     /// rows x inputSize -> rows x inputSize
     pub fn reconstruct(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
         self.net.reconstruct(data, rows).map_err(to_js)

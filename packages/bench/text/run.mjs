@@ -114,17 +114,22 @@ const pct = (x) => (x === undefined || x === null ? "   -  " : `${(100 * x).toFi
 // ---- configurations ----
 const CONFIGS = [
   {
+    name: "plain, context 0",
+    train: { level: "char", latent: 32, hidden: [256], context: 0, epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3, noise: { mask: 0.05 }, seed: 1 },
+    samplers: [{ temperature: 1 }],
+  },
+  {
     name: "plain",
-    train: { level: "char", latent: 32, hidden: [256], epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3, noise: { mask: 0.05 }, seed: 1 },
+    train: { level: "char", latent: 32, hidden: [256], context: 3, epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3, noise: { mask: 0.05 }, seed: 1 },
     samplers: [{ temperature: 1 }, { temperature: 0.7, refine: 2 }],
   },
   {
     name: "vae",
     train: {
-      level: "char", latent: 32, hidden: [256], epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3,
-      variational: { beta: 1, klWarmupEpochs: 8, freeBits: 0.1 }, seed: 1,
+      level: "char", latent: 32, hidden: [256], context: 3, epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3,
+      variational: { beta: 1, klWarmupEpochs: 8, freeBits: 0.1 }, noise: { context: 0.3 }, seed: 1,
     },
-    samplers: [{ temperature: 1 }, { temperature: 1, refine: 2 }, { temperature: 0.8, refine: 4 }],
+    samplers: [{ temperature: 1 }, { temperature: 0.8 }, { temperature: 0.8, refine: 1 }],
   },
 ];
 
@@ -159,7 +164,7 @@ console.log(
 }
 
 for (const c of CONFIGS) {
-  if (ONLY && c.name !== ONLY) continue;
+  if (ONLY && c.name.split(",")[0] !== ONLY) continue;
   const t0 = performance.now();
   const gen = await text.train(training, {
     ...c.train,
@@ -193,10 +198,10 @@ for (const c of CONFIGS) {
   gen.dispose();
 }
 
-console.log(`\n${"model (sampling)".padEnd(40)} uniqueness  novelty  real held-out words  held-out exact match  train s`);
+console.log(`\n${"model (sampling)".padEnd(48)} uniqueness  novelty  real held-out words  held-out exact match  train s`);
 for (const r of results.models) {
   console.log(
-    `${r.name.padEnd(40)} ${pct(r.uniqueness)}     ${pct(r.novelty)}   ${pct(r.heldOutRealWordShare)}               ${pct(r.heldOutExactMatch)}              ${(r.trainSeconds ?? r.seconds).toFixed(1)}`,
+    `${r.name.padEnd(48)} ${pct(r.uniqueness)}     ${pct(r.novelty)}   ${pct(r.heldOutRealWordShare)}               ${pct(r.heldOutExactMatch)}              ${(r.trainSeconds ?? r.seconds).toFixed(1)}`,
   );
 }
 for (const r of results.models) console.log(`\n${r.name}: ${JSON.stringify(r.examples)}${r.interpolation ? `\n  interpolate garden->planet: ${JSON.stringify(r.interpolation)}\n  variations of window: ${JSON.stringify(r.variations)}` : ""}`);

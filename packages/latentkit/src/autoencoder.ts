@@ -36,15 +36,7 @@ export class Autoencoder {
     construct = (handle, history) => new Autoencoder(handle, history);
     fitMatrix = (model, m, opts) => model.#fitMatrix(m, opts);
     const dispose = (Symbol as { dispose?: symbol }).dispose;
-    if (typeof dispose === "symbol") {
-      Object.defineProperty(Autoencoder.prototype, dispose, {
-        value: function (this: Autoencoder) {
-          this.dispose();
-        },
-        writable: true,
-        configurable: true,
-      });
-    }
+    if (dispose) (Autoencoder.prototype as unknown as Record<symbol, unknown>)[dispose] = Autoencoder.prototype.dispose;
   }
 
   private constructor(handle: WasmModel, history: EpochRecord[]) {

@@ -313,6 +313,35 @@ describe("word level", () => {
   });
 });
 
+describe("context (autoregressive decoder)", () => {
+  it("defaults to 3; context 0 decodes every position independently; both save and load", async () => {
+    expect(plain.config.context).toBe(3);
+    const flat = await text.train(WORDS, { latent: 16, hidden: [64], epochs: 20, seed: 3, context: 0 });
+    const ar = await text.train(WORDS, { latent: 16, hidden: [64], epochs: 20, seed: 3, context: 1 });
+    expect(flat.config.context).toBe(0);
+    expect(ar.config.context).toBe(1);
+    for (const gen of [flat, ar]) {
+      const again = await text.load(gen.save());
+      expect(again.config.context).toBe(gen.config.context);
+      expect(again.sample(30, { seed: 4, tokenTemperature: 0.7 })).toEqual(gen.sample(30, { seed: 4, tokenTemperature: 0.7 }));
+      expect(again.reconstruct(WORDS.slice(0, 20))).toEqual(gen.reconstruct(WORDS.slice(0, 20)));
+      again.dispose();
+    }
+    // The same seeds give other weights and other texts once the decoder sees context.
+    expect(ar.sample(30, { seed: 4 })).not.toEqual(flat.sample(30, { seed: 4 }));
+    flat.dispose();
+    ar.dispose();
+  });
+
+  it("sampling a context model draws each token after the ones before it, within maxLength", () => {
+    const s = plain.sample(200, { seed: 5, tokenTemperature: 1 });
+    for (const t of s) expect(Array.from(t).length).toBeLessThanOrEqual(plain.maxLength);
+    // temperature 0 is the core's greedy path
+    expect(plain.decode(plain.encode(WORDS.slice(0, 30)))).toEqual(plain.reconstruct(WORDS.slice(0, 30)));
+    expect(new Set(s).size).toBeGreaterThan(150);
+  });
+});
+
 describe("text.preload", () => {
   it("loads the generator once; afterwards text.train() rejects bad options before the next event-loop turn", async () => {
     await expect(text.preload()).resolves.toBeUndefined();
@@ -379,6 +408,8 @@ describe("errors", () => {
     expect(await codeAsync(text.train(["abc"], { maxLength: 0 }))).toMatch(/maxLength/);
     expect(await codeAsync(text.train(["abc"], { minCount: 1.5 }))).toMatch(/minCount/);
     expect(await codeAsync(text.train(["abc"], { latent: -1 }))).toMatch(/latent/);
+    expect(await codeAsync(text.train(["abc"], { context: 9 }))).toMatch(/INVALID_OPTION: context must be an integer >= 0 and <= 8/);
+    expect(await codeAsync(text.train(["abc"], { context: 1.5 }))).toMatch(/context/);
     expect(await codeAsync(text.train(["abc"], { hidden: [0] }))).toMatch(/hidden\[0\]/);
     expect(await codeAsync(text.train(["abc"], { noise: 1 }))).toMatch(/noise must be a rate/);
     expect(await codeAsync(text.train(["abc"], { noise: { mask: 0.1, drop: 0.1 } as never }))).toMatch(/"drop"/);

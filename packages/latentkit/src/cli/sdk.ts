@@ -4,4 +4,4 @@
 // self-reference (dist/node.js through package.json "exports").
 
 export { LatentkitError, load, text, train } from "../index.js";
-export type { Autoencoder, EpochInfo, EpochRecord, TextGenerator, TextTrainOptions, TrainOptions } from "../index.js";
+export type { Autoencoder, EpochInfo, EpochRecord, TextGenerator, TextModelConfig, TextTrainOptions, TrainOptions } from "../index.js";

@@ -72,6 +72,8 @@ export interface TextModelConfig {
   readonly latent: number;
   readonly hidden: readonly number[];
   readonly activation: string;
+  /** Tokens before each position the decoder sees (0: none, positions decoded independently). */
+  readonly context: number;
   /** The β-VAE settings, or `null` for a plain autoencoder. */
   readonly variational: Readonly<NormalizedVariational> | null;
   readonly seed: number;
@@ -159,6 +161,12 @@ interface TextMeta {
 function checkText(t: unknown, what: string): string {
   if (typeof t !== "string") throw invalidOption(`${what} must be a string, got ${show(t)}.`);
   return t;
+}
+
+/** The core config's `tokens.context` of a model handle (0 for models without it). */
+function contextOf(handle: WasmModel): number {
+  const cfg = JSON.parse(handle.configJson()) as { tokens?: { context?: number } };
+  return cfg.tokens?.context ?? 0;
 }
 
 /** Argmax over `vocab` values at `base`; ties go to the lower id. */
@@ -265,6 +273,7 @@ export class TextGenerator {
       latent: meta.latent,
       hidden: Object.freeze([...meta.hidden]),
       activation: meta.activation,
+      context: contextOf(handle),
       variational: meta.variational ? Object.freeze({ ...meta.variational }) : null,
       seed: meta.seed,
     });
@@ -292,6 +301,11 @@ export class TextGenerator {
   /** Whether this is a variational autoencoder. */
   get variational(): boolean {
     return this.#meta.variational !== null;
+  }
+
+  /** Number of weights and biases of the network (the context head's included). */
+  get paramCount(): number {
+    return this.#live("paramCount").paramCount();
   }
 
   /** Size of the latent code. */
@@ -357,7 +371,37 @@ export class TextGenerator {
     return wasmCall(() => h.encode(ids, rows));
   }
 
-  /** Probabilities -> texts, argmax or sampled. */
+  /**
+   * A token id from the distribution `p[base .. base + vocab]`: argmax, or drawn with the
+   * uniform number `u` in [0, 1).
+   */
+  #pick(p: Float32Array, base: number, temperature: number, u: number | null, w: Float64Array): number {
+    const V = w.length;
+    if (temperature === 0 || u === null) return argmax(p, base, V);
+    // softmax(log p / T), computed stably; the mask and pad tokens are never drawn
+    // (pad counts as an end of text, which the end token already covers).
+    let maxL = -Infinity;
+    for (let v = 0; v < V; v++) {
+      const pv = p[base + v]!;
+      const l = v === MASK_ID || v === PAD_ID || !(pv > 0) ? -Infinity : detLog(pv) / temperature;
+      w[v] = l;
+      if (l > maxL) maxL = l;
+    }
+    let total = 0;
+    for (let v = 0; v < V; v++) {
+      const e = w[v] === -Infinity ? 0 : detExp(w[v]! - maxL);
+      w[v] = e;
+      total += e;
+    }
+    let left = u * total;
+    for (let v = 0; v < V; v++) {
+      left -= w[v]!;
+      if (left < 0 && w[v]! > 0) return v;
+    }
+    return END_ID;
+  }
+
+  /** Probabilities per position (decoded independently) -> texts, argmax or sampled. */
   #textsFromProbs(p: Float32Array, rows: number, temperature: number, rng: Random | null): string[] {
     const L = this.#meta.maxLength + 1;
     const V = this.#vocab.size;
@@ -365,44 +409,49 @@ export class TextGenerator {
     const ids = new Int32Array(L);
     const w = new Float64Array(V);
     for (let r = 0; r < rows; r++) {
+      // At most maxLength tokens: the last position can only end the text.
       let n = 0;
-      for (let pos = 0; pos < L; pos++) {
-        const base = (r * L + pos) * V;
-        let id: number;
-        if (temperature === 0 || rng === null) {
-          id = argmax(p, base, V);
-        } else {
-          // softmax(log p / T), computed stably; the mask and pad tokens are never drawn
-          // (pad counts as an end of text, which the end token already covers).
-          let maxL = -Infinity;
-          for (let v = 0; v < V; v++) {
-            const pv = p[base + v]!;
-            const l = v === MASK_ID || v === PAD_ID || !(pv > 0) ? -Infinity : detLog(pv) / temperature;
-            w[v] = l;
-            if (l > maxL) maxL = l;
-          }
-          let total = 0;
-          for (let v = 0; v < V; v++) {
-            const e = w[v] === -Infinity ? 0 : detExp(w[v]! - maxL);
-            w[v] = e;
-            total += e;
-          }
-          id = END_ID;
-          if (total > 0) {
-            let u = rng.uniform() * total;
-            for (let v = 0; v < V; v++) {
-              u -= w[v]!;
-              if (u < 0 && w[v]! > 0) {
-                id = v;
-                break;
-              }
-            }
-          }
-        }
+      for (let pos = 0; pos < L - 1; pos++) {
+        const id = this.#pick(p, (r * L + pos) * V, temperature, rng && rng.uniform(), w);
         ids[n++] = id;
         if (id === END_ID || id === PAD_ID) break;
       }
       out.push(decodeIds(ids.subarray(0, n), this.#vocab, this.#meta.level, this.#unknownText()));
+    }
+    return out;
+  }
+
+  /**
+   * Sampled texts from a model with a context: position by position, each row's drawn
+   * tokens become the context of its next position (one core call per position).
+   */
+  #textsByStep(h: WasmModel, codes: Float32Array, rows: number, temperature: number, rng: Random): string[] {
+    const L = this.#meta.maxLength + 1;
+    const V = this.#vocab.size;
+    const ids = new Float32Array(rows * L); // PAD_ID (0) until drawn: decodeIds stops there
+    const done = new Uint8Array(rows);
+    const w = new Float64Array(V);
+    // Each row's draws, taken row after row as #textsFromProbs does, so a row's text does
+    // not depend on how many rows are decoded with it.
+    const us = new Float64Array(rows * (L - 1));
+    for (let i = 0; i < us.length; i++) us[i] = rng.uniform();
+    let open = rows;
+    // At most maxLength tokens: the last position can only end the text.
+    for (let t = 0; t < L - 1 && open > 0; t++) {
+      const p = wasmCall(() => h.decodeStep(codes, rows, ids, t));
+      for (let r = 0; r < rows; r++) {
+        if (done[r]) continue;
+        const id = this.#pick(p, r * V, temperature, us[r * (L - 1) + t]!, w);
+        ids[r * L + t] = id;
+        if (id === END_ID || id === PAD_ID) {
+          done[r] = 1;
+          open--;
+        }
+      }
+    }
+    const out: string[] = [];
+    for (let r = 0; r < rows; r++) {
+      out.push(decodeIds(ids.subarray(r * L, (r + 1) * L), this.#vocab, this.#meta.level, this.#unknownText()));
     }
     return out;
   }
@@ -414,8 +463,14 @@ export class TextGenerator {
     const out: string[] = [];
     for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows - r0);
-      const p = wasmCall(() => h.decode(codes.subarray(r0 * d, (r0 + n) * d), n));
-      for (const t of this.#textsFromProbs(p, n, temperature, rng)) out.push(t);
+      const chunk = codes.subarray(r0 * d, (r0 + n) * d);
+      // Greedy decoding of a context model runs in the core (the argmax of each position's
+      // probabilities along its path); sampling steps through the positions here.
+      const texts =
+        rng !== null && this.#config.context > 0
+          ? this.#textsByStep(h, chunk, n, temperature, rng)
+          : this.#textsFromProbs(wasmCall(() => h.decode(chunk, n)), n, temperature, rng);
+      for (const t of texts) out.push(t);
     }
     return out;
   }
@@ -797,7 +852,11 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const dec = [opts.latent, ...[...opts.hidden].reverse(), L * V];
   let params = 0;
   for (let i = 0; i + 1 < enc.length; i++) params += enc[i]! * enc[i + 1]! + enc[i + 1]!;
-  for (let i = 0; i + 1 < dec.length; i++) params += dec[i]! * dec[i + 1]! + dec[i + 1]!;
+  for (let i = 0; i + 2 < dec.length; i++) params += dec[i]! * dec[i + 1]! + dec[i + 1]!;
+  // The output layer: dense, or the context head (core: context_head.rs) of width H.
+  const H = dec[dec.length - 2]!;
+  const k = opts.context;
+  params += k === 0 ? H * L * V + L * V : H * H + k * V * H + L * H + H + H * V + V;
   if (params > MAX_PARAMS) {
     throw new LatentkitError(
       "TOO_LARGE",
@@ -816,7 +875,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   await init();
   const config = {
     inputSize: L * V,
-    tokens: { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID },
+    tokens: { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context },
     encoder: [...opts.hidden, opts.latent],
     activation: opts.activation,
     latentActivation: "linear",

@@ -28,6 +28,13 @@ export interface TextNoiseOptions {
   delete?: number;
   /** Probability of swapping each token with the next one. Default `0`. */
   swap?: number;
+  /**
+   * Decoder side, for models with a `context`: probability of hiding each token the decoder
+   * sees as context (replaced by `<mask>`), so it must lean on the code rather than guess a
+   * text from its beginning ("word dropout", Bowman et al. 2016). Keeps a variational
+   * model's codes in use. Default `0`.
+   */
+  context?: number;
 }
 
 /** Options of {@link text.train}. All optional; everything is validated before any work. */
@@ -50,6 +57,14 @@ export interface TextTrainOptions {
   hidden?: readonly number[];
   /** Activation of the hidden layers. Default `"relu"`. */
   activation?: Activation;
+  /**
+   * Tokens before each position that the decoder's output layer sees, 0..8. With 0 every
+   * position is predicted from the code alone, so codes between texts decode to blends of
+   * their tokens; above 0 the decoder is autoregressive (each token is chosen knowing the
+   * ones before it), which makes samples and interpolations read like the corpus.
+   * Default `3`.
+   */
+  context?: number;
   /**
    * A variational autoencoder (sampling draws from the N(0, I) prior; interpolation is
    * spherical). `true` means `{ beta: 1, klWarmupEpochs: ceil(epochs / 4), freeBits: 0.1 }`.
@@ -94,14 +109,15 @@ export interface NormalizedTextOptions {
   latent: number;
   hidden: number[];
   activation: Activation;
+  context: number;
   variational: NormalizedVariational | null;
-  noise: { mask: number; delete: number; swap: number } | null;
+  noise: { mask: number; delete: number; swap: number; context: number } | null;
   seed: number;
   fit: NormalizedFitOptions;
 }
 
 const TEXT_KEYS = [
-  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "variational", "noise",
+  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "context", "variational", "noise",
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
   "earlyStopping", "onEpochEnd", "signal",
 ] as const;
@@ -115,6 +131,7 @@ const ACTIVATIONS: readonly Activation[] = ["relu", "leakyRelu", "elu", "gelu", 
 export const TEXT_DEFAULTS = Object.freeze({
   latent: 32,
   hidden: Object.freeze([256]),
+  context: 3,
   epochs: 30,
   batchSize: 64,
   learningRate: 2e-3,
@@ -153,6 +170,7 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
     if (hidden.length > 30) throw invalidOption(`hidden may list at most 30 layers, got ${hidden.length}.`);
   }
   const activation = oneOf(o, "activation", ACTIVATIONS, "relu");
+  const context = num(o, "context", TEXT_DEFAULTS.context, { min: 0, max: 8, integer: true });
   const epochs = num(o, "epochs", TEXT_DEFAULTS.epochs, { min: 1, max: 1_000_000, integer: true });
   const variational = normalizeVariational(o.variational, {
     beta: TEXT_DEFAULTS.beta,
@@ -164,21 +182,25 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   if (o.noise !== undefined && o.noise !== null) {
     if (typeof o.noise === "number") {
       const r = rate(o.noise, "noise");
-      noise = { mask: r, delete: r, swap: r };
+      noise = { mask: r, delete: r, swap: r, context: 0 };
     } else if (typeof o.noise === "object" && !Array.isArray(o.noise)) {
       const n = o.noise as Record<string, unknown>;
-      checkKeys(n, ["mask", "delete", "swap"], "noise");
+      checkKeys(n, ["mask", "delete", "swap", "context"], "noise");
       noise = {
         mask: n.mask === undefined ? 0 : rate(n.mask, "noise.mask"),
         delete: n.delete === undefined ? 0 : rate(n.delete, "noise.delete"),
         swap: n.swap === undefined ? 0 : rate(n.swap, "noise.swap"),
+        context: n.context === undefined ? 0 : rate(n.context, "noise.context"),
       };
     } else {
-      throw invalidOption(`noise must be a rate in [0, 1) or { mask, delete, swap }, got ${show(o.noise)}.`);
+      throw invalidOption(`noise must be a rate in [0, 1) or { mask, delete, swap, context }, got ${show(o.noise)}.`);
     }
-    if (noise.mask === 0 && noise.delete === 0 && noise.swap === 0) noise = null;
+    if (noise.mask === 0 && noise.delete === 0 && noise.swap === 0 && noise.context === 0) noise = null;
   }
 
+  if (noise && noise.context > 0 && context === 0) {
+    throw invalidOption("noise.context hides context tokens from the decoder, so it needs context > 0; remove it or set context.");
+  }
   const seed = num(o, "seed", TEXT_DEFAULTS.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
   const fitRaw: Record<string, unknown> = {
     epochs,
@@ -187,7 +209,7 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   };
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
   const fit = normalizeFitOptions(fitRaw, seed, false);
-  return { level, lowercase, minCount, maxLength, latent, hidden, activation, variational, noise, seed, fit };
+  return { level, lowercase, minCount, maxLength, latent, hidden, activation, context, variational, noise, seed, fit };
 }
 
 /** Validates a temperature: finite >= 0. @internal */

@@ -41,23 +41,23 @@ export function reportTexts(
   const list = checkTexts(samples, "samples", true);
   const o = checkPlainObject(options, "text.report() options");
   checkKeys(o, ["training", "reference"], "text.report()");
-  const iterable = (v: unknown, name: string): Set<string> => {
-    if (v === null || typeof v !== "object" || typeof (v as Iterable<string>)[Symbol.iterator] !== "function" || typeof v === "string") {
+  const set = (v: unknown, name: string): Set<string> => {
+    if (typeof (v as Iterable<string> | null)?.[Symbol.iterator] !== "function" || typeof v === "string") {
       throw invalidOption(`${name} must be an array (or Set) of strings, got ${show(v)}.`);
     }
     return v instanceof Set ? (v as Set<string>) : new Set(v as Iterable<string>);
   };
-  const training = iterable(o.training, "training");
+  const training = set(o.training, "training");
   const distinct = new Set(list);
   const novel = [...distinct].filter((s) => !training.has(s));
   const out: TextReport = {
     count: list.length,
-    uniqueness: list.length ? distinct.size / list.length : 0,
-    novelty: distinct.size ? novel.length / distinct.size : 0,
+    uniqueness: list.length && distinct.size / list.length,
+    novelty: distinct.size && novel.length / distinct.size,
   };
   if (o.reference !== undefined) {
-    const ref = iterable(o.reference, "reference");
-    out.inReference = novel.length ? novel.filter((s) => ref.has(s)).length / novel.length : 0;
+    const ref = set(o.reference, "reference");
+    out.inReference = novel.length && novel.filter((s) => ref.has(s)).length / novel.length;
   }
   return out;
 }

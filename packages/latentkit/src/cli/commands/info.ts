@@ -4,7 +4,7 @@ import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
 import { loadModel, printJson, printLines, type LoadedModel } from "../io.js";
 import { formatLoss } from "../progress.js";
-import type { EpochRecord } from "../sdk.js";
+import type { EpochRecord, TextModelConfig } from "../sdk.js";
 
 export const spec: CommandSpec = {
   name: "info",
@@ -15,19 +15,13 @@ export const spec: CommandSpec = {
   examples: ["latentkit info words.lk", "latentkit info words.lk --json"],
 };
 
-/** Parameters of a dense stack of layer widths (weights and biases). */
-function denseParams(widths: readonly number[]): number {
-  let p = 0;
-  for (let i = 0; i + 1 < widths.length; i++) p += widths[i]! * widths[i + 1]! + widths[i + 1]!;
-  return p;
-}
-
 /** The layer widths of a text model: encoder (input -> code) and decoder (code -> output). */
-function textLayers(c: { maxLength: number; vocabularySize: number; hidden: readonly number[]; latent: number; variational: unknown }) {
+function textLayers(c: TextModelConfig) {
   const input = (c.maxLength + 1) * c.vocabularySize;
-  const encoder = [input, ...c.hidden, c.latent * (c.variational ? 2 : 1)];
-  const decoder = [c.latent, ...[...c.hidden].reverse(), input];
-  return { encoder, decoder, parameters: denseParams(encoder) + denseParams(decoder) };
+  const encoder: (number | string)[] = [input, ...c.hidden, c.latent * (c.variational ? 2 : 1)];
+  const head = c.context > 0 ? [`context head (${c.context} tokens back)`] : [];
+  const decoder: (number | string)[] = [c.latent, ...[...c.hidden].reverse(), ...head, input];
+  return { encoder, decoder };
 }
 
 function summary(history: readonly EpochRecord[]) {
@@ -52,7 +46,7 @@ function describe(m: LoadedModel) {
       latentSize: m.model.latentSize,
       vocabulary: m.model.vocabulary.slice(4),
       layers: { encoder: layers.encoder, decoder: layers.decoder },
-      parameters: layers.parameters,
+      parameters: m.model.paramCount,
       stats: m.model.stats,
       history,
     };

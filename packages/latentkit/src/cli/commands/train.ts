@@ -42,6 +42,7 @@ export const spec: CommandSpec = {
     "max-length": { type: "string", value: "n", help: "text: longest text in tokens (default: 99th percentile of the corpus)" },
     latent: { type: "string", value: "n", help: "size of the latent code (default 32 for text)" },
     hidden: { type: "string", value: "n,n", help: "hidden layer widths, e.g. 256 or 256,128 (default 256 for text)" },
+    context: { type: "string", value: "n", help: "text: tokens before each position the decoder sees, 0..8 (default 3; 0 decodes positions independently)" },
     decoder: { type: "string", value: "n,n", help: "numeric: decoder hidden widths (default: --hidden reversed)" },
     activation: { type: "string", value: "name", help: `hidden activation: ${ACTIVATIONS.join(", ")} (default relu)` },
     "latent-activation": { type: "string", value: "name", help: "numeric: activation of the code layer (default linear)" },
@@ -72,7 +73,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length"];
+const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context"];
 const NUMERIC_ONLY = ["decoder", "latent-activation", "output-activation", "loss"];
 
 function defaultOutput(file: string): string {
@@ -119,6 +120,7 @@ function textOptions(v: Parsed["values"], epochs: number): TextTrainOptions {
   set("maxLength", num(v, "max-length", { integer: true }));
   set("latent", num(v, "latent", { integer: true }));
   set("hidden", intList(v, "hidden"));
+  set("context", num(v, "context", { integer: true }));
   const noise = num(v, "noise");
   const mask = num(v, "mask");
   if (mask !== undefined) o.noise = { mask, delete: noise ?? 0, swap: noise ?? 0 };
