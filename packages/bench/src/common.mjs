@@ -100,6 +100,33 @@ export function quantile(xs, q) {
 }
 
 /** Worker argv: `--config <json> --out <file>`. */
+/**
+ * Single-call latency of `call(i)` (i = 0, 1, ...): `calls` calls after `warmup`, timed in
+ * blocks of `block` consecutive calls with one pair of performance.now() per block, so the
+ * timer's own cost (~0.1-1 µs a pair here, the size of a whole latentkit call) is not
+ * counted as latency. Returns the median and tails of the per-call time of each block, in
+ * ms, and the timer's cost per pair. Both libraries are measured with this same function.
+ */
+export function timeSingleCalls(call, { warmup, calls, block = 10 }) {
+  let sink = 0;
+  for (let i = 0; i < warmup; i++) sink += call(i);
+  const blocks = Math.max(1, Math.floor(calls / block));
+  const per = new Float64Array(blocks);
+  let i = warmup;
+  for (let b = 0; b < blocks; b++) {
+    const t0 = performance.now();
+    for (let j = 0; j < block; j++) sink += call(i++);
+    per[b] = (performance.now() - t0) / block;
+  }
+  const empty = new Float64Array(200);
+  for (let b = 0; b < empty.length; b++) {
+    const t0 = performance.now();
+    empty[b] = performance.now() - t0;
+  }
+  if (Number.isNaN(sink)) log("(sink is NaN)");
+  return { calls: blocks * block, warmup, block, medianMs: median(per), p90Ms: quantile(per, 0.9), p99Ms: quantile(per, 0.99), timerPairMs: median(empty) };
+}
+
 export function workerArgs(argv = process.argv.slice(2)) {
   const get = (name) => {
     const i = argv.indexOf(name);

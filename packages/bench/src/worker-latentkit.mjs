@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import * as lk from "latentkit";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -77,23 +77,8 @@ for (const name of config.models) {
   // --- single-row encode latency (what a user does: one row in, one code out)
   const cols = spec.cols;
   const row = (i) => ({ data: X.data.subarray((i % X.rows) * cols, (i % X.rows + 1) * cols), rows: 1, cols });
+  r.singleRow = timeSingleCalls((i) => model.encode(row(i + 7)).data[0], { warmup: S.singleWarmup, calls: S.singleCalls });
   let sink = 0;
-  for (let i = 0; i < S.singleWarmup; i++) sink += model.encode(row(i)).data[0];
-  const lat = new Float64Array(S.singleCalls);
-  for (let i = 0; i < S.singleCalls; i++) {
-    const input = row(i + 7);
-    const t0 = performance.now();
-    const z = model.encode(input);
-    lat[i] = performance.now() - t0;
-    sink += z.data[0];
-  }
-  r.singleRow = {
-    calls: S.singleCalls,
-    warmup: S.singleWarmup,
-    medianMs: median(lat),
-    p90Ms: quantile(lat, 0.9),
-    p99Ms: quantile(lat, 0.99),
-  };
 
   // --- batch encode throughput
   const B = S.batchRows;

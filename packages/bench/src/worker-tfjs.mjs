@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -121,22 +121,9 @@ for (const name of config.models) {
     z.dispose();
     return v[0];
   };
-  let sink = 0;
   const tensorsBefore = tf.memory().numTensors;
-  for (let i = 0; i < S.singleWarmup; i++) sink += encodeRow(i);
-  const lat = new Float64Array(S.singleCalls);
-  for (let i = 0; i < S.singleCalls; i++) {
-    const t0 = performance.now();
-    sink += encodeRow(i + 7);
-    lat[i] = performance.now() - t0;
-  }
-  r.singleRow = {
-    calls: S.singleCalls,
-    warmup: S.singleWarmup,
-    medianMs: median(lat),
-    p90Ms: quantile(lat, 0.9),
-    p99Ms: quantile(lat, 0.99),
-  };
+  r.singleRow = timeSingleCalls((i) => encodeRow(i + 7), { warmup: S.singleWarmup, calls: S.singleCalls });
+  let sink = 0;
 
   // --- batch encode throughput (predict with batchSize = the whole batch, not tfjs's default 32)
   const B = S.batchRows;

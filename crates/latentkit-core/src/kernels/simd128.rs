@@ -221,6 +221,29 @@ fn rows_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], ac
         let arow = &a[i * k..(i + 1) * k];
         let crow = &mut c[i * n..(i + 1) * n];
         let mut j = 0;
+        // 32 columns at a time: eight independent sums hide the add latency that bounds
+        // one row (each sum is a chain of k dependent adds).
+        while j + 32 <= n {
+            let zero = f32x4_splat(0.0);
+            let mut s = [zero; 8];
+            for (p, &x) in arow.iter().enumerate() {
+                // SAFETY: p < k and j + 32 <= n, so p*n + j + 32 <= k*n <= b.len().
+                unsafe {
+                    let bp = b.as_ptr().add(p * n + j);
+                    let xv = f32x4_splat(x);
+                    for (q, sq) in s.iter_mut().enumerate() {
+                        *sq = madd(*sq, xv, v128_load(bp.add(4 * q) as *const v128));
+                    }
+                }
+            }
+            // SAFETY: j + 32 <= n = crow.len().
+            unsafe {
+                for h in 0..4 {
+                    store_row(crow.as_mut_ptr().add(j + 8 * h), NR, accumulate, s[2 * h], s[2 * h + 1]);
+                }
+            }
+            j += 32;
+        }
         while j + 16 <= n {
             let zero = f32x4_splat(0.0);
             let (mut s0, mut s1, mut s2, mut s3) = (zero, zero, zero, zero);
