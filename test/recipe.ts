@@ -2,7 +2,8 @@
 // Chromium main thread and Web Worker, workerd, edge-runtime, Deno, Bun): train a seeded model
 // on data made with integer arithmetic only (no Math.sin/exp, whose last bits differ between
 // JavaScript engines), save it, load it back, encode and decode. It returns SHA-256 hashes of
-// the saved model bytes and of the outputs, which must be the same everywhere.
+// the saved model bytes and of the outputs, which must be the same everywhere; the same for a
+// small text model, with its seeded samples.
 //
 // RECIPE is JavaScript source defining `async function latentkitRecipe(lk)`, where `lk` is the
 // latentkit module namespace; it needs only `crypto.subtle`, present in all of them.
@@ -24,10 +25,19 @@ async function latentkitRecipe(lk) {
   out.set(new Uint8Array(X.data.buffer, X.data.byteOffset, X.data.byteLength), Z.data.byteLength);
   let shape;
   try { lk.encode(model, [[1]]); } catch (e) { shape = e instanceof lk.LatentkitError ? e.code : String(e); }
+  // A text model too: the generator is a lazily imported chunk in the ESM builds, its
+  // context head samples token by token, and its draws use latentkit's own seeded generator.
+  const words = Array.from({ length: 48 }, (_, i) => "ab" + "cdefgh"[i % 6] + "ijkl"[(i >> 2) % 4] + (i % 3 ? "e" : ""));
+  const gen = await lk.text.train(words, { latent: 4, hidden: [16], context: 2, epochs: 3, seed: 5 });
+  const textBytes = gen.save();
+  const gen2 = await lk.text.load(textBytes);
+  const samples = gen2.sample(6, { seed: 3, tokenTemperature: 1 }).join(" ") + " | " + gen2.reconstruct(words.slice(0, 3)).join(" ");
   const result = { model: await sha(bytes), outputs: await sha(out), size: bytes.length, epochs: again.history.length,
-    simd: lk.buildInfo().simd128, shape };
+    simd: lk.buildInfo().simd128, shape, text: await sha(textBytes), samples };
   model.dispose();
   again.dispose();
+  gen.dispose();
+  gen2.dispose();
   return result;
 }
 `;
@@ -39,4 +49,6 @@ export interface RecipeResult {
   epochs: number;
   simd: boolean;
   shape: string;
+  text: string;
+  samples: string;
 }
