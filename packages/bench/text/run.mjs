@@ -1,6 +1,6 @@
 // Text-quality benchmark of latentkit's text generators against a character trigram model.
 //
-//   node packages/bench/text/run.mjs [--quick] [--train-size N] [--samples N] [--only plain|vae]
+//   node packages/bench/text/run.mjs [--quick] [--train-size N] [--samples N] [--only plain|vae|vae-mixture]
 //
 // Corpus: English words of 4-10 lowercase letters from an-array-of-english-words (MIT),
 // split 80/20 with a seeded shuffle; the models train on a seeded subsample of the 80%.
@@ -121,7 +121,7 @@ const CONFIGS = [
   {
     name: "plain",
     train: { level: "char", latent: 32, hidden: [256], context: 3, epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3, noise: { mask: 0.05 }, seed: 1 },
-    samplers: [{ temperature: 1 }, { temperature: 0.7, refine: 2 }],
+    samplers: [{ temperature: 1 }, { temperature: 0.7, refine: 2 }, { prior: "mixture" }],
   },
   {
     name: "vae",
@@ -130,6 +130,16 @@ const CONFIGS = [
       variational: { beta: 1, klWarmupEpochs: 8, freeBits: 0.1 }, noise: { context: 0.3 }, seed: 1,
     },
     samplers: [{ temperature: 1 }, { temperature: 0.8 }, { temperature: 0.8, refine: 1 }],
+  },
+  {
+    // A VAE that keeps using its code (free bits 0.25, half the context hidden), sampled from
+    // the mixture fitted to its training codes.
+    name: "vae-mixture",
+    train: {
+      level: "char", latent: 32, hidden: [256], context: 3, epochs: QUICK ? 10 : 30, batchSize: 64, learningRate: 2e-3,
+      variational: { beta: 1, klWarmupEpochs: 8, freeBits: 0.25 }, noise: { context: 0.5 }, seed: 1,
+    },
+    samplers: [{ temperature: 1 }, { prior: "mixture" }, { prior: "mixture", temperature: 0.75 }],
   },
 ];
 

@@ -118,6 +118,9 @@ describe("commands on a text model", () => {
     expect(lines).toHaveLength(7);
     expect(json(["sample", "words.lk", "-n", "7", "--seed", "2"]).samples).toEqual(lines);
     expect(json(["sample", "words.lk", "-n", "3", "--temperature", "0.5"]).samples).toHaveLength(3);
+    const mixed = json(["sample", "words.lk", "-n", "4", "--prior", "mixture", "--seed", "2"]).samples;
+    expect(mixed).toHaveLength(4);
+    expect(json(["sample", "words.lk", "-n", "4", "--prior", "mixture", "--seed", "2"]).samples).toEqual(mixed);
   });
 
   it("interpolate", () => {
@@ -220,6 +223,7 @@ describe.concurrent("usage errors exit with 2", () => {
     [["train", "table.csv", "--numeric", "--context", "2"], /--context is only for text models/],
     [["train", "train.txt", "-o"], /-o, --output needs a value|--output needs a value/],
     [["sample", "words.lk", "-n", "0"], /-n must be an integer from 1/],
+    [["sample", "words.lk", "--prior", "flat"], /--prior must be one of gaussian, mixture/],
     [["interpolate", "words.lk", "garden"], /interpolate needs a model file and two texts/],
     [["info", "words.lk", "extra"], /unexpected argument "extra"/],
   ] as [string[], RegExp][])("latentkit %j", async (args, pattern) => {

@@ -5,6 +5,8 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator } from "../src/index.js";
 import { TextGenerator as TextGeneratorClass } from "../src/text/generator.js";
 import { detExp, detLog, Random } from "../src/text/random.js";
+import { fitMixture } from "../src/text/mixture.js";
+import { WasmModel } from "../src/wasm.js";
 import { buildVocabulary, detokenize, percentile, tokenize } from "../src/text/tokenizer.js";
 import { rng } from "./helpers.js";
 
@@ -339,6 +341,59 @@ describe("context (autoregressive decoder)", () => {
     // temperature 0 is the core's greedy path
     expect(plain.decode(plain.encode(WORDS.slice(0, 30)))).toEqual(plain.reconstruct(WORDS.slice(0, 30)));
     expect(new Set(s).size).toBeGreaterThan(150);
+  });
+});
+
+describe("mixture prior", () => {
+  it("fits seeded k-means clusters with their spread, the same every time", () => {
+    // 600 codes in 3 tight blobs of 2 dimensions
+    const u = rng(4);
+    const centres = [[-5, 0], [5, 0], [0, 8]];
+    const codes = new Float32Array(600 * 2);
+    for (let i = 0; i < 600; i++) {
+      const c = centres[i % 3]!;
+      codes[2 * i] = c[0]! + 0.1 * (u() - 0.5);
+      codes[2 * i + 1] = c[1]! + 0.1 * (u() - 0.5);
+    }
+    const m = fitMixture(codes, 600, 2, 7);
+    expect(m.weights).toHaveLength(6); // one component per 100 codes
+    expect(m.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(m.means).toHaveLength(12);
+    expect(m.stds.every((s) => s > 0 && s < 0.2)).toBe(true);
+    // every component sits on one of the blobs
+    for (let c = 0; c < 6; c++) {
+      const [x, y] = [m.means[2 * c]!, m.means[2 * c + 1]!];
+      expect(Math.min(...centres.map(([a, b]) => Math.hypot(x - a!, y - b!)))).toBeLessThan(0.1);
+    }
+    expect(fitMixture(codes, 600, 2, 7)).toEqual(m);
+  });
+
+  it("samples reproducibly from the fitted mixture, also after save and load", async () => {
+    for (const gen of [plain, vae]) {
+      const s = gen.sample(50, { prior: "mixture", seed: 2 });
+      expect(s).toHaveLength(50);
+      expect(gen.sample(50, { prior: "mixture", seed: 2 })).toEqual(s);
+      expect(gen.sample(50, { prior: "gaussian", seed: 2 })).toEqual(gen.sample(50, { seed: 2 }));
+      const again = await text.load(gen.save());
+      expect(again.sample(50, { prior: "mixture", seed: 2 })).toEqual(s);
+      again.dispose();
+    }
+    expect(code(() => plain.sample(3, { prior: "uniform" as never }))).toMatch(/INVALID_OPTION: prior must be one of "gaussian", "mixture"/);
+  });
+
+  it("refuses a damaged mixture in a file, and says so when a file has none", async () => {
+    const h = WasmModel.fromBytes(plain.save());
+    const meta = JSON.parse(h.metaJson()) as { text: { prior: { mixture?: { stds: number[] } } } };
+    meta.text.prior.mixture!.stds[0] = -1;
+    const damaged = h.toBytes(JSON.stringify(meta));
+    delete meta.text.prior.mixture;
+    const older = h.toBytes(JSON.stringify(meta));
+    h.free();
+    expect(await codeAsync(text.load(damaged))).toMatch(/^CORRUPT_MODEL: .*sampling prior/);
+    const gen = await text.load(older);
+    expect(gen.sample(3)).toHaveLength(3);
+    expect(code(() => gen.sample(3, { prior: "mixture" }))).toMatch(/^INVALID_STATE: .*no mixture prior/);
+    gen.dispose();
   });
 });
 

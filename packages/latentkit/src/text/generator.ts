@@ -3,7 +3,7 @@
 
 import { asBytes, toMatrix, type DataInput, type Matrix } from "../data.js";
 import { LatentkitError, invalidOption } from "../errors.js";
-import { MAX_PARAMS, show, type NormalizedVariational } from "../options.js";
+import { MAX_PARAMS, oneOf, show, type NormalizedVariational } from "../options.js";
 import { runTraining, throwIfAborted, type EpochRecord } from "../training.js";
 import { init, wasmCall, WasmModel } from "../wasm.js";
 import {
@@ -16,6 +16,7 @@ import {
   type TextTrainOptions,
 } from "./options.js";
 import { detExp, detLog, Random } from "./random.js";
+import { drawFromMixture, fitMixture, isMixture, type Mixture } from "./mixture.js";
 import { checkTexts } from "./report.js";
 import {
   buildVocabulary,
@@ -110,6 +111,14 @@ export interface SampleOptions {
    * sampling chain of denoising autoencoders). Integer 0..100. Default `0`.
    */
   refine?: number;
+  /**
+   * Where codes are drawn from. `"gaussian"` (default): a VAE's N(0, I) prior, or for a plain
+   * model the Gaussian fitted to its training codes. `"mixture"`: a mixture of up to 256
+   * Gaussians fitted to the training codes after training (seeded k-means), which draws where
+   * the codes actually are; for a VAE whose codes carry information this gives samples more
+   * like the corpus.
+   */
+  prior?: "gaussian" | "mixture";
 }
 
 /** Options of {@link TextGenerator.variations}. */
@@ -139,6 +148,8 @@ interface Prior {
   mean: number[];
   /** Lower-triangular Cholesky factor of its covariance, row-major latent × latent (null: identity). */
   chol: number[] | null;
+  /** A mixture fitted to the training codes (`sample({ prior: "mixture" })`); null before training. */
+  mixture?: Mixture | null;
 }
 
 interface TextMeta {
@@ -535,12 +546,24 @@ export class TextGenerator {
   sample(n: number, options: SampleOptions = {}): string[] {
     this.#live("sample()");
     checkCount(n, "n", 1, 1_000_000);
-    const o = methodOptions(options, ["temperature", "seed", "tokenTemperature", "refine"], "sample()");
+    const o = methodOptions(options, ["temperature", "seed", "tokenTemperature", "refine", "prior"], "sample()");
     const temperature = checkTemperature(o.temperature, "temperature", 1);
     const seed = checkSeed(o.seed, "seed", DEFAULT_SAMPLE_SEED);
     const tokenTemperature = checkTemperature(o.tokenTemperature, "tokenTemperature", 0);
     const refine = o.refine === undefined ? 0 : checkCount(o.refine, "refine", 0, 100);
-    const codes = this.#draw(n, temperature, new Random(seed));
+    const prior = oneOf(o, "prior", ["gaussian", "mixture"] as const, "gaussian");
+    const mixture = this.#prior.mixture;
+    if (prior === "mixture" && !mixture) {
+      throw new LatentkitError("INVALID_STATE", "This model has no mixture prior (its file predates it, or it never finished an epoch); train it again, or sample with prior \"gaussian\".");
+    }
+    const rng = new Random(seed);
+    let codes: Float32Array;
+    if (prior === "mixture") {
+      codes = new Float32Array(n * this.latentSize);
+      for (let r = 0; r < n; r++) drawFromMixture(mixture!, this.latentSize, temperature, rng, codes, r);
+    } else {
+      codes = this.#draw(n, temperature, rng);
+    }
     let texts = this.#decodeRaw(codes, n, tokenTemperature, seed + 1 > Number.MAX_SAFE_INTEGER ? 0 : seed + 1);
     for (let i = 0; i < refine; i++) texts = this.reconstruct(texts);
     return texts;
@@ -816,7 +839,8 @@ export class TextGenerator {
     const codes = this.#encodeRaw(ids, rows);
     const g = fitGaussian(codes, rows, d);
     this.#codeStd = g.std;
-    this.#prior = this.variational ? { mean: new Array<number>(d).fill(0), chol: null } : { mean: g.mean, chol: g.chol };
+    const mixture = fitMixture(codes, rows, d, this.#meta.seed);
+    this.#prior = this.variational ? { mean: new Array<number>(d).fill(0), chol: null, mixture } : { mean: g.mean, chol: g.chol, mixture };
   }
 }
 
@@ -898,7 +922,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
     activation: opts.activation,
     variational: opts.variational,
     seed: opts.seed,
-    prior: { mean: new Array<number>(opts.latent).fill(0), chol: null },
+    prior: { mean: new Array<number>(opts.latent).fill(0), chol: null, mixture: null },
     codeStd: new Array<number>(opts.latent).fill(1),
     stats,
   };
@@ -959,7 +983,8 @@ export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView
       throw corrupt("the vocabulary or maxLength does not match the weights");
     }
     const d = handle.latentSize();
-    if (t.latent !== d || !t.prior || !isNumArray(t.prior.mean, d) || !(t.prior.chol === null || isNumArray(t.prior.chol, d * d)) || !isNumArray(t.codeStd, d)) {
+    if (t.latent !== d || !t.prior || !isNumArray(t.prior.mean, d) || !(t.prior.chol === null || isNumArray(t.prior.chol, d * d)) || !isNumArray(t.codeStd, d) ||
+      !(t.prior.mixture == null || isMixture(t.prior.mixture, d))) {
       throw corrupt("bad sampling prior");
     }
     if ((t.variational != null) !== (cfg.variational !== undefined)) throw corrupt("variational settings do not match the weights");

@@ -1,6 +1,6 @@
 // latentkit sample model.lk -n 20: new texts drawn from the model's latent space.
 
-import { num, type CommandSpec, type Parsed } from "../args.js";
+import { choice, num, type CommandSpec, type Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
 import { loadTextModel, printJson, printLines } from "../io.js";
 
@@ -14,6 +14,7 @@ export const spec: CommandSpec = {
     temperature: { type: "string", short: "t", value: "t", help: "spread of the latent draws: < 1 safer, > 1 wilder (default 1)" },
     "token-temperature": { type: "string", value: "t", help: "draw tokens instead of taking the most likely ones (default 0)" },
     seed: { type: "string", short: "s", value: "n", help: "seed of the draws; same seed, same texts (default 0)" },
+    prior: { type: "string", value: "gaussian|mixture", help: "draw codes from the model's Gaussian (default) or from the mixture fitted to its training codes" },
   },
   examples: ["latentkit sample words.lk -n 20", "latentkit sample words.lk -n 5 --temperature 0.7 --seed 3 --json"],
 };
@@ -23,12 +24,14 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const temperature = num(v, "temperature");
   const tokenTemperature = num(v, "token-temperature");
   const seed = num(v, "seed", { integer: true });
+  const prior = choice(v, "prior", ["gaussian", "mixture"] as const);
   const gen = await loadTextModel(positionals[0]!, "sample");
   try {
     const samples = gen.sample(n, {
       ...(temperature !== undefined ? { temperature } : {}),
       ...(tokenTemperature !== undefined ? { tokenTemperature } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(prior !== undefined ? { prior } : {}),
     });
     if (v.json) printJson({ samples });
     else printLines(samples);
