@@ -345,7 +345,7 @@ impl TrainSession {
         net.optimizer = None;
         self.stopped = true;
         Error::Diverged(format!(
-            "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch; lower learningRate, set clipNorm, or scale the data",
+            "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
             self.epochs_done + 1,
             if loss.is_nan() { "NaN" } else { "infinite" }
         ))

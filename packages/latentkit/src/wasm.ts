@@ -168,25 +168,13 @@ export function requireInit(what: string): void {
 
 const KNOWN = new Set<string>(ERROR_CODES);
 
-// What to add to the core's own message (which already says what to do).
-const HINTS: Partial<Record<LatentkitErrorCode, string>> = {
-  DIVERGED: "The model is still usable.",
-};
-
-function withHint(message: string, code: LatentkitErrorCode): string {
-  const hint = HINTS[code];
-  if (!hint) return message;
-  return message + (/[.!?]$/.test(message) ? " " : ". ") + hint;
-}
-
 /** Converts anything thrown by the core into a LatentkitError. @internal */
 export function fromWasmError(e: unknown): LatentkitError {
   if (e instanceof LatentkitError) return e;
   const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
   if (typeof code === "string" && KNOWN.has(code)) {
-    const c = code as LatentkitErrorCode;
-    const msg = (e as Error).message;
-    return new LatentkitError(c, withHint(msg, c), { cause: e });
+    // The core's message already says what happened and what to do.
+    return new LatentkitError(code as LatentkitErrorCode, (e as Error).message, { cause: e });
   }
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return new LatentkitError(

@@ -234,6 +234,7 @@ describe("DIVERGED", () => {
     const e = await rejected(m.fit(X, { optimizer: "sgd", learningRate: 1e30, epochs: 3 }));
     expect(e.code).toBe("DIVERGED");
     expect(e.message).toMatch(/learningRate/);
+    expect(e.message).toMatch(/still usable/);
     expect(m.weightsDigest()).toBe(before);
     expect(m.history).toHaveLength(2);
     const h = await m.fit(X, { epochs: 1 });

@@ -345,7 +345,7 @@ describe("context (autoregressive decoder)", () => {
 });
 
 describe("mixture prior", () => {
-  it("fits seeded k-means clusters with their spread, the same every time", () => {
+  it("fits seeded k-means clusters with their spread, the same every time", async () => {
     // 600 codes in 3 tight blobs of 2 dimensions
     const u = rng(4);
     const centres = [[-5, 0], [5, 0], [0, 8]];
@@ -355,7 +355,7 @@ describe("mixture prior", () => {
       codes[2 * i] = c[0]! + 0.1 * (u() - 0.5);
       codes[2 * i + 1] = c[1]! + 0.1 * (u() - 0.5);
     }
-    const m = fitMixture(codes, 600, 2, 7);
+    const m = await fitMixture(codes, 600, 2, 7);
     expect(m.weights).toHaveLength(6); // one component per 100 codes
     expect(m.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(m.means).toHaveLength(12);
@@ -365,7 +365,7 @@ describe("mixture prior", () => {
       const [x, y] = [m.means[2 * c]!, m.means[2 * c + 1]!];
       expect(Math.min(...centres.map(([a, b]) => Math.hypot(x - a!, y - b!)))).toBeLessThan(0.1);
     }
-    expect(fitMixture(codes, 600, 2, 7)).toEqual(m);
+    expect(await fitMixture(codes, 600, 2, 7)).toEqual(m);
   });
 
   it("samples reproducibly from the fitted mixture, also after save and load", async () => {

@@ -830,16 +830,16 @@ export class TextGenerator {
       this.#training = false;
       if (this.#disposed) this.#free();
     }
-    this._fitPrior(trainM.data, trainM.rows);
+    await this._fitPrior(trainM.data, trainM.rows);
   }
 
   /** Fits the code statistics (and a plain model's sampling Gaussian) on training rows. @internal */
-  _fitPrior(ids: Float32Array, rows: number): void {
+  async _fitPrior(ids: Float32Array, rows: number): Promise<void> {
     const d = this.latentSize;
     const codes = this.#encodeRaw(ids, rows);
     const g = fitGaussian(codes, rows, d);
     this.#codeStd = g.std;
-    const mixture = fitMixture(codes, rows, d, this.#meta.seed);
+    const mixture = await fitMixture(codes, rows, d, this.#meta.seed);
     this.#prior = this.variational ? { mean: new Array<number>(d).fill(0), chol: null, mixture } : { mean: g.mean, chol: g.chol, mixture };
   }
 }
@@ -932,7 +932,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   } catch (e) {
     if (e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED") && !gen.disposed) {
       try {
-        gen._fitPrior(enc0.ids, list.length);
+        await gen._fitPrior(enc0.ids, list.length);
         (e as TextTrainingError).generator = gen;
       } catch {
         gen.dispose();

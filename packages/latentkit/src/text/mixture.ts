@@ -5,6 +5,7 @@
 // corpus. Fitted with seeded k-means in f64 arithmetic only, so every runtime gets the same
 // mixture from the same codes.
 
+import { yieldToEventLoop } from "../yield.js";
 import { Random } from "./random.js";
 
 /** K components over a d-dimensional latent space. */
@@ -23,8 +24,14 @@ export const MAX_COMPONENTS = 256;
 const MAX_FIT_ROWS = 20_000;
 const ITERATIONS = 10;
 
-/** Fits a mixture to `rows` codes of `d` values (seeded k-means, then each cluster's spread). */
-export function fitMixture(codes: Float32Array, rows: number, d: number, seed: number): Mixture {
+/** Time between yields to the event loop while fitting, like training's steps. */
+const SLICE_MS = 15;
+
+/**
+ * Fits a mixture to `rows` codes of `d` values (seeded k-means, then each cluster's spread).
+ * A large corpus takes seconds, so it yields to the event loop every ~15 ms.
+ */
+export async function fitMixture(codes: Float32Array, rows: number, d: number, seed: number): Promise<Mixture> {
   const stride = Math.ceil(rows / MAX_FIT_ROWS);
   const n = Math.ceil(rows / stride);
   const x = new Float64Array(n * d);
@@ -46,7 +53,7 @@ export function fitMixture(codes: Float32Array, rows: number, d: number, seed: n
   const count = new Float64Array(k);
   const sums = new Float64Array(k * d);
   for (let it = 0; it < ITERATIONS; it++) {
-    nearest(x, n, d, centres, k, assign);
+    await nearest(x, n, d, centres, k, assign);
     count.fill(0);
     sums.fill(0);
     for (let i = 0; i < n; i++) {
@@ -57,7 +64,7 @@ export function fitMixture(codes: Float32Array, rows: number, d: number, seed: n
     // an empty cluster keeps its centre
     for (let c = 0; c < k; c++) if (count[c]! > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sums[c * d + j]! / count[c]!;
   }
-  nearest(x, n, d, centres, k, assign);
+  await nearest(x, n, d, centres, k, assign);
 
   // Each cluster's spread, floored at a thousandth of the codes' own spread so a cluster of
   // identical codes still has a proper distribution.
@@ -93,8 +100,13 @@ export function fitMixture(codes: Float32Array, rows: number, d: number, seed: n
 }
 
 /** assign[i] = the centre nearest to row i (squared distance; ties to the lower index). */
-function nearest(x: Float64Array, n: number, d: number, centres: Float64Array, k: number, assign: Int32Array): void {
+async function nearest(x: Float64Array, n: number, d: number, centres: Float64Array, k: number, assign: Int32Array): Promise<void> {
+  let slice = Date.now();
   for (let i = 0; i < n; i++) {
+    if ((i & 255) === 0 && Date.now() - slice > SLICE_MS) {
+      await yieldToEventLoop();
+      slice = Date.now();
+    }
     let best = 0;
     let bestD = Infinity;
     for (let c = 0; c < k; c++) {
