@@ -169,6 +169,10 @@ describe("commands on a text model", () => {
     expect(out.parameters).toBeGreaterThan(0);
     ok(["train", "train.txt", "-o", "flat.lk", "-e", "1", "--latent", "8", "--hidden", "16", "--context", "0", "-q"]);
     expect(json(["info", "flat.lk"]).config.context).toBe(0);
+    // --context-noise is noise.context: training with it differs from training without
+    ok(["train", "train.txt", "-o", "cn.lk", "-e", "2", "--latent", "8", "--hidden", "16", "--variational", "--context-noise", "0.5", "--seed", "4", "-q"]);
+    ok(["train", "train.txt", "-o", "cn0.lk", "-e", "2", "--latent", "8", "--hidden", "16", "--variational", "--seed", "4", "-q"]);
+    expect(readFileSync(at("cn.lk")).equals(readFileSync(at("cn0.lk")))).toBe(false);
   });
 
   it("encode (stdin -> CSV) and decode back", () => {
@@ -221,6 +225,7 @@ describe.concurrent("usage errors exit with 2", () => {
     [["train", "train.txt", "--level", "byte"], /--level must be one of char, word/],
     [["train", "train.txt", "--loss", "bce"], /--loss is only for numeric models/],
     [["train", "table.csv", "--numeric", "--context", "2"], /--context is only for text models/],
+    [["train", "table.csv", "--numeric", "--context-noise", "0.2"], /--context-noise is only for text models/],
     [["train", "train.txt", "-o"], /-o, --output needs a value|--output needs a value/],
     [["sample", "words.lk", "-n", "0"], /-n must be an integer from 1/],
     [["sample", "words.lk", "--prior", "flat"], /--prior must be one of gaussian, mixture/],

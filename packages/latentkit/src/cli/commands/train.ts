@@ -54,6 +54,7 @@ export const spec: CommandSpec = {
     "free-bits": { type: "string", value: "x", help: "VAE: nats of KL per dimension that cost nothing (implies --variational)" },
     noise: { type: "string", value: "x", help: "denoising: text: rate of token mask/delete/swap; numeric: std of Gaussian noise" },
     mask: { type: "string", value: "rate", help: "denoising: rate of masked tokens (text) or zeroed values (numeric)" },
+    "context-noise": { type: "string", value: "rate", help: "text: share of context tokens hidden from the decoder while training, so a VAE keeps using its code (noise.context)" },
     epochs: { type: "string", short: "e", value: "n", help: `epochs (default ${DEFAULT_EPOCHS.text} for text, ${DEFAULT_EPOCHS.numeric} numeric)` },
     "batch-size": { type: "string", short: "b", value: "n", help: "examples per gradient step (default 64 for text, 32 numeric)" },
     "learning-rate": { type: "string", value: "x", help: "learning rate (default 2e-3 for text, 1e-3 numeric)" },
@@ -73,7 +74,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context"];
+const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context", "context-noise"];
 const NUMERIC_ONLY = ["decoder", "latent-activation", "output-activation", "loss"];
 
 function defaultOutput(file: string): string {
@@ -123,8 +124,10 @@ function textOptions(v: Parsed["values"], epochs: number): TextTrainOptions {
   set("context", num(v, "context", { integer: true }));
   const noise = num(v, "noise");
   const mask = num(v, "mask");
-  if (mask !== undefined) o.noise = { mask, delete: noise ?? 0, swap: noise ?? 0 };
-  else if (noise !== undefined) o.noise = noise;
+  const context = num(v, "context-noise");
+  if (mask !== undefined || context !== undefined) {
+    o.noise = { mask: mask ?? noise ?? 0, delete: noise ?? 0, swap: noise ?? 0, ...(context !== undefined ? { context } : {}) };
+  } else if (noise !== undefined) o.noise = noise;
   return o as TextTrainOptions;
 }
 
