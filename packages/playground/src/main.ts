@@ -54,6 +54,7 @@ const ui = {
   level: $<HTMLSelectElement>("level"),
   latent: $<HTMLInputElement>("latent"),
   hidden: $<HTMLSelectElement>("hidden"),
+  context: $<HTMLSelectElement>("context"),
   epochs: $<HTMLInputElement>("epochs"),
   seed: $<HTMLInputElement>("seed"),
   validation: $<HTMLSelectElement>("validation"),
@@ -265,6 +266,7 @@ function showModel(t: Trained, texts: readonly string[]): void {
     ["Vocabulary", `${s.vocabularySize} tokens`],
     ["Max length", `${s.maxLength} tokens`],
     ["Network", `${s.hidden.join("·")} → ${s.latent}${s.variational ? " (VAE)" : ""}`],
+    ["Decoder", s.context > 0 ? `sees ${s.context} tokens back` : "no context"],
     ["Trained", `${s.epochs} epochs on ${s.trainedOn.toLocaleString("en-US")} texts`],
     ["Reconstructs", `${(s.exactMatch * 100).toFixed(0)}% exactly · ${(s.tokenAccuracy * 100).toFixed(0)}% of tokens`],
     ["File", `${(s.fileBytes / 1024).toFixed(0)} KiB`],
@@ -297,6 +299,7 @@ function showModel(t: Trained, texts: readonly string[]): void {
   ui.level.value = s.level;
   ui.latent.value = String(s.latent);
   ui.variational.checked = s.variational;
+  ui.context.value = s.context > 0 ? "3" : "0";
 }
 
 function settings(): TrainSettings {
@@ -305,6 +308,7 @@ function settings(): TrainSettings {
     latent: int(ui.latent, 2, 256),
     hidden: Number(ui.hidden.value) || 128,
     variational: ui.variational.checked,
+    context: Number(ui.context.value) || 0,
     epochs: int(ui.epochs, 1, 2000),
     seed: int(ui.seed, 0, 2 ** 31 - 1),
     validationSplit: Number(ui.validation.value) || 0,

@@ -5,6 +5,8 @@ export interface TrainSettings {
   latent: number;
   hidden: number;
   variational: boolean;
+  /** Tokens before each position the decoder sees (text.train's `context`). */
+  context: number;
   epochs: number;
   seed: number;
   /** Share of the (shuffled) texts held out to draw the validation curve. */
@@ -23,6 +25,7 @@ export interface ModelSummary {
   latent: number;
   hidden: number[];
   variational: boolean;
+  context: number;
   vocabularySize: number;
   maxLength: number;
   /** Texts the model was trained on (as stored in the model). */

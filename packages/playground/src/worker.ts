@@ -73,6 +73,7 @@ function describe(g: TextGenerator, corpus: readonly string[], stopped: boolean,
       latent: c.latent,
       hidden: [...c.hidden],
       variational: c.variational !== null,
+      context: c.context,
       vocabularySize: c.vocabularySize,
       maxLength: c.maxLength,
       trainedOn: g.stats.texts,
@@ -103,6 +104,16 @@ function place(g: TextGenerator, texts: string[]): Placed {
   return { texts, xy };
 }
 
+/** Samples from the mixture prior; files from before it existed fall back to the Gaussian. */
+function sampleTexts(g: TextGenerator, n: number, temperature: number, seed: number): string[] {
+  try {
+    return g.sample(n, { temperature, seed, prior: "mixture" });
+  } catch (e) {
+    if (e instanceof LatentkitError && e.code === "INVALID_STATE") return g.sample(n, { temperature, seed });
+    throw e;
+  }
+}
+
 function model(): TextGenerator {
   if (!gen) throw new Error("Train a model or load one first.");
   return gen;
@@ -122,7 +133,12 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
       level: s.level,
       latent: s.latent,
       hidden: [s.hidden],
-      variational: s.variational,
+      // A VAE that keeps using its code (the README's figures): free bits, and half the
+      // decoder's context hidden while training; samples are drawn from the mixture fitted
+      // to the training codes.
+      variational: s.variational ? { freeBits: 0.25 } : false,
+      context: s.context,
+      ...(s.variational && s.context > 0 ? { noise: { context: 0.5 } } : {}),
       epochs: s.epochs,
       seed: s.seed,
       validationSplit: s.validationSplit,
@@ -168,7 +184,7 @@ async function handle(req: ToWorker): Promise<{ result: unknown; transfer?: Tran
     }
     case "sample": {
       const g = model();
-      return { result: place(g, g.sample(req.n, { temperature: req.temperature, seed: req.seed })) };
+      return { result: place(g, sampleTexts(g, req.n, req.temperature, req.seed)) };
     }
     case "interpolate": {
       const g = model();

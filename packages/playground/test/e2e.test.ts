@@ -112,6 +112,8 @@ describe("playground", () => {
     await ready();
     expect(await state(), (await page.textContent("#status")) ?? "").toBe("ready");
     expect(await page.textContent("#status")).toMatch(new RegExp(`^Trained after ${EPOCHS} epochs`));
+    expect(await page.inputValue("#context")).toBe("3");
+    expect(await page.textContent("#summary")).toMatch(/Decoder\s*sees 3 tokens back/);
 
     // Loss chart: one vertex per epoch on both curves.
     const train = await page.getAttribute('[data-testid="loss-train"]', "points");
