@@ -6,6 +6,7 @@ use crate::context_head::{self, ContextHead};
 use crate::loss::{self, Head, Reduction};
 use crate::{dense, embedding, variational};
 use crate::error::{Error, Result};
+use crate::math;
 use crate::matrix;
 use crate::optimizer::OptimizerState;
 use crate::rng::Rng;
@@ -268,29 +269,46 @@ impl Autoencoder {
         z
     }
 
-    /// Probabilities (rows × vocab) of position `t` of each row, given its code and the
-    /// tokens before `t` in `ids` (rows × length; positions from `t` on are not read). The
-    /// step of sampling from a model with a context head.
-    pub fn decode_step(&self, codes: &[f32], rows: usize, ids: &[f32], t: usize) -> Result<Vec<f32>> {
-        let head = self.context_head().ok_or_else(|| Error::InvalidState("decodeStep needs a token model with a context (tokens.context > 0)".into()))?;
+    /// Texts drawn from a model with a context head, token by token: at each position a
+    /// token is drawn from softmax(ln p / temperature) (never the mask or pad id) with the
+    /// uniform number `uniforms[row · (length − 1) + t]`, and becomes the context of the next
+    /// position; temperature 0 takes the most likely token. Returns rows × length token ids:
+    /// the text, the end id (the last position can only end a text), then padding.
+    pub fn decode_sampled(&self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> Result<Vec<f32>> {
+        let head = self.context_head().ok_or_else(|| Error::InvalidState("decodeSampled needs a token model with a context (tokens.context > 0)".into()))?;
         matrix::view(codes, rows, self.latent_size(), "codes")?;
-        if t >= head.length {
-            return Err(Error::InvalidOption(format!("decodeStep: position {t} is past the model's length {}", head.length)));
+        let last = head.length - 1;
+        if last > 0 {
+            matrix::view(uniforms, rows, last, "uniforms")?;
+        } else if !uniforms.is_empty() {
+            return Err(Error::ShapeMismatch("decodeSampled: a model of length 1 draws nothing; pass no uniforms".into()));
         }
-        self.check_data(ids, rows, "ids")?;
-        let layer = &self.layers[self.layers.len() - 1];
-        let (w, bu) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
-        let v = head.vocab;
-        let mut p = vec![0f32; rows * v];
-        let (mut act, mut logits) = (Vec::new(), vec![0f32; INFERENCE_CHUNK.min(rows) * v]);
-        let d = self.latent_size();
-        for start in (0..rows).step_by(INFERENCE_CHUNK) {
-            let n = INFERENCE_CHUNK.min(rows - start);
-            let q = head.queries(n, &self.head_input(&codes[start * d..(start + n) * d], n), w);
-            head.step(n, &q, &ids[start * head.length..(start + n) * head.length], t, w, bu, &mut act, &mut logits);
-            loss::softmax_groups(&logits[..n * v], &mut p[start * v..(start + n) * v], v);
+        if uniforms.iter().any(|&u| !(0.0..1.0).contains(&u)) {
+            return Err(Error::InvalidOption("decodeSampled: uniforms must be in [0, 1)".into()));
         }
-        Ok(p)
+        if !(temperature.is_finite() && temperature >= 0.0) {
+            return Err(Error::InvalidOption("decodeSampled: temperature must be a finite number >= 0".into()));
+        }
+        let (pad, end, mask) = (head.pad_id as usize, head.end_id as usize, head.start_id as usize);
+        let mut out = vec![pad as f32; rows * head.length];
+        let mut done = vec![false; rows];
+        let mut weights = vec![0f32; head.vocab];
+        self.walk_context(head, codes, rows, |row, t, probs| {
+            if done[row] {
+                return pad;
+            }
+            let id = if t == last {
+                end
+            } else if temperature == 0.0 {
+                argmax(probs)
+            } else {
+                draw(probs, temperature, uniforms[row * last + t], [mask, pad], end, &mut weights)
+            };
+            out[row * head.length + t] = id as f32;
+            done[row] = id == end || id == pad;
+            id
+        });
+        Ok(out)
     }
 
     /// The input of the context head for these codes: the decoder's hidden layers' output.
@@ -307,10 +325,23 @@ impl Autoencoder {
     /// to the lower id) becomes the context of the next. Returns each position's
     /// probabilities along that path, whose argmax is the decoded text.
     fn decode_greedy(&self, head: ContextHead, codes: &[f32], rows: usize) -> Vec<f32> {
+        let (l, v) = (head.length, head.vocab);
+        let mut out = vec![0f32; rows * l * v];
+        self.walk_context(head, codes, rows, |row, t, probs| {
+            out[(row * l + t) * v..(row * l + t + 1) * v].copy_from_slice(probs);
+            argmax(probs)
+        });
+        out
+    }
+
+    /// Runs the context head position by position over chunks of rows. The decoder's hidden
+    /// layers and the head's per-row queries are computed once per chunk; at each position
+    /// `choose(row, t, probabilities)` picks the row's token, which becomes its context for
+    /// the positions after.
+    fn walk_context(&self, head: ContextHead, codes: &[f32], rows: usize, mut choose: impl FnMut(usize, usize, &[f32]) -> usize) {
         let (l, v, d) = (head.length, head.vocab, self.latent_size());
         let layer = &self.layers[self.layers.len() - 1];
         let (w, bu) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
-        let mut out = vec![0f32; rows * l * v];
         let chunk = INFERENCE_CHUNK.min(rows);
         let (mut act, mut logits, mut p) = (Vec::new(), vec![0f32; chunk * v], vec![0f32; chunk * v]);
         let mut ids = vec![0f32; chunk * l];
@@ -321,14 +352,10 @@ impl Autoencoder {
                 head.step(n, &q, &ids[..n * l], t, w, bu, &mut act, &mut logits);
                 loss::softmax_groups(&logits[..n * v], &mut p[..n * v], v);
                 for r in 0..n {
-                    let probs = &p[r * v..(r + 1) * v];
-                    out[((start + r) * l + t) * v..((start + r) * l + t + 1) * v].copy_from_slice(probs);
-                    let best = probs.iter().enumerate().fold(0, |b, (i, &x)| if x > probs[b] { i } else { b });
-                    ids[r * l + t] = best as f32;
+                    ids[r * l + t] = choose(start + r, t, &p[r * v..(r + 1) * v]) as f32;
                 }
             }
         }
-        out
     }
 
     /// Decoder over checked codes; probabilities per position for a token model.
@@ -515,6 +542,34 @@ impl Autoencoder {
         }
         loss
     }
+}
+
+/// The most likely id; ties go to the lower id.
+fn argmax(probs: &[f32]) -> usize {
+    probs.iter().enumerate().fold(0, |b, (i, &x)| if x > probs[b] { i } else { b })
+}
+
+/// An id drawn with the uniform `u` from softmax(ln p / temperature), never one of `never`;
+/// `fallback` when no id has any weight.
+fn draw(probs: &[f32], temperature: f32, u: f32, never: [usize; 2], fallback: usize, w: &mut [f32]) -> usize {
+    let mut max = f32::NEG_INFINITY;
+    for (i, (wi, &p)) in w.iter_mut().zip(probs).enumerate() {
+        *wi = if never.contains(&i) || p.is_nan() || p <= 0.0 { f32::NEG_INFINITY } else { math::ln(p) / temperature };
+        max = max.max(*wi);
+    }
+    let mut total = 0f32;
+    for wi in w.iter_mut() {
+        *wi = if *wi == f32::NEG_INFINITY { 0.0 } else { math::exp(*wi - max) };
+        total += *wi;
+    }
+    let mut left = u * total;
+    for (i, &wi) in w.iter().enumerate() {
+        left -= wi;
+        if left < 0.0 && wi > 0.0 {
+            return i;
+        }
+    }
+    fallback
 }
 
 /// Lays the parameters out layer by layer: weights (inputs × outputs), then biases. A

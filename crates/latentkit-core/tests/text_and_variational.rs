@@ -109,7 +109,7 @@ fn context_config(context: usize) -> ModelConfig {
 }
 
 #[test]
-fn a_context_head_learns_words_and_decodes_greedily_step_by_step() {
+fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     let data = words(600, 8, 1);
     let mut net = Autoencoder::new(context_config(2)).unwrap();
     let (epochs, _) = train(&mut net, options(r#"{"epochs":40,"learningRate":0.003,"batchSize":32}"#), &data, None).unwrap();
@@ -118,26 +118,34 @@ fn a_context_head_learns_words_and_decodes_greedily_step_by_step() {
     let rows_equal = argmax_rows(&probs, 13).chunks(8).zip(data.chunks(8)).filter(|(a, b)| a == b).count();
     assert!(rows_equal > 450, "exact reconstructions: {rows_equal} of 600");
 
-    // decode_step along the greedy path gives decode()'s distributions, position by position
+    // Sampling at temperature 0 follows decode()'s greedy path: the same ids, ended at the
+    // first end id, padding after.
     let rows = 5;
     let z = net.encode(&data[..rows * 8], rows).unwrap();
     let greedy = net.decode(&z, rows).unwrap();
-    let mut ids = vec![0f32; rows * 8];
-    for t in 0..8 {
-        let p = net.decode_step(&z, rows, &ids, t).unwrap();
-        for r in 0..rows {
-            assert_eq!(&p[r * 13..(r + 1) * 13], &greedy[(r * 8 + t) * 13..(r * 8 + t + 1) * 13], "row {r}, position {t}");
-            ids[r * 8 + t] = argmax_rows(&p[r * 13..(r + 1) * 13], 13)[0];
-        }
-        // positions from t on are not read
-        let mut junk = ids.clone();
-        for r in 0..rows {
-            for x in &mut junk[r * 8 + t..(r + 1) * 8] {
-                *x = 12.0;
-            }
-        }
-        assert_eq!(net.decode_step(&z, rows, &junk, t).unwrap(), p);
+    let greedy_ids = argmax_rows(&greedy, 13);
+    let mut uniforms: Vec<f32> = (0..rows * 7).map(|i| ((i * 37) % 100) as f32 / 100.0).collect();
+    let cold = net.decode_sampled(&z, rows, &uniforms, 0.0).unwrap();
+    for r in 0..rows {
+        let end = greedy_ids[r * 8..r * 8 + 7].iter().position(|&id| id == 1.0 || id == 0.0).unwrap_or(7);
+        let mut want: Vec<f32> = greedy_ids[r * 8..r * 8 + end].to_vec();
+        want.push(1.0);
+        want.resize(8, 0.0);
+        assert_eq!(&cold[r * 8..(r + 1) * 8], &want[..], "row {r}");
     }
+    // Drawn texts: well formed, the same for the same uniforms, and a row's text does not
+    // depend on the rows decoded with it.
+    let hot = net.decode_sampled(&z, rows, &uniforms, 1.0).unwrap();
+    assert_eq!(net.decode_sampled(&z, rows, &uniforms, 1.0).unwrap(), hot);
+    assert_eq!(net.decode_sampled(&z[..2 * 24], 2, &uniforms[..2 * 7], 1.0).unwrap(), &hot[..16]);
+    for row in hot.chunks(8) {
+        let end = row.iter().position(|&id| id == 1.0).expect("every text ends");
+        assert!(row[..end].iter().all(|&id| id >= 3.0), "{row:?}");
+        assert!(row[end + 1..].iter().all(|&id| id == 0.0), "{row:?}");
+    }
+    // Other uniforms, other texts.
+    uniforms.iter_mut().for_each(|u| *u = 0.999);
+    assert_ne!(net.decode_sampled(&z, rows, &uniforms, 1.0).unwrap(), hot);
 
     // the saved model keeps the context and the weights
     let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}")).unwrap();
@@ -147,17 +155,17 @@ fn a_context_head_learns_words_and_decodes_greedily_step_by_step() {
 }
 
 #[test]
-fn decode_step_refuses_bad_calls() {
+fn decode_sampled_refuses_bad_calls() {
     let plain = Autoencoder::new(text_config("")).unwrap();
     let z = vec![0f32; 24];
-    let ids = vec![0f32; 8];
-    assert_eq!(plain.decode_step(&z, 1, &ids, 0).err().unwrap().code(), "INVALID_STATE");
+    let u = vec![0.5f32; 7];
+    assert_eq!(plain.decode_sampled(&z, 1, &u, 1.0).err().unwrap().code(), "INVALID_STATE");
     let net = Autoencoder::new(context_config(3)).unwrap();
-    assert_eq!(net.decode_step(&z, 1, &ids, 8).err().unwrap().code(), "INVALID_OPTION");
-    assert_eq!(net.decode_step(&z, 1, &ids[..7], 0).err().unwrap().code(), "SHAPE_MISMATCH");
-    assert_eq!(net.decode_step(&[f32::NAN; 24], 1, &ids, 0).err().unwrap().code(), "NON_FINITE_INPUT");
-    let mut bad = ids.clone();
-    bad[2] = 13.0;
-    assert_eq!(net.decode_step(&z, 1, &bad, 0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_sampled(&z, 1, &u[..6], 1.0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_sampled(&z[..23], 1, &u, 1.0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_sampled(&[f32::NAN; 24], 1, &u, 1.0).err().unwrap().code(), "NON_FINITE_INPUT");
+    assert_eq!(net.decode_sampled(&z, 1, &[1.0; 7], 1.0).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 1, &u, -1.0).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 1, &u, f32::INFINITY).err().unwrap().code(), "INVALID_OPTION");
     assert_eq!(ModelConfig::from_json(r#"{"inputSize":104,"tokens":{"length":8,"vocab":13,"context":9},"encoder":[8],"loss":"cce"}"#).err().unwrap().code(), "INVALID_OPTION");
 }

@@ -106,12 +106,12 @@ impl Model {
         self.net.decode(codes, rows).map_err(to_js)
     }
 
-    /// For token models with a context head: rows x vocab probabilities of position
-    /// `position`, given the codes and each row's tokens before it in `ids` (rows x length,
-    /// positions from `position` on are not read). Sampling calls it once per position.
-    #[wasm_bindgen(js_name = decodeStep)]
-    pub fn decode_step(&mut self, codes: &[f32], rows: usize, ids: &[f32], position: usize) -> JsResult<Vec<f32>> {
-        self.net.decode_step(codes, rows, ids, position).map_err(to_js)
+    /// For token models with a context head: texts drawn token by token (see the core's
+    /// `decode_sampled`): rows x length token ids, given the codes, rows x (length - 1)
+    /// uniform numbers in [0, 1) and the token temperature.
+    #[wasm_bindgen(js_name = decodeSampled)]
+    pub fn decode_sampled(&mut self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> JsResult<Vec<f32>> {
+        self.net.decode_sampled(codes, rows, uniforms, temperature).map_err(to_js)
     }
 
     /// rows x inputSize -> rows x inputSize

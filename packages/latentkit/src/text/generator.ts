@@ -41,6 +41,9 @@ const MAX_WIDTH = 16_777_216;
 const DEFAULT_SAMPLE_SEED = 0;
 /** Spread of variations() of a plain model: this fraction of the training codes' std. */
 const PLAIN_VARIATION_SCALE = 0.3;
+/** The largest float32 below 1. */
+const ONE_BELOW = 1 - 2 ** -24;
+
 /** Rows per decode/reconstruct call (bounds the probability buffers: rows × length × vocab floats). */
 const CHUNK_ROWS = 2048;
 
@@ -433,33 +436,16 @@ export class TextGenerator {
   }
 
   /**
-   * Sampled texts from a model with a context: position by position, each row's drawn
-   * tokens become the context of its next position (one core call per position).
+   * Sampled texts from a model with a context: the core draws token after token (each
+   * drawn token is the context of the next) with uniforms taken here, row after row as
+   * #textsFromProbs takes them, so a row's text does not depend on the rows decoded with it.
    */
   #textsByStep(h: WasmModel, codes: Float32Array, rows: number, temperature: number, rng: Random): string[] {
     const L = this.#meta.maxLength + 1;
-    const V = this.#vocab.size;
-    const ids = new Float32Array(rows * L); // PAD_ID (0) until drawn: decodeIds stops there
-    const done = new Uint8Array(rows);
-    const w = new Float64Array(V);
-    // Each row's draws, taken row after row as #textsFromProbs does, so a row's text does
-    // not depend on how many rows are decoded with it.
-    const us = new Float64Array(rows * (L - 1));
-    for (let i = 0; i < us.length; i++) us[i] = rng.uniform();
-    let open = rows;
-    // At most maxLength tokens: the last position can only end the text.
-    for (let t = 0; t < L - 1 && open > 0; t++) {
-      const p = wasmCall(() => h.decodeStep(codes, rows, ids, t));
-      for (let r = 0; r < rows; r++) {
-        if (done[r]) continue;
-        const id = this.#pick(p, r * V, temperature, us[r * (L - 1) + t]!, w);
-        ids[r * L + t] = id;
-        if (id === END_ID || id === PAD_ID) {
-          done[r] = 1;
-          open--;
-        }
-      }
-    }
+    const us = new Float32Array(rows * (L - 1));
+    // float32 can round a double just below 1 up to 1; the core wants [0, 1)
+    for (let i = 0; i < us.length; i++) us[i] = Math.min(Math.fround(rng.uniform()), ONE_BELOW);
+    const ids = wasmCall(() => h.decodeSampled(codes, rows, us, temperature));
     const out: string[] = [];
     for (let r = 0; r < rows; r++) {
       out.push(decodeIds(ids.subarray(r * L, (r + 1) * L), this.#vocab, this.#meta.level, this.#unknownText()));
