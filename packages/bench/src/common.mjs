@@ -127,6 +127,55 @@ export function timeSingleCalls(call, { warmup, calls, block = 10 }) {
   return { calls: blocks * block, warmup, block, medianMs: median(per), p90Ms: quantile(per, 0.9), p99Ms: quantile(per, 0.99), timerPairMs: median(empty) };
 }
 
+/**
+ * Throughput of `call()` on a whole batch: warm-up of at least `batchWarmup` calls and
+ * `batchWarmupMs`; then timed calls, at least `batchReps` of them and `batchMinMs` in all,
+ * but stopping after `batchBudgetMs` once 5 are timed (slow libraries). `call` returns a
+ * number to keep its result alive. Returns the per-call times in ms and the sum of returns.
+ */
+export function timeBatchCalls(call, S) {
+  let sink = 0;
+  const warmStart = performance.now();
+  for (let i = 0; i < S.batchWarmup || performance.now() - warmStart < S.batchWarmupMs; i++) sink += call();
+  const times = [];
+  const start = performance.now();
+  for (;;) {
+    const elapsed = performance.now() - start;
+    if (times.length >= 5 && elapsed > S.batchBudgetMs) break;
+    if (times.length >= S.batchReps && elapsed >= S.batchMinMs) break;
+    const t0 = performance.now();
+    sink += call();
+    times.push(performance.now() - t0);
+  }
+  return { times, sink };
+}
+
+/**
+ * GFLOP/s of `run(reps)`, which does `reps` products of `flop` each: calibrates reps so one
+ * timed call takes ~gemmTargetMs (at most `maxReps`), then times `gemmReps` calls.
+ */
+export function gemmRates(run, flop, S, maxReps) {
+  run(2);
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    run(reps);
+    const ms = performance.now() - t0;
+    if (ms >= S.gemmTargetMs / 4 || reps >= maxReps) {
+      reps = Math.max(1, Math.round((reps * S.gemmTargetMs) / Math.max(ms, 0.001)));
+      break;
+    }
+    reps *= 4;
+  }
+  const rates = [];
+  for (let i = 0; i < S.gemmReps; i++) {
+    const t0 = performance.now();
+    run(reps);
+    rates.push((flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return { reps, rates };
+}
+
 export function workerArgs(argv = process.argv.slice(2)) {
   const get = (name) => {
     const i = argv.indexOf(name);

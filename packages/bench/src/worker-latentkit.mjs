@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import * as lk from "latentkit";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -78,26 +78,11 @@ for (const name of config.models) {
   const cols = spec.cols;
   const row = (i) => ({ data: X.data.subarray((i % X.rows) * cols, (i % X.rows + 1) * cols), rows: 1, cols });
   r.singleRow = timeSingleCalls((i) => model.encode(row(i + 7)).data[0], { warmup: S.singleWarmup, calls: S.singleCalls });
-  let sink = 0;
 
   // --- batch encode throughput
   const B = S.batchRows;
   const batch = { data: X.data.subarray(0, B * cols), rows: B, cols };
-  // warm-up: at least batchWarmup calls and batchWarmupMs; timed: at least batchReps calls and
-  // batchMinMs, but stop after batchBudgetMs once 5 calls are timed (slow libraries)
-  const warmStart = performance.now();
-  for (let i = 0; i < S.batchWarmup || performance.now() - warmStart < S.batchWarmupMs; i++) sink += model.encode(batch).data[0];
-  const bt = [];
-  const batchStart = performance.now();
-  for (;;) {
-    const elapsed = performance.now() - batchStart;
-    if (bt.length >= 5 && elapsed > S.batchBudgetMs) break;
-    if (bt.length >= S.batchReps && elapsed >= S.batchMinMs) break;
-    const t0 = performance.now();
-    const z = model.encode(batch);
-    bt.push(performance.now() - t0);
-    sink += z.data[0];
-  }
+  const { times: bt, sink } = timeBatchCalls(() => model.encode(batch).data[0], S);
   const sec = median(bt) / 1000;
   r.batchEncode = {
     rows: B,
@@ -118,26 +103,7 @@ if (config.gemm) {
   result.gemm = [];
   for (const g of GEMM_SHAPES) {
     const flop = 2 * g.m * g.n * g.k;
-    // calibrate: reps so that one timed call takes ~gemmTargetMs
-    glue.benchKernel(g.kind, g.m, g.n, g.k, 2);
-    let reps = 1;
-    for (;;) {
-      const t0 = performance.now();
-      glue.benchKernel(g.kind, g.m, g.n, g.k, reps);
-      const ms = performance.now() - t0;
-      if (ms >= S.gemmTargetMs / 4 || reps >= 1 << 20) {
-        reps = Math.max(1, Math.round((reps * S.gemmTargetMs) / Math.max(ms, 0.001)));
-        break;
-      }
-      reps *= 4;
-    }
-    const rates = [];
-    for (let i = 0; i < S.gemmReps; i++) {
-      const t0 = performance.now();
-      glue.benchKernel(g.kind, g.m, g.n, g.k, reps);
-      const s = (performance.now() - t0) / 1000;
-      rates.push((flop * reps) / s / 1e9);
-    }
+    const { reps, rates } = gemmRates((n) => glue.benchKernel(g.kind, g.m, g.n, g.k, n), flop, S, 1 << 20);
     result.gemm.push({ ...g, reps, timings: S.gemmReps, gflops: median(rates), gflopsBest: Math.max(...rates), gflopsAll: rates });
     log(`latentkit gemm ${g.label}: ${median(rates).toFixed(1)} GFLOP/s`);
   }

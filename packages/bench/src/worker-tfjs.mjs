@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -123,7 +123,6 @@ for (const name of config.models) {
   };
   const tensorsBefore = tf.memory().numTensors;
   r.singleRow = timeSingleCalls((i) => encodeRow(i + 7), { warmup: S.singleWarmup, calls: S.singleCalls });
-  let sink = 0;
 
   // --- batch encode throughput (predict with batchSize = the whole batch, not tfjs's default 32)
   const B = S.batchRows;
@@ -136,20 +135,7 @@ for (const name of config.models) {
     z.dispose();
     return v[0];
   };
-  // warm-up: at least batchWarmup calls and batchWarmupMs; timed: at least batchReps calls and
-  // batchMinMs, but stop after batchBudgetMs once 5 calls are timed (slow libraries)
-  const warmStart = performance.now();
-  for (let i = 0; i < S.batchWarmup || performance.now() - warmStart < S.batchWarmupMs; i++) sink += encodeBatch();
-  const bt = [];
-  const batchStart = performance.now();
-  for (;;) {
-    const elapsed = performance.now() - batchStart;
-    if (bt.length >= 5 && elapsed > S.batchBudgetMs) break;
-    if (bt.length >= S.batchReps && elapsed >= S.batchMinMs) break;
-    const t0 = performance.now();
-    sink += encodeBatch();
-    bt.push(performance.now() - t0);
-  }
+  const { times: bt, sink } = timeBatchCalls(encodeBatch, S);
   const sec = median(bt) / 1000;
   r.batchEncode = {
     rows: B,
@@ -183,24 +169,7 @@ if (config.gemm) {
       c.dataSync();
       c.dispose();
     };
-    run(2);
-    let reps = 1;
-    for (;;) {
-      const t0 = performance.now();
-      run(reps);
-      const ms = performance.now() - t0;
-      if (ms >= S.gemmTargetMs / 4 || reps >= 1 << 16) {
-        reps = Math.max(1, Math.round((reps * S.gemmTargetMs) / Math.max(ms, 0.001)));
-        break;
-      }
-      reps *= 4;
-    }
-    const rates = [];
-    for (let i = 0; i < S.gemmReps; i++) {
-      const t0 = performance.now();
-      run(reps);
-      rates.push((flop * reps) / ((performance.now() - t0) / 1000) / 1e9);
-    }
+    const { reps, rates } = gemmRates(run, flop, S, 1 << 16);
     a.dispose();
     b.dispose();
     result.gemm.push({ ...g, reps, timings: S.gemmReps, gflops: median(rates), gflopsBest: Math.max(...rates), gflopsAll: rates });
