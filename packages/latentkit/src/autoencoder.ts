@@ -1,7 +1,7 @@
 // The Autoencoder class: a handle on a model living in WebAssembly memory.
 
-import { sliceRows, toMatrix, type DataInput, type Matrix } from "./data.js";
-import { LatentkitError, invalidOption } from "./errors.js";
+import { splitRows, toMatrix, type DataInput, type Matrix } from "./data.js";
+import { LatentkitError } from "./errors.js";
 import { normalizeFitOptions, type FitOptions, type ModelConfig, type NormalizedFitOptions } from "./options.js";
 import { runTraining, throwIfAborted, type EpochRecord, type History } from "./training.js";
 import { wasmCall, type WasmModel } from "./wasm.js";
@@ -173,16 +173,7 @@ export class Autoencoder {
     let train = m;
     let val: Matrix | null = null;
     if (opts.validationSplit > 0) {
-      // Like Keras: the last rows, before shuffling.
-      const split = Math.floor(m.rows * (1 - opts.validationSplit));
-      if (split < 1 || split >= m.rows) {
-        throw invalidOption(
-          `validationSplit ${opts.validationSplit} of ${m.rows} rows leaves ${split} training and ${m.rows - split} validation rows; ` +
-            "both need at least one: use more data or another validationSplit.",
-        );
-      }
-      train = sliceRows(m, 0, split);
-      val = sliceRows(m, split, m.rows);
+      [train, val] = splitRows(m, opts.validationSplit, "rows");
     } else if (opts.validationData !== undefined) {
       val = this.#input("fit()", opts.validationData, false, "validationData")[1];
     }

@@ -200,3 +200,20 @@ export function toMatrix(
 export function sliceRows(m: Matrix, start: number, end: number): Matrix {
   return { data: m.data.subarray(start * m.cols, end * m.cols), rows: end - start, cols: m.cols };
 }
+
+/**
+ * The last `fraction` of the rows held out for validation, as Keras does (before any
+ * shuffling): [training rows, validation rows], both views. `unit` names a row in the
+ * message ("rows", "texts").
+ * @internal
+ */
+export function splitRows(m: Matrix, fraction: number, unit: string): [Matrix, Matrix] {
+  const split = Math.floor(m.rows * (1 - fraction));
+  if (split < 1 || split >= m.rows) {
+    throw invalidOption(
+      `validationSplit ${fraction} of ${m.rows} ${unit} leaves ${split} training and ${m.rows - split} validation ${unit}; ` +
+        "both need at least one: use more data or another validationSplit.",
+    );
+  }
+  return [sliceRows(m, 0, split), sliceRows(m, split, m.rows)];
+}

@@ -464,6 +464,9 @@ describe("errors", () => {
     expect(await codeAsync(text.train(["abc"], { minCount: 1.5 }))).toMatch(/minCount/);
     expect(await codeAsync(text.train(["abc"], { latent: -1 }))).toMatch(/latent/);
     expect(await codeAsync(text.train(["abc"], { context: 9 }))).toMatch(/INVALID_OPTION: context must be an integer >= 0 and <= 8/);
+    expect(await codeAsync(text.train(["abc", "de"], { validationSplit: 0.9 }))).toMatch(
+      /^INVALID_OPTION: validationSplit 0.9 of 2 texts leaves 0 training and 2 validation texts/,
+    );
     expect(await codeAsync(text.train(["abc"], { context: 1.5 }))).toMatch(/context/);
     expect(await codeAsync(text.train(["abc"], { hidden: [0] }))).toMatch(/hidden\[0\]/);
     expect(await codeAsync(text.train(["abc"], { noise: 1 }))).toMatch(/noise must be a rate/);

@@ -1,7 +1,7 @@
 // TextGenerator: a text autoencoder (plain or variational) in WebAssembly memory, with its
 // vocabulary and sampling distribution; and text.train / text.load that make one.
 
-import { asBytes, toMatrix, type DataInput, type Matrix } from "../data.js";
+import { asBytes, splitRows, toMatrix, type DataInput, type Matrix } from "../data.js";
 import { LatentkitError, invalidOption } from "../errors.js";
 import { MAX_PARAMS, oneOf, show, type NormalizedVariational } from "../options.js";
 import { runTraining, throwIfAborted, type EpochRecord } from "../training.js";
@@ -788,16 +788,7 @@ export class TextGenerator {
     const L = this.#meta.maxLength + 1;
     let trainM: Matrix = { data: ids, rows, cols: L };
     let val: Matrix | null = null;
-    if (opts.fit.validationSplit > 0) {
-      const split = Math.floor(rows * (1 - opts.fit.validationSplit));
-      if (split < 1 || split >= rows) {
-        throw invalidOption(
-          `validationSplit ${opts.fit.validationSplit} of ${rows} texts leaves ${split} training and ${rows - split} validation texts; both need at least one.`,
-        );
-      }
-      trainM = { data: ids.subarray(0, split * L), rows: split, cols: L };
-      val = { data: ids.subarray(split * L), rows: rows - split, cols: L };
-    }
+    if (opts.fit.validationSplit > 0) [trainM, val] = splitRows(trainM, opts.fit.validationSplit, "texts");
     const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
     this.#training = true;
     try {
