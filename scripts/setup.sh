@@ -9,12 +9,15 @@
 #          (the offline route: rustup cannot download the target on networks that only
 #          reach package registries).
 #   - wasm-bindgen-cli at exactly the version the latentkit-wasm crate pins.
+#   - wasm-pack (pinned below), which scripts/build-wasm.sh builds with; built from crates.io
+#     (its npm package downloads a binary at install time, which fails offline).
 #   - JS dependencies (pnpm install), then the wasm and the SDK build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 PNPM_VERSION=9.15.9
+WASM_PACK_VERSION=0.15.1
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' crates/latentkit-wasm/Cargo.toml)
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the wasm-bindgen pin from crates/latentkit-wasm/Cargo.toml" >&2; exit 1; }
 
@@ -94,6 +97,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   # mirror (seen: webpki-roots 1.0.11), let cargo resolve the nearest compatible versions.
   cargo install --quiet --locked wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" ||
     cargo install --quiet wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+fi
+
+# ---------- wasm-pack ----------
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  log "installing wasm-pack $WASM_PACK_VERSION (builds from crates.io, about 3 minutes once)"
+  # Same fallback as above. If it cannot be built at all, scripts/build-wasm.sh runs cargo
+  # and wasm-bindgen itself (the same two steps, the same bytes), so this is not fatal.
+  cargo install --quiet --locked wasm-pack --version "=$WASM_PACK_VERSION" ||
+    cargo install --quiet wasm-pack --version "=$WASM_PACK_VERSION" ||
+    log "wasm-pack could not be installed; the build falls back to cargo + wasm-bindgen"
 fi
 
 [ "${1:-}" = "--toolchain-only" ] && exit 0
