@@ -36,7 +36,7 @@ if [ "${LATENTKIT_NO_WASM_PACK:-}" != 1 ] && command -v wasm-pack >/dev/null; th
   # wasm-pack calls `cargo` and `rustc` from PATH: for Debian's toolchain, put /usr/bin first.
   [ "$CARGO" = cargo ] || export PATH="/usr/bin:$PATH"
   WASM_PACK_DISABLE_UPDATE_CHECK=1 wasm-pack --quiet build crates/latentkit-wasm --release --target web --weak-refs \
-    --mode no-install --no-opt --no-pack --no-gitignore --out-dir "$PWD/$OUT" --out-name latentkit_wasm
+    --mode no-install --no-opt --no-pack --no-gitignore --out-dir "$(cd "$OUT" && pwd)" --out-name latentkit_wasm
   node scripts/strip-wasm-sections.mjs "$OUT/latentkit_wasm_bg.wasm" name producers
 else
   echo "build-wasm: wasm-pack not found (or LATENTKIT_NO_WASM_PACK=1): running cargo and wasm-bindgen directly"
