@@ -48,21 +48,33 @@ export function trainJudge(texts, labels, { order = 4 } = {}) {
   return { order, models, uniform: 1 / (alphabet.size + 1) };
 }
 
+/** P(s[i] | the characters before it) in one label's model, `s` a padded character array. */
+function conditional(judge, counts, s, i) {
+  let p = judge.uniform;
+  // From the empty context up to the longest: each order interpolates with the one below.
+  for (let k = 0; k < judge.order; k++) {
+    const m = counts.get(s.slice(i - k, i).join(""));
+    if (!m) break; // a longer context that was not seen was not seen either
+    const types = m.next.size;
+    p = ((m.next.get(s[i]) ?? 0) + types * p) / (m.total + types);
+  }
+  return p;
+}
+
+/**
+ * P(`next` | `prefix`) under `label`'s model (`next` a character, or "" for the end of the
+ * word): what the judge multiplies along a word. For tests and inspection.
+ */
+export function nextProbability(judge, label, prefix, next) {
+  const s = [...padded(prefix, judge.order).slice(0, -1), next === "" ? END : next];
+  return conditional(judge, judge.models.get(label), s, s.length - 1);
+}
+
 /** log P(text) under one label's model (natural log). */
 function logProbability(judge, counts, text) {
   const s = padded(text, judge.order);
   let sum = 0;
-  for (let i = judge.order - 1; i < s.length; i++) {
-    let p = judge.uniform;
-    // From the empty context up to the longest: each order interpolates with the one below.
-    for (let k = 0; k < judge.order; k++) {
-      const m = counts.get(s.slice(i - k, i).join(""));
-      if (!m) break; // a longer context that was not seen was not seen either
-      const types = m.next.size;
-      p = ((m.next.get(s[i]) ?? 0) + types * p) / (m.total + types);
-    }
-    sum += Math.log(p);
-  }
+  for (let i = judge.order - 1; i < s.length; i++) sum += Math.log(conditional(judge, counts, s, i));
   return sum;
 }
 
