@@ -1,6 +1,7 @@
 // The n-gram baselines latentkit's text models are compared with, in the same run:
 //   - a character trigram model (words), add-k smoothing: the text bench's baseline since its
-//     first version (moved here from run.mjs unchanged: same samples for the same seed);
+//     first version (moved here from run.mjs; now by code point, which gives the same samples
+//     for the same seed on the English words);
 //   - a word bigram model (sentences) with interpolated Kneser-Ney smoothing and <s> / </s>.
 // Both sample with the bench's seeded PRNG, so a seed gives the same samples on every machine.
 
@@ -14,9 +15,10 @@ export function trainTrigram(words, k) {
   const alphabet = [...new Set(words.join(""))].sort().concat("$");
   const counts = new Map();
   for (const w of words) {
-    const s = "^^" + w + "$";
+    // By code point, so that characters outside the BMP (some rare Han) are one symbol each.
+    const s = ["^", "^", ...w, "$"];
     for (let i = 2; i < s.length; i++) {
-      const ctx = s.slice(i - 2, i);
+      const ctx = s[i - 2] + s[i - 1];
       let m = counts.get(ctx);
       if (!m) counts.set(ctx, (m = new Map()));
       m.set(s[i], (m.get(s[i]) ?? 0) + 1);
@@ -25,15 +27,15 @@ export function trainTrigram(words, k) {
   return { alphabet, counts, k };
 }
 
-/** `n` words drawn from the trigram model (at most `maxLen` characters each). */
+/** `n` words drawn from the trigram model (at most `maxLen` code points each). */
 export function sampleTrigram(model, n, seed, maxLen = 20) {
   const u = mulberry32(seed);
   const out = [];
   for (let s = 0; s < n; s++) {
-    let ctx = "^^";
-    let w = "";
+    let ctx = ["^", "^"];
+    const w = [];
     while (w.length < maxLen) {
-      const m = model.counts.get(ctx);
+      const m = model.counts.get(ctx[0] + ctx[1]);
       let total = 0;
       const weights = model.alphabet.map((c) => {
         const x = (m?.get(c) ?? 0) + model.k;
@@ -50,10 +52,10 @@ export function sampleTrigram(model, n, seed, maxLen = 20) {
         }
       }
       if (c === "$") break;
-      w += c;
-      ctx = ctx[1] + c;
+      w.push(c);
+      ctx = [ctx[1], c];
     }
-    out.push(w);
+    out.push(w.join(""));
   }
   return out;
 }

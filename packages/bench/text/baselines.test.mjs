@@ -15,6 +15,17 @@ test("the trigram samples words of its alphabet, the same for the same seed", ()
   assert.ok(a.filter((w) => words.includes(w)).length > 20, "mostly-seen trigrams give training words often");
 });
 
+test("the trigram counts characters outside the BMP as one symbol", () => {
+  // After "𠀀" (U+20000, two UTF-16 units) comes "a" in every line: a trigram that sliced
+  // UTF-16 units would not find that context and draw uniformly.
+  const lines = ["𠀀ab", "𠀀ab", "𠀀ab", "cab"];
+  const samples = sampleTrigram(trainTrigram(lines, 0.01), 400, 3, 6);
+  const chars = new Set(lines.flatMap((l) => [...l]));
+  assert.ok(samples.every((s) => [...s].length <= 6 && [...s].every((c) => chars.has(c))));
+  const astral = samples.filter((s) => s.startsWith("𠀀"));
+  assert.ok(astral.length > 200 && astral.filter((s) => [...s][1] === "a").length > 0.9 * astral.length);
+});
+
 test("the Kneser-Ney bigram is a distribution after every context", () => {
   const model = trainWordBigram(["the cat sat .", "the dog sat down .", "a cat ran ."]);
   const vocab = [...model.words];
