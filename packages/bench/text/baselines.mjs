@@ -2,7 +2,9 @@
 //   - a character trigram model (words), add-k smoothing: the text bench's baseline since its
 //     first version (moved here from run.mjs; now by code point, which gives the same samples
 //     for the same seed on the English words);
-//   - a word bigram model (sentences) with interpolated Kneser-Ney smoothing and <s> / </s>.
+//   - a bigram model with interpolated Kneser-Ney smoothing and <s> / </s>, over words
+//     (sentences; latentkit's word tokens) or characters (words, lines of verse: add-k
+//     smoothing spreads too much mass over an alphabet of thousands of Han characters).
 // Both sample with the bench's seeded PRNG, so a seed gives the same samples on every machine.
 
 import { mulberry32 } from "../src/data.mjs";
@@ -60,7 +62,7 @@ export function sampleTrigram(model, n, seed, maxLen = 20) {
   return out;
 }
 
-// ---- word bigram, interpolated Kneser-Ney (Chen & Goodman 1998, one discount) ----
+// ---- bigram (words or characters), interpolated Kneser-Ney (Chen & Goodman 1998, one discount) ----
 //   P(w | v) = max(c(v, w) - D, 0) / c(v) + λ(v) · Pcont(w),   λ(v) = D · N1+(v •) / c(v),
 //   Pcont(w) = N1+(• w) / N1+(• •): how many distinct words precede w, not how often w occurs.
 // D = n1 / (n1 + 2 n2) from the bigram counts of counts (Ney, Essen & Kneser 1994).
@@ -68,11 +70,17 @@ export function sampleTrigram(model, n, seed, maxLen = 20) {
 export const BOS = "<s>";
 export const EOS = "</s>";
 
-/** A word bigram model of `texts`, tokenised at latentkit's word level. */
-export function trainWordBigram(texts) {
+const LEVELS = {
+  word: { split: wordTokens, join: joinTokens },
+  char: { split: (text) => Array.from(text), join: (tokens) => tokens.join("") },
+};
+
+/** A bigram model of `texts`, tokenised at latentkit's word level (default) or by character. */
+export function trainBigram(texts, { level = "word" } = {}) {
+  const { split } = LEVELS[level];
   const follow = new Map(); // v -> Map(w -> c(v, w))
   for (const text of texts) {
-    const toks = [BOS, ...wordTokens(text), EOS];
+    const toks = [BOS, ...split(text), EOS];
     for (let i = 1; i < toks.length; i++) {
       let m = follow.get(toks[i - 1]);
       if (!m) follow.set(toks[i - 1], (m = new Map()));
@@ -106,7 +114,7 @@ export function trainWordBigram(texts) {
     const next = [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     contexts.set(v, { total, next, lambda: (discount * m.size) / total });
   }
-  return { discount, words, cumulative, bigramTypes, preceders, contexts };
+  return { level, discount, words, cumulative, bigramTypes, preceders, contexts };
 }
 
 /** P(w | v) under the model (0 for a `v` never seen as a context or a `w` never seen). */
@@ -140,7 +148,7 @@ function drawNext(model, v, r) {
 }
 
 /** `n` texts drawn from the bigram model (cut at `maxTokens` tokens), joined as latentkit does. */
-export function sampleWordBigram(model, n, seed, maxTokens = 40) {
+export function sampleBigram(model, n, seed, maxTokens = 40) {
   const u = mulberry32(seed);
   const out = [];
   for (let s = 0; s < n; s++) {
@@ -152,7 +160,7 @@ export function sampleWordBigram(model, n, seed, maxTokens = 40) {
       toks.push(w);
       v = w;
     }
-    out.push(joinTokens(toks));
+    out.push(LEVELS[model.level].join(toks));
   }
   return out;
 }

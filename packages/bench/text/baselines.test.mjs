@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BOS, EOS, bigramProbability, sampleTrigram, sampleWordBigram, trainTrigram, trainWordBigram } from "./baselines.mjs";
+import { BOS, EOS, bigramProbability, sampleTrigram, sampleBigram, trainTrigram, trainBigram } from "./baselines.mjs";
 import { split, wordnetSentences } from "./corpora.mjs";
 import { wordTokens } from "./tokens.mjs";
 
@@ -27,7 +27,7 @@ test("the trigram counts characters outside the BMP as one symbol", () => {
 });
 
 test("the Kneser-Ney bigram is a distribution after every context", () => {
-  const model = trainWordBigram(["the cat sat .", "the dog sat down .", "a cat ran ."]);
+  const model = trainBigram(["the cat sat .", "the dog sat down .", "a cat ran ."]);
   const vocab = [...model.words];
   assert.ok(vocab.includes(EOS) && !vocab.includes(BOS));
   for (const v of [BOS, "the", "cat", "sat", "."]) {
@@ -41,10 +41,10 @@ test("the Kneser-Ney bigram is a distribution after every context", () => {
 
 test("the bigram model's samples are seeded sentences of known words", () => {
   const { train } = split(wordnetSentences());
-  const model = trainWordBigram(train);
+  const model = trainBigram(train);
   const known = new Set(train.flatMap(wordTokens));
-  const samples = sampleWordBigram(model, 300, 7);
-  assert.deepEqual(sampleWordBigram(model, 300, 7), samples);
+  const samples = sampleBigram(model, 300, 7);
+  assert.deepEqual(sampleBigram(model, 300, 7), samples);
   for (const s of samples) {
     const toks = wordTokens(s);
     assert.ok(toks.length <= 40 && toks.every((t) => known.has(t)), s);
@@ -54,10 +54,10 @@ test("the bigram model's samples are seeded sentences of known words", () => {
 });
 
 test("the bigram sampler draws first words with the model's probabilities", () => {
-  const model = trainWordBigram(["the cat sat .", "the dog sat down .", "a cat ran .", "dogs ran"]);
+  const model = trainBigram(["the cat sat .", "the dog sat down .", "a cat ran .", "dogs ran"]);
   const n = 20000;
   const freq = new Map();
-  for (const s of sampleWordBigram(model, n, 11)) {
+  for (const s of sampleBigram(model, n, 11)) {
     const first = wordTokens(s)[0] ?? EOS;
     freq.set(first, (freq.get(first) ?? 0) + 1);
   }
@@ -67,4 +67,16 @@ test("the bigram sampler draws first words with the model's probabilities", () =
     // 4.5 standard errors of a binomial share: fails only on a real mismatch.
     assert.ok(Math.abs(seen - p) < 4.5 * Math.sqrt((p * (1 - p)) / n) + 1e-9, `${w}: drawn ${seen}, P ${p}`);
   }
+});
+
+test("the character bigram samples lines of the training characters", () => {
+  const lines = ["秦川雄帝宅", "函谷壯皇居", "綺殿千尋起", "離宮百雉餘", "𠀀川千尋居"];
+  const model = trainBigram(lines, { level: "char" });
+  const chars = new Set(lines.flatMap((l) => [...l]));
+  assert.ok(model.words.includes("𠀀"));
+  const samples = sampleBigram(model, 300, 5);
+  assert.ok(samples.every((s) => [...s].every((c) => chars.has(c))));
+  // "千" is followed by "尋" both times it occurs: most of its mass, by code point ("𠀀" too).
+  assert.ok(bigramProbability(model, "千", "尋") > 0.5);
+  assert.ok(bigramProbability(model, "𠀀", "川") > 2 * bigramProbability(model, "𠀀", "雄"));
 });
