@@ -147,6 +147,22 @@ export function bilingual({ seed = SPLIT_SEED, train = 8000, heldOut = 2000 } = 
   };
 }
 
+/**
+ * `n` seeded pairs [a, b] of distinct texts (a !== b), for the interpolation measure of issue
+ * #12 ("200 random training pairs"). Pairs may repeat a text, never within one pair.
+ */
+export function randomPairs(texts, n, seed = SPLIT_SEED) {
+  if (new Set(texts).size < 2) throw new Error("randomPairs: needs at least two distinct texts");
+  const u = mulberry32(seed);
+  const pairs = [];
+  while (pairs.length < n) {
+    const a = texts[Math.floor(u() * texts.length)];
+    const b = texts[Math.floor(u() * texts.length)];
+    if (a !== b) pairs.push([a, b]);
+  }
+  return pairs;
+}
+
 function printCorpus(name, all, parts) {
   console.log(`${name}: ${all.length} distinct texts; split ${parts.train.length} train / ${parts.heldOut.length} held out`);
   console.log(`  train:    ${JSON.stringify(parts.train.slice(0, 4))}`);

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { bilingual, englishWords, frenchWords, split, tangLines, wordnetSentences } from "./corpora.mjs";
+import { bilingual, englishWords, frenchWords, randomPairs, split, tangLines, wordnetSentences } from "./corpora.mjs";
 import { wordTokens, joinTokens } from "./tokens.mjs";
 
 const tang = tangLines();
@@ -35,6 +35,17 @@ test("the split is seeded, sized and disjoint", () => {
   assert.ok(a.heldOut.every((t) => !trainSet.has(t)));
   assert.notDeepEqual(split(tang, { seed: 2 }).train.slice(0, 10), a.train.slice(0, 10));
   assert.throws(() => split(tang.slice(0, 100)), /fewer than/);
+});
+
+test("random pairs are seeded pairs of two different texts of the list", () => {
+  const { train } = split(tang);
+  const pairs = randomPairs(train, 200, 5);
+  assert.equal(pairs.length, 200);
+  assert.deepEqual(randomPairs(train, 200, 5), pairs);
+  const set = new Set(train);
+  assert.ok(pairs.every(([a, b]) => a !== b && set.has(a) && set.has(b)));
+  assert.ok(new Set(pairs.flat()).size > 350, "spread over the list");
+  assert.throws(() => randomPairs(["a", "a"], 1), /two distinct/);
 });
 
 test("the bilingual corpus is 8,000 + 8,000 to train and 2,000 + 2,000 held out, no word in both", () => {

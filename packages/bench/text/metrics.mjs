@@ -134,3 +134,29 @@ export function selfBleu(samples) {
   const index = buildIndex(samples);
   return mean(samples.map((s, i) => sentenceBleu(s, index, i)));
 }
+
+// ---- measures of the extended bench that need a model's output (issues #12 and #13) ----
+
+/**
+ * Share of interpolations that start at their first text and end at their second:
+ * `paths[i]` is the list `interpolate(a, b, steps)` returned for `pairs[i] = [a, b]`.
+ */
+export function endpointRate(paths, pairs) {
+  if (paths.length !== pairs.length) throw new Error(`endpointRate: ${paths.length} paths but ${pairs.length} pairs`);
+  let ok = 0;
+  paths.forEach((path, i) => {
+    if (path.length > 0 && path[0] === pairs[i][0] && path[path.length - 1] === pairs[i][1]) ok++;
+  });
+  return paths.length && ok / paths.length;
+}
+
+/** Share of `outputs[i]` that begin with the first `n` code points of `inputs[i]` (restyling). */
+export function keepsPrefix(inputs, outputs, n = 2) {
+  if (inputs.length !== outputs.length) throw new Error(`keepsPrefix: ${inputs.length} inputs but ${outputs.length} outputs`);
+  let ok = 0;
+  inputs.forEach((text, i) => {
+    const head = Array.from(text).slice(0, n).join("");
+    if (Array.from(outputs[i]).slice(0, n).join("") === head) ok++;
+  });
+  return inputs.length && ok / inputs.length;
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bleu, generationStats, selfBleu } from "./metrics.mjs";
+import { bleu, endpointRate, generationStats, keepsPrefix, selfBleu } from "./metrics.mjs";
 import { mulberry32 } from "../src/data.mjs";
 
 const toks = (s) => s.split(" ");
@@ -42,4 +42,12 @@ test("generation stats follow text.report's definitions", () => {
   assert.equal(r.novelty, 3 / 4);
   assert.equal(r.inReference, 1 / 3);
   assert.equal(generationStats([], { training: [] }).uniqueness, 0);
+});
+
+test("interpolation end points and kept prefixes are counted per item", () => {
+  const pairs = [["apple", "melon"], ["candle", "market"]];
+  assert.equal(endpointRate([["apple", "aplon", "melon"], ["candle", "marte"]], pairs), 0.5);
+  assert.equal(endpointRate([["apple", "melon"], ["candle", "x", "market"]], pairs), 1);
+  assert.throws(() => endpointRate([], pairs), /pairs/);
+  assert.equal(keepsPrefix(["window", "garden", "maison", "été"], ["winfré", "gardeau", "nation", "étage"], 2), 0.75);
 });
