@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { bleu, generationStats, selfBleu } from "./metrics.mjs";
 import { sampleTrigram, sampleBigram, trainTrigram, trainBigram } from "./baselines.mjs";
 import { bilingual, englishWords, split, SPLIT_SEED, tangLines, wordnetSentences } from "./corpora.mjs";
-import { judgeAccuracy, trainJudge } from "./judge.mjs";
+import { heldOutJudge } from "./judge.mjs";
 import { wordTokens } from "./tokens.mjs";
 
 const args = process.argv.slice(2);
@@ -133,16 +133,12 @@ function judgeSection() {
   const { en, fr } = bi.byLanguage;
   console.log(`\n## Bilingual corpus and judge (issue #13)\ntrain ${en.train.length} en + ${fr.train.length} fr, held out ${en.heldOut.length} en + ${fr.heldOut.length} fr`);
   console.log(`examples: ${bi.train.texts.slice(0, 6).map((t, i) => `${t} (${bi.train.labels[i]})`).join("  ")}`);
-  const half = en.heldOut.length / 2;
-  const fill = (n, l) => Array(n).fill(l);
   const t0 = performance.now();
-  const judge = trainJudge([...en.heldOut.slice(0, half), ...fr.heldOut.slice(0, half)], [...fill(half, "en"), ...fill(half, "fr")]);
-  const enAcc = judgeAccuracy(judge, en.heldOut.slice(half), fill(half, "en"));
-  const frAcc = judgeAccuracy(judge, fr.heldOut.slice(half), fill(half, "fr"));
-  const out = { trainedOn: 2 * half, testedOn: 2 * half, en: enAcc, fr: frAcc, accuracy: (enAcc + frAcc) / 2, seconds: seconds(t0) };
+  const { perLabel, accuracy, trainedOn, testedOn } = heldOutJudge(bi.byLanguage);
+  const out = { trainedOn, testedOn, en: perLabel.en, fr: perLabel.fr, accuracy, seconds: seconds(t0) };
   console.log(
-    `judge (character 4-gram, Witten-Bell), trained on ${half} + ${half} held-out words, on the other ${half} + ${half}: ` +
-      `${pct(out.accuracy)} (en ${pct(enAcc)}, fr ${pct(frAcc)}) (${out.seconds} s)`,
+    `judge (character 4-gram, Witten-Bell), trained on ${trainedOn} held-out words (half of each language's), on the other ${testedOn}: ` +
+      `${pct(accuracy)} (en ${pct(out.en)}, fr ${pct(out.fr)}) (${out.seconds} s)`,
   );
   return out;
 }

@@ -100,3 +100,29 @@ export function judgeAccuracy(judge, texts, labels) {
   });
   return texts.length && right / texts.length;
 }
+
+/**
+ * Issue #13's judge: trained on the first half of each language's held-out words only (no
+ * model trains on them), scored on the second half. `byLanguage` is `bilingual().byLanguage`
+ * (label -> { heldOut }). Returns the judge and its accuracy per label and on average.
+ */
+export function heldOutJudge(byLanguage) {
+  const train = { texts: [], labels: [] };
+  const test = {};
+  for (const [label, { heldOut }] of Object.entries(byLanguage)) {
+    const half = Math.floor(heldOut.length / 2);
+    train.texts.push(...heldOut.slice(0, half));
+    train.labels.push(...Array(half).fill(label));
+    test[label] = heldOut.slice(half);
+  }
+  const judge = trainJudge(train.texts, train.labels);
+  const perLabel = Object.fromEntries(Object.entries(test).map(([l, ts]) => [l, judgeAccuracy(judge, ts, Array(ts.length).fill(l))]));
+  const values = Object.values(perLabel);
+  return {
+    judge,
+    trainedOn: train.texts.length,
+    testedOn: Object.values(test).reduce((n, ts) => n + ts.length, 0),
+    perLabel,
+    accuracy: values.reduce((a, b) => a + b, 0) / values.length,
+  };
+}

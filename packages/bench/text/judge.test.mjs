@@ -1,18 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bilingual } from "./corpora.mjs";
-import { classify, judgeAccuracy, nextProbability, trainJudge } from "./judge.mjs";
+import { classify, heldOutJudge, nextProbability, trainJudge } from "./judge.mjs";
 
 // As issue #13 uses it: trained on half of the held-out words of each language (1,000 + 1,000),
 // scored on the other half, which neither it nor any model trained on.
 test("the judge tells held-out English from French words more than 90% of the time", () => {
-  const { en, fr } = bilingual().byLanguage;
-  const label = (n, l) => Array(n).fill(l);
-  const judge = trainJudge([...en.heldOut.slice(0, 1000), ...fr.heldOut.slice(0, 1000)], [...label(1000, "en"), ...label(1000, "fr")]);
-  const enAcc = judgeAccuracy(judge, en.heldOut.slice(1000), label(1000, "en"));
-  const frAcc = judgeAccuracy(judge, fr.heldOut.slice(1000), label(1000, "fr"));
-  assert.ok((enAcc + frAcc) / 2 > 0.9, `en ${enAcc}, fr ${frAcc}`);
-  assert.ok(enAcc > 0.85 && frAcc > 0.85, `en ${enAcc}, fr ${frAcc}`);
+  const { judge, perLabel, accuracy, trainedOn, testedOn } = heldOutJudge(bilingual().byLanguage);
+  assert.deepEqual([trainedOn, testedOn], [2000, 2000]);
+  assert.ok(accuracy > 0.9, `en ${perLabel.en}, fr ${perLabel.fr}`);
+  assert.ok(perLabel.en > 0.85 && perLabel.fr > 0.85, `en ${perLabel.en}, fr ${perLabel.fr}`);
   assert.equal(classify(judge, "château"), "fr");
   assert.equal(classify(judge, "throughout"), "en");
 });
