@@ -8,14 +8,13 @@
 // novel samples that are real held-out words, and (autoencoders) the exact-match rate of
 // held-out reconstructions. Results go to packages/bench/text/results.json.
 
-import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mulberry32 } from "../src/data.mjs";
+import { sampleTrigram, trainTrigram } from "./baselines.mjs";
+import { englishWords, shuffled } from "./corpora.mjs";
 const { text, buildInfo, init } = await import(process.env.LATENTKIT_ENTRY ?? "latentkit");
 
-const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 
 const args = process.argv.slice(2);
@@ -31,73 +30,16 @@ const HELD_OUT_EVAL = Number(opt("--eval-size", 5000));
 const ONLY = opt("--only", "");
 const SEED = 1;
 
-function shuffle(list, seed) {
-  const a = [...list];
-  const u = mulberry32(seed);
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-
 // ---- data ----
-const all = require("an-array-of-english-words").filter((w) => /^[a-z]{4,10}$/.test(w));
-const shuffled = shuffle(all, SEED);
-const cut = Math.floor(shuffled.length * 0.8);
-const trainSplit = shuffled.slice(0, cut);
-const heldOut = shuffled.slice(cut);
+const all = englishWords();
+const shuffledWords = shuffled(all, SEED);
+const cut = Math.floor(shuffledWords.length * 0.8);
+const trainSplit = shuffledWords.slice(0, cut);
+const heldOut = shuffledWords.slice(cut);
 const training = trainSplit.slice(0, Math.min(TRAIN_SIZE, trainSplit.length));
 const heldOutEval = heldOut.slice(0, HELD_OUT_EVAL);
 const trainingSet = new Set(training);
 const heldOutSet = new Set(heldOut);
-
-// ---- character trigram baseline (add-k smoothing, "^^" start padding, "$" end) ----
-function trainTrigram(words, k) {
-  const alphabet = [...new Set(words.join(""))].sort().concat("$");
-  const counts = new Map();
-  for (const w of words) {
-    const s = "^^" + w + "$";
-    for (let i = 2; i < s.length; i++) {
-      const ctx = s.slice(i - 2, i);
-      let m = counts.get(ctx);
-      if (!m) counts.set(ctx, (m = new Map()));
-      m.set(s[i], (m.get(s[i]) ?? 0) + 1);
-    }
-  }
-  return { alphabet, counts, k };
-}
-function sampleTrigram(model, n, seed, maxLen = 20) {
-  const u = mulberry32(seed);
-  const out = [];
-  for (let s = 0; s < n; s++) {
-    let ctx = "^^";
-    let w = "";
-    while (w.length < maxLen) {
-      const m = model.counts.get(ctx);
-      let total = 0;
-      const weights = model.alphabet.map((c) => {
-        const x = (m?.get(c) ?? 0) + model.k;
-        total += x;
-        return x;
-      });
-      let r = u() * total;
-      let c = model.alphabet[model.alphabet.length - 1];
-      for (let i = 0; i < weights.length; i++) {
-        r -= weights[i];
-        if (r < 0) {
-          c = model.alphabet[i];
-          break;
-        }
-      }
-      if (c === "$") break;
-      w += c;
-      ctx = ctx[1] + c;
-    }
-    out.push(w);
-  }
-  return out;
-}
 
 function measures(samples) {
   const r = text.report(samples, { training: trainingSet, reference: heldOutSet });
