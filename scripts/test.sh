@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: Rust (lint, native unit tests), the SDK's vitest suite against the
-# built wasm (API, text, CLI), the playground in headless Chromium, and the packed-tarball
-# tests in every runtime (Node ESM/CJS, bundlers and a Web Worker in Chromium, workerd,
-# edge-runtime, Deno, Bun). Expects scripts/setup.sh to have
-# run (npm test does that). Ends with one line "latentkit tests: N passed, M failed".
+# Runs every test: Rust (lint, native unit tests), the text bench's corpora and metrics
+# (node --test), the SDK's vitest suite against the built wasm (API, text, CLI), the
+# playground in headless Chromium, and the packed-tarball tests in every runtime (Node
+# ESM/CJS, bundlers and a Web Worker in Chromium, workerd, edge-runtime, Deno, Bun).
+# Expects scripts/setup.sh to have run (npm test does that). Ends with one line "latentkit tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,6 +18,10 @@ cargo clippy --quiet --target wasm32-unknown-unknown -p latentkit-core -p latent
 
 step "cargo test (native)"
 cargo test --workspace 2>&1 | tee "$RESULTS/cargo.log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+step "node --test: text bench corpora, baselines and metrics (packages/bench/text)"
+node --test --test-reporter=tap packages/bench/text/ 2>&1 | tee "$RESULTS/bench-text.log" | grep -E "^# (tests|pass|fail)|^not ok" 
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 step "vitest: SDK (packages/latentkit)"
@@ -36,6 +40,10 @@ let passed = 0, failed = 0;
 for (const m of fs.readFileSync(dir + "/cargo.log", "utf8").matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
   passed += +m[1]; failed += +m[2];
 }
+const tap = fs.readFileSync(dir + "/bench-text.log", "utf8");
+const count = (k) => +((tap.match(new RegExp("^# " + k + " (\\d+)$", "m")) || [0, 0])[1]);
+if (!/^# pass /m.test(tap)) { failed += 1; console.log("missing node --test results: bench-text.log"); }
+passed += count("pass"); failed += count("fail");
 for (const f of ["sdk.json", "playground.json", "integration.json"]) {
   try {
     const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
