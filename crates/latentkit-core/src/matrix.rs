@@ -2,10 +2,8 @@
 //! wrong length, an empty matrix or a NaN is reported once, in one wording.
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_DATA_VALUES;
 use ndarray::ArrayView2;
-
-/// Most elements in one matrix handed to the core (1 GiB of f32).
-pub const MAX_ELEMENTS: usize = 1 << 28;
 
 /// A (rows × cols) view of `data`, after checking its length, that it is not empty and
 /// that every value is finite. `what` names the data in messages ("data", "codes").
@@ -15,8 +13,8 @@ pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result
     }
     let expected = rows
         .checked_mul(cols)
-        .filter(|&n| n <= MAX_ELEMENTS)
-        .ok_or_else(|| Error::TooLarge(format!("{what}: {rows} x {cols} values is above the limit of {MAX_ELEMENTS}")))?;
+        .filter(|&n| n <= MAX_DATA_VALUES)
+        .ok_or_else(|| Error::TooLarge(format!("{what}: {rows} x {cols} values is above the limit of {MAX_DATA_VALUES}")))?;
     if data.len() != expected {
         return Err(Error::ShapeMismatch(format!(
             "{what} has {} values but {rows} rows x {cols} columns need {expected}: each row must have {cols} columns",

@@ -1,7 +1,7 @@
 //! A dense layer as a forward/backward pair of plain functions over flat row-major slices.
 //! Weights are stored (inputs × outputs) so the forward pass is X·W with no transpose.
 
-use crate::activation::Activation;
+use crate::layers::activation::Activation;
 use crate::kernels;
 
 /// x (B, I), w (I, O), b (O) -> z (B, O) = x·w + b, a (B, O) = act(z)

@@ -2,7 +2,7 @@
 //! one-hot vector of length × vocab; its product with W (length·vocab × outputs) is the
 //! sum of one row of W per position. Computing that sum directly skips the zeros.
 
-use crate::activation::Activation;
+use crate::layers::activation::Activation;
 
 /// ids (B, L) -> z (B, O) = Σ_t W[t·V + id_t] + b, a = act(z)
 #[allow(clippy::too_many_arguments)]

@@ -19,9 +19,9 @@
 //! Parameters, in the layer's slice of the buffer: Wq (H×G), E (k·V×G), P (L×G), bq (G),
 //! U (G×V), then bu (V) as the layer's "biases".
 
-use crate::activation::Activation;
-use crate::config::TokenSpec;
-use crate::dense;
+use crate::layers::activation::Activation;
+use crate::tokens::TokenSpec;
+use crate::layers::dense;
 use crate::kernels;
 use std::ops::Range;
 
@@ -54,17 +54,13 @@ struct Parts {
 
 impl ContextHead {
     pub fn new(hidden: usize, t: TokenSpec, activation: Activation) -> ContextHead {
-        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.mask_id, pad_id: t.pad_id, end_id: t.end_id, activation }
+        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.start_id, pad_id: t.pad_id, end_id: t.end_id, activation }
     }
 
     /// Length of the weight slice (everything but bu), in u128 for size checks.
     pub fn weight_count(hidden: u128, t: &TokenSpec) -> u128 {
         let (g, v) = (hidden, t.vocab as u128);
         hidden * g + t.context as u128 * v * g + t.length as u128 * g + g + g * v
-    }
-
-    pub fn weights_len(&self) -> usize {
-        self.parts().u.end
     }
 
     fn parts(&self) -> Parts {
