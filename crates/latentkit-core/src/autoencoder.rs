@@ -9,7 +9,9 @@ use crate::io::crc32::crc32;
 use crate::layers::context_head::{self, ContextHead};
 use crate::layers::loss::{self, OutputSpec, Reduction};
 use crate::layers::{dense, embedding, variational};
+use crate::layers::{mat, mat_mut};
 use crate::matrix;
+use ndarray::ArrayView2;
 use crate::rng::Rng;
 use crate::tokens::TokenSpec;
 use std::ops::Range;
@@ -136,7 +138,7 @@ impl Autoencoder {
     /// Checks data for this model: shape, finiteness and, for token models, that every
     /// value is a token id below the vocabulary size.
     pub fn check_data(&self, data: &[f32], rows: usize, what: &str) -> Result<()> {
-        matrix::view(data, rows, self.data_cols(), what)?;
+        matrix::check(data, rows, self.data_cols(), what)?;
         if let Some(t) = &self.config.tokens {
             if let Some(i) = data.iter().position(|&v| v < 0.0 || v.fract() != 0.0 || v as usize >= t.vocab) {
                 return Err(Error::ShapeMismatch(format!(
@@ -191,7 +193,7 @@ impl Autoencoder {
             head.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
             if self.is_variational() {
                 let enc = self.encoder_layers;
-                kl_sum += variational::kl(&ws.a[enc - 1], r, self.latent_size(), 0.0, &mut ws.active) * r as f64;
+                kl_sum += variational::kl(mat(&ws.a[enc - 1], r, 2 * self.latent_size()), 0.0, &mut ws.active) * r as f64;
             }
         }
         (scores, kl_sum / rows as f64)
@@ -205,7 +207,7 @@ impl Autoencoder {
         }
         let latent = self.latent_size();
         let mut z = vec![0f32; rows * latent];
-        variational::mean(&h, rows, latent, &mut z);
+        variational::mean(mat(&h, rows, 2 * latent), mat_mut(&mut z, rows, latent));
         z
     }
 
@@ -241,10 +243,11 @@ impl Autoencoder {
                     _ if i % 2 == 1 => (&*ping, &mut *pong),
                     _ => (&*pong, &mut *ping),
                 };
-                let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+                let (w, b) = self.dense_params(layer);
+                let (x, out) = (mat(src, n, if i == 0 { cols } else { layer.inputs }), mat_mut(dst, n, layer.outputs));
                 match self.token_input(layers.start + i) {
-                    Some(t) => embedding::infer(n, t.length, t.vocab, layer.outputs, src, w, b, layer.activation, dst),
-                    None => dense::infer(n, layer.inputs, layer.outputs, src, w, b, layer.activation, dst),
+                    Some(_) => embedding::infer(x, w, b, layer.activation, out),
+                    None => dense::infer(x, w, b, layer.activation, out),
                 }
             }
             let last: &[f32] = if layers.len() % 2 == 1 { ping } else { pong };
@@ -256,6 +259,11 @@ impl Autoencoder {
     /// The autoregressive output layer, for token models with `tokens.context > 0`.
     pub fn context_head(&self) -> Option<ContextHead> {
         self.config.context_head(self.layers[self.layers.len() - 1].inputs)
+    }
+
+    /// A dense or embedding layer's weights (inputs × outputs) and biases.
+    fn dense_params(&self, layer: &Layer) -> (ArrayView2<'_, f32>, &[f32]) {
+        (mat(&self.params[layer.weights.clone()], layer.inputs, layer.outputs), &self.params[layer.biases.clone()])
     }
 
     /// The token spec when layer `l` takes token ids (the first layer of a token model).
@@ -278,24 +286,33 @@ impl Autoencoder {
         let head = self.context_head();
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, after) = ws.a.split_at_mut(l);
-            let input: &[f32] = if l == 0 {
-                x
+            let input = if l == 0 {
+                mat(x, rows, self.data_cols())
             } else if l == enc && self.is_variational() {
-                &ws.latent
+                mat(&ws.latent, rows, latent)
             } else {
-                &before[l - 1]
+                mat(&before[l - 1], rows, layer.inputs)
             };
-            let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+            let (z, a) = (mat_mut(&mut ws.z[l], rows, layer.outputs), mat_mut(&mut after[0], rows, layer.outputs));
             match (self.token_input(l), head) {
-                (Some(t), _) => embedding::forward(rows, t.length, t.vocab, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
-                (None, Some(h)) if l + 1 == self.layers.len() => h.forward(rows, input, context, w, b, &mut ws.head, &mut ws.z[l]),
-                (None, _) => dense::forward(rows, layer.inputs, layer.outputs, input, w, b, layer.activation, &mut ws.z[l], &mut after[0]),
+                (Some(_), _) => {
+                    let (w, b) = self.dense_params(layer);
+                    embedding::forward(input, w, b, layer.activation, z, a)
+                }
+                (None, Some(h)) if l + 1 == self.layers.len() => {
+                    let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
+                    h.forward(input, mat(context, rows, h.length), w, b, &mut ws.head, z)
+                }
+                (None, _) => {
+                    let (w, b) = self.dense_params(layer);
+                    dense::forward(input, w, b, layer.activation, z, a)
+                }
             }
             if l + 1 == enc && self.is_variational() {
-                let h = &ws.a[l];
+                let (h, z) = (mat(&ws.a[l], rows, 2 * latent), mat_mut(&mut ws.latent, rows, latent));
                 match sample.as_deref_mut() {
-                    Some(rng) => variational::sample(h, rows, latent, rng, &mut ws.eps, &mut ws.latent),
-                    None => variational::mean(h, rows, latent, &mut ws.latent),
+                    Some(rng) => variational::sample(h, rng, mat_mut(&mut ws.eps, rows, latent), z),
+                    None => variational::mean(h, z),
                 }
             }
         }
@@ -323,8 +340,6 @@ impl Autoencoder {
         vae: Option<(&mut Rng, f32)>,
     ) -> f64 {
         let n = self.layers.len();
-        let enc = self.encoder_layers;
-        let latent = self.latent_size();
         let (rng, kl_weight) = match vae {
             Some((rng, w)) => (Some(rng), w),
             None => (None, 0.0),
@@ -334,40 +349,50 @@ impl Autoencoder {
         let m = rows * head.cols;
         let mut loss = head.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
         head.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
-        let variational = self.config.variational;
-        if let Some(v) = variational {
-            loss += kl_weight as f64 * variational::kl(&ws.a[enc - 1], rows, latent, v.free_bits, &mut ws.active);
+        if let Some(v) = self.config.variational {
+            let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
+            loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
+        self.backward(input, context, rows, ws, grads, kl_weight);
+        loss
+    }
+
+    /// The backward pass after `forward`, from ∂loss/∂z of the output layer in `ws.dz`:
+    /// each layer's gradients into `grads`, and ∂loss/∂(its input) on to the layer before.
+    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32) {
+        let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
+        let variational = self.is_variational();
         for l in (0..n).rev() {
             let layer = &self.layers[l];
             let g = &mut grads[layer.weights.start..layer.biases.end];
             let (gw, gb) = g.split_at_mut(layer.weights.len());
-            let dz = &ws.dz[..rows * layer.outputs];
-            if let Some(t) = self.token_input(l) {
-                embedding::backward(rows, t.length, t.vocab, layer.outputs, input, dz, gw, gb);
+            let dz = mat(&ws.dz, rows, layer.outputs);
+            if self.token_input(l).is_some() {
+                embedding::backward(mat(input, rows, self.data_cols()), dz, mat_mut(gw, layer.inputs, layer.outputs), gb);
                 continue;
             }
-            let x: &[f32] = if l == 0 {
-                input
-            } else if l == enc && variational.is_some() {
-                &ws.latent[..rows * latent]
+            let x = if l == 0 {
+                mat(input, rows, layer.inputs)
+            } else if l == enc && variational {
+                mat(&ws.latent, rows, latent)
             } else {
-                &ws.a[l - 1][..rows * layer.inputs]
+                mat(&ws.a[l - 1], rows, layer.inputs)
             };
-            let dx = if l > 0 { Some(&mut ws.dx[..rows * layer.inputs]) } else { None };
+            let dx = if l > 0 { Some(mat_mut(&mut ws.dx, rows, layer.inputs)) } else { None };
             match self.context_head() {
                 Some(h) if l + 1 == n => {
                     let dx = dx.expect("a context head is never the first layer");
-                    h.backward(rows, x, context, &self.params[layer.weights.clone()], dz, &mut ws.head, gw, gb, dx);
+                    h.backward(x, mat(context, rows, h.length), &self.params[layer.weights.clone()], dz, &mut ws.head, gw, gb, dx);
                 }
-                _ => dense::backward(rows, layer.inputs, layer.outputs, x, &self.params[layer.weights.clone()], dz, gw, gb, dx),
+                _ => dense::backward(x, self.dense_params(layer).0, dz, mat_mut(gw, layer.inputs, layer.outputs), gb, dx),
             }
             if l == 0 {
                 continue;
             }
-            if l == enc && variational.is_some() {
+            if l == enc && variational {
                 // dx is ∂loss/∂z; through the sampling to h = [μ | log σ²] (a linear layer).
-                variational::backward(&ws.a[enc - 1], &ws.eps, &ws.dx[..rows * latent], rows, latent, kl_weight, &ws.active, &mut ws.dz[..rows * 2 * latent]);
+                let (h, eps) = (mat(&ws.a[enc - 1], rows, 2 * latent), mat(&ws.eps, rows, latent));
+                variational::backward(h, eps, mat(&ws.dx, rows, latent), kl_weight, &ws.active, mat_mut(&mut ws.dz, rows, 2 * latent));
             } else {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
@@ -375,7 +400,6 @@ impl Autoencoder {
                 std::mem::swap(&mut ws.dz, &mut ws.dx);
             }
         }
-        loss
     }
 }
 

@@ -6,6 +6,7 @@ use crate::autoencoder::{Autoencoder, INFERENCE_CHUNK};
 use crate::error::{Error, Result};
 use crate::layers::context_head::ContextHead;
 use crate::layers::loss;
+use crate::layers::{mat, mat_mut};
 use crate::math;
 use crate::matrix;
 use crate::tokens::TokenSpec;
@@ -14,7 +15,7 @@ impl Autoencoder {
     /// rows × latentSize -> rows × inputSize (probabilities per position for tokens; with
     /// a context head, along the greedy path).
     pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
-        matrix::view(codes, rows, self.latent_size(), "codes")?;
+        matrix::check(codes, rows, self.latent_size(), "codes")?;
         Ok(self.decode_rows(codes, rows))
     }
 
@@ -49,10 +50,10 @@ impl Autoencoder {
     /// padding.
     pub fn decode_sampled(&self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> Result<Vec<f32>> {
         let t = self.config().tokens.ok_or_else(|| Error::InvalidState("sampled decoding needs a token model (a model trained on texts)".into()))?;
-        matrix::view(codes, rows, self.latent_size(), "codes")?;
+        matrix::check(codes, rows, self.latent_size(), "codes")?;
         let last = t.length - 1;
         if last > 0 {
-            matrix::view(uniforms, rows, last, "uniforms")?;
+            matrix::check(uniforms, rows, last, "uniforms")?;
         } else if !uniforms.is_empty() {
             return Err(Error::ShapeMismatch("sampled decoding: a model of length 1 draws nothing; pass no uniforms".into()));
         }
@@ -139,9 +140,9 @@ impl Autoencoder {
         let mut ids = vec![0f32; chunk * l];
         for start in (0..rows).step_by(INFERENCE_CHUNK) {
             let n = INFERENCE_CHUNK.min(rows - start);
-            let q = head.queries(n, &self.head_input(&codes[start * d..(start + n) * d], n), w);
+            let q = head.queries(mat(&self.head_input(&codes[start * d..(start + n) * d], n), n, head.hidden), w);
             for t in 0..l {
-                head.step(n, &q, &ids[..n * l], t, w, bu, &mut act, &mut logits);
+                head.step(mat(&q, n, head.width), mat(&ids, n, l), t, w, bu, &mut act, mat_mut(&mut logits, n, v));
                 loss::softmax_groups(&logits[..n * v], &mut p[..n * v], v);
                 for r in 0..n {
                     ids[r * l + t] = choose(start + r, t, &p[r * v..(r + 1) * v]) as f32;

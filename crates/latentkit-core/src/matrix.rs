@@ -1,13 +1,12 @@
-//! Checked views of row-major data: every public entry point goes through `view`, so a
-//! wrong length, an empty matrix or a NaN is reported once, in one wording.
+//! Checks of row-major data handed to the core: every public entry point goes through
+//! `check`, so a wrong length, an empty matrix or a NaN is reported once, in one wording.
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATA_VALUES;
-use ndarray::ArrayView2;
 
-/// A (rows × cols) view of `data`, after checking its length, that it is not empty and
-/// that every value is finite. `what` names the data in messages ("data", "codes").
-pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result<ArrayView2<'a, f32>> {
+/// Checks that `data` holds rows × cols values, is not empty and that every value is
+/// finite. `what` names the data in messages ("data", "codes").
+pub fn check(data: &[f32], rows: usize, cols: usize, what: &str) -> Result<()> {
     if rows == 0 || data.is_empty() {
         return Err(Error::EmptyData(format!("{what} has no rows: pass at least one row")));
     }
@@ -30,5 +29,5 @@ pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result
             i % cols
         )));
     }
-    Ok(ArrayView2::from_shape((rows, cols), data).expect("length checked above"))
+    Ok(())
 }

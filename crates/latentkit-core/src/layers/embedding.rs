@@ -3,28 +3,40 @@
 //! sum of one row of W per position. Computing that sum directly skips the zeros.
 
 use crate::layers::activation::Activation;
+use crate::layers::{flat, flat_mut};
+use ndarray::{ArrayView2, ArrayViewMut2};
 
-/// ids (B, L) -> z (B, O) = Σ_t W[t·V + id_t] + b, a = act(z)
-#[allow(clippy::too_many_arguments)]
-pub fn forward(rows: usize, length: usize, vocab: usize, outputs: usize, ids: &[f32], w: &[f32], b: &[f32], act: Activation, z: &mut [f32], a: &mut [f32]) {
-    sum_rows(rows, length, vocab, outputs, ids, w, &mut z[..rows * outputs]);
-    act.bias_forward(&mut z[..rows * outputs], b, &mut a[..rows * outputs]);
+/// ids (B, L), w (L·V, O), b (O) -> z (B, O) = Σ_t W[t·V + id_t] + b, a = act(z)
+pub fn forward(ids: ArrayView2<f32>, w: ArrayView2<f32>, b: &[f32], act: Activation, mut z: ArrayViewMut2<f32>, mut a: ArrayViewMut2<f32>) {
+    sum_rows(ids, w, &mut z);
+    act.bias_forward(flat_mut(&mut z), b, flat_mut(&mut a));
 }
 
 /// Inference form: out (B, O) = act(Σ_t W[t·V + id_t] + b)
-#[allow(clippy::too_many_arguments)]
-pub fn infer(rows: usize, length: usize, vocab: usize, outputs: usize, ids: &[f32], w: &[f32], b: &[f32], act: Activation, out: &mut [f32]) {
-    sum_rows(rows, length, vocab, outputs, ids, w, &mut out[..rows * outputs]);
-    act.bias_forward_in_place(&mut out[..rows * outputs], b);
+pub fn infer(ids: ArrayView2<f32>, w: ArrayView2<f32>, b: &[f32], act: Activation, mut out: ArrayViewMut2<f32>) {
+    sum_rows(ids, w, &mut out);
+    act.bias_forward_in_place(flat_mut(&mut out), b);
 }
 
-fn sum_rows(rows: usize, length: usize, vocab: usize, outputs: usize, ids: &[f32], w: &[f32], z: &mut [f32]) {
-    for (zr, row_ids) in z.chunks_exact_mut(outputs).zip(ids.chunks_exact(length)).take(rows) {
+/// The vocabulary size implied by ids (B, L) and w (L·V, O).
+fn vocab(ids: &ArrayView2<f32>, w: &ArrayView2<f32>) -> usize {
+    let length = ids.ncols();
+    assert!(length > 0 && w.nrows().is_multiple_of(length), "embedding shapes");
+    w.nrows() / length
+}
+
+/// z (B, O) = Σ_t W[t·V + id_t]
+fn sum_rows(ids: ArrayView2<f32>, w: ArrayView2<f32>, z: &mut ArrayViewMut2<f32>) {
+    let v = vocab(&ids, &w);
+    assert!(z.dim() == (ids.nrows(), w.ncols()), "embedding output shape");
+    // flat slices in the loops: the first layer of a text model is on the hot path
+    let (outputs, w) = (w.ncols(), flat(&w));
+    for (zr, row_ids) in flat_mut(z).chunks_exact_mut(outputs).zip(flat(&ids).chunks_exact(ids.ncols())) {
         zr.fill(0.0);
         for (t, &id) in row_ids.iter().enumerate() {
-            let at = (t * vocab + id as usize) * outputs;
-            for (s, &v) in zr.iter_mut().zip(&w[at..at + outputs]) {
-                *s += v;
+            let at = (t * v + id as usize) * outputs;
+            for (s, &x) in zr.iter_mut().zip(&w[at..at + outputs]) {
+                *s += x;
             }
         }
     }
@@ -32,19 +44,21 @@ fn sum_rows(rows: usize, length: usize, vocab: usize, outputs: usize, ids: &[f32
 
 /// dW (L·V, O) = Σ over rows and positions of dz into the row of the id; db = Σ_rows dz.
 /// Gradients are overwritten.
-#[allow(clippy::too_many_arguments)]
-pub fn backward(rows: usize, length: usize, vocab: usize, outputs: usize, ids: &[f32], dz: &[f32], dw: &mut [f32], db: &mut [f32]) {
+pub fn backward(ids: ArrayView2<f32>, dz: ArrayView2<f32>, mut dw: ArrayViewMut2<f32>, db: &mut [f32]) {
+    let v = vocab(&ids, &dw.view());
+    assert!(dz.dim() == (ids.nrows(), dw.ncols()) && db.len() == dw.ncols(), "embedding gradient shapes");
+    let (outputs, dw) = (dz.ncols(), flat_mut(&mut dw));
     dw.fill(0.0);
     db.fill(0.0);
-    for (g, row_ids) in dz.chunks_exact(outputs).zip(ids.chunks_exact(length)).take(rows) {
+    for (g, row_ids) in flat(&dz).chunks_exact(outputs).zip(flat(&ids).chunks_exact(ids.ncols())) {
         for (t, &id) in row_ids.iter().enumerate() {
-            let at = (t * vocab + id as usize) * outputs;
-            for (d, &v) in dw[at..at + outputs].iter_mut().zip(g) {
-                *d += v;
+            let at = (t * v + id as usize) * outputs;
+            for (d, &x) in dw[at..at + outputs].iter_mut().zip(g) {
+                *d += x;
             }
         }
-        for (d, &v) in db.iter_mut().zip(g) {
-            *d += v;
+        for (d, &x) in db.iter_mut().zip(g) {
+            *d += x;
         }
     }
 }

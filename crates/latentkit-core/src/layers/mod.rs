@@ -7,3 +7,30 @@ pub mod dense;
 pub mod embedding;
 pub mod loss;
 pub mod variational;
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// The first rows × cols values of a row-major buffer as a matrix. Buffers are sized for
+/// the largest batch, so a smaller batch takes their start.
+#[inline]
+pub fn mat(buf: &[f32], rows: usize, cols: usize) -> ArrayView2<'_, f32> {
+    ArrayView2::from_shape((rows, cols), &buf[..rows * cols]).expect("a buffer holds rows x cols")
+}
+
+/// The mutable form of `mat`.
+#[inline]
+pub fn mat_mut(buf: &mut [f32], rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
+    ArrayViewMut2::from_shape((rows, cols), &mut buf[..rows * cols]).expect("a buffer holds rows x cols")
+}
+
+/// The contiguous row-major data of a view made by `mat`, for the kernels.
+#[inline]
+pub fn flat<'a>(v: &ArrayView2<'a, f32>) -> &'a [f32] {
+    v.to_slice().expect("views are made row-major by `mat`")
+}
+
+/// The mutable form of `flat`.
+#[inline]
+pub fn flat_mut<'a, 'b>(v: &'b mut ArrayViewMut2<'a, f32>) -> &'b mut [f32] {
+    v.as_slice_mut().expect("views are made row-major by `mat_mut`")
+}

@@ -7,34 +7,39 @@
 
 use crate::math;
 use crate::rng::Rng;
+use ndarray::{ArrayView2, ArrayViewMut2};
 
-/// z (B, L) = μ + e^(log σ²/2)·ε with fresh ε (kept in `eps` for the backward pass).
-pub fn sample(h: &[f32], rows: usize, latent: usize, rng: &mut Rng, eps: &mut [f32], z: &mut [f32]) {
-    for r in 0..rows {
-        let (mu, lv) = h[r * 2 * latent..(r + 1) * 2 * latent].split_at(latent);
+/// z (B, L) = μ + e^(log σ²/2)·ε from h (B, 2L) = [μ | log σ²], with fresh ε (kept in
+/// `eps` (B, L) for the backward pass).
+pub fn sample(h: ArrayView2<f32>, rng: &mut Rng, mut eps: ArrayViewMut2<f32>, mut z: ArrayViewMut2<f32>) {
+    let latent = z.ncols();
+    assert!(h.dim() == (z.nrows(), 2 * latent) && eps.dim() == z.dim(), "variational sample shapes");
+    for ((hr, mut er), mut zr) in h.rows().into_iter().zip(eps.rows_mut()).zip(z.rows_mut()) {
         for j in 0..latent {
             let e = rng.normal();
-            eps[r * latent + j] = e;
-            z[r * latent + j] = mu[j] + math::exp(0.5 * lv[j]) * e;
+            er[j] = e;
+            zr[j] = hr[j] + math::exp(0.5 * hr[latent + j]) * e;
         }
     }
 }
 
 /// z (B, L) = μ: the deterministic code used by encode, evaluation and scoring.
-pub fn mean(h: &[f32], rows: usize, latent: usize, z: &mut [f32]) {
-    for r in 0..rows {
-        z[r * latent..(r + 1) * latent].copy_from_slice(&h[r * 2 * latent..r * 2 * latent + latent]);
-    }
+pub fn mean(h: ArrayView2<f32>, mut z: ArrayViewMut2<f32>) {
+    let latent = z.ncols();
+    assert!(h.dim() == (z.nrows(), 2 * latent), "variational mean shapes");
+    z.assign(&h.slice(ndarray::s![.., ..latent]));
 }
 
-/// Σ_j max(kl_j, free_bits); `active[j]` is set when dimension j is above its floor.
-pub fn kl(h: &[f32], rows: usize, latent: usize, free_bits: f64, active: &mut [bool]) -> f64 {
+/// Σ_j max(kl_j, free_bits) over h (B, 2L); `active[j]` is set when dimension j is above
+/// its floor.
+pub fn kl(h: ArrayView2<f32>, free_bits: f64, active: &mut [bool]) -> f64 {
+    let (rows, latent) = (h.nrows(), h.ncols() / 2);
+    assert!(active.len() >= latent, "variational kl shapes");
     let mut total = 0f64;
     for j in 0..latent {
         let mut s = 0f64;
-        for r in 0..rows {
-            let mu = h[r * 2 * latent + j];
-            let lv = h[r * 2 * latent + latent + j];
+        for hr in h.rows() {
+            let (mu, lv) = (hr[j], hr[latent + j]);
             s += 0.5 * (mu * mu + math::exp(lv) - 1.0 - lv) as f64;
         }
         let kl_j = s / rows as f64;
@@ -44,19 +49,19 @@ pub fn kl(h: &[f32], rows: usize, latent: usize, free_bits: f64, active: &mut [b
     total
 }
 
-/// dh (B, 2L) from dz (B, L), the gradient reaching z from the decoder, plus weight·∂KL.
-#[allow(clippy::too_many_arguments)]
-pub fn backward(h: &[f32], eps: &[f32], dz: &[f32], rows: usize, latent: usize, weight: f32, active: &[bool], dh: &mut [f32]) {
+/// dh (B, 2L) from h (B, 2L), ε (B, L) and dz (B, L), the gradient reaching z from the
+/// decoder, plus weight·∂KL.
+pub fn backward(h: ArrayView2<f32>, eps: ArrayView2<f32>, dz: ArrayView2<f32>, weight: f32, active: &[bool], mut dh: ArrayViewMut2<f32>) {
+    let (rows, latent) = dz.dim();
+    assert!(h.dim() == (rows, 2 * latent) && eps.dim() == dz.dim() && dh.dim() == h.dim(), "variational gradient shapes");
     let w = weight / rows as f32;
-    for r in 0..rows {
-        let (mu, lv) = h[r * 2 * latent..(r + 1) * 2 * latent].split_at(latent);
-        let (dmu, dlv) = dh[r * 2 * latent..(r + 1) * 2 * latent].split_at_mut(latent);
+    for (((hr, er), gr), mut dr) in h.rows().into_iter().zip(eps.rows()).zip(dz.rows()).zip(dh.rows_mut()) {
         for j in 0..latent {
-            let g = dz[r * latent + j];
-            let sigma = math::exp(0.5 * lv[j]);
+            let (mu, lv, g) = (hr[j], hr[latent + j], gr[j]);
+            let sigma = math::exp(0.5 * lv);
             let on = if active[j] { w } else { 0.0 };
-            dmu[j] = g + on * mu[j];
-            dlv[j] = g * eps[r * latent + j] * 0.5 * sigma + on * 0.5 * (sigma * sigma - 1.0);
+            dr[j] = g + on * mu;
+            dr[latent + j] = g * er[j] * 0.5 * sigma + on * 0.5 * (sigma * sigma - 1.0);
         }
     }
 }
