@@ -14,13 +14,19 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 /// the largest batch, so a smaller batch takes their start.
 #[inline]
 pub fn mat(buf: &[f32], rows: usize, cols: usize) -> ArrayView2<'_, f32> {
-    ArrayView2::from_shape((rows, cols), &buf[..rows * cols]).expect("a buffer holds rows x cols")
+    let buf = &buf[..rows * cols];
+    // SAFETY: `buf` holds exactly rows × cols initialised values (the slice above is bounds
+    // checked), laid out row-major: the default strides of this shape. Not `from_shape`,
+    // whose general stride checks cost ~10 KiB of wasm for a shape that cannot be wrong.
+    unsafe { ArrayView2::from_shape_ptr((rows, cols), buf.as_ptr()) }
 }
 
 /// The mutable form of `mat`.
 #[inline]
 pub fn mat_mut(buf: &mut [f32], rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
-    ArrayViewMut2::from_shape((rows, cols), &mut buf[..rows * cols]).expect("a buffer holds rows x cols")
+    let buf = &mut buf[..rows * cols];
+    // SAFETY: as in `mat`; the view borrows `buf` mutably for its lifetime.
+    unsafe { ArrayViewMut2::from_shape_ptr((rows, cols), buf.as_mut_ptr()) }
 }
 
 /// The contiguous row-major data of a view made by `mat`, for the kernels.
