@@ -87,7 +87,18 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
             }
         }
     }
-    let (per_row_sum, elements): (Vec<f64>, usize) = match (cfg.loss, cfg.tokens) {
+    let (per_row_sum, elements) = row_losses64(cfg, &h, x);
+    let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
+    match cfg.variational {
+        Some(_) => mean_row + kl_weight * kl,
+        None => mean_row / elements as f64,
+    }
+}
+
+/// Each row's summed loss of the outputs `h` (logits for bce and cce) against targets `x`,
+/// and the elements a row has.
+fn row_losses64(cfg: &ModelConfig, h: &[f64], x: &[f64]) -> (Vec<f64>, usize) {
+    match (cfg.loss, cfg.tokens) {
         (Loss::Mse, _) => (h.chunks(cfg.input_size).zip(x.chunks(cfg.input_size)).map(|(a, y)| a.iter().zip(y).map(|(a, y)| (a - y) * (a - y)).sum()).collect(), cfg.input_size),
         (Loss::Bce, _) => (
             h.chunks(cfg.input_size)
@@ -112,11 +123,6 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
             t.length,
         ),
         _ => unreachable!(),
-    };
-    let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
-    match cfg.variational {
-        Some(_) => mean_row + kl_weight * kl,
-        None => mean_row / elements as f64,
     }
 }
 
