@@ -160,7 +160,7 @@ impl Autoencoder {
     /// models only).
     pub fn encode_distribution(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
         if !self.is_variational() {
-            return Err(Error::InvalidState("encodeDistribution needs a variational model (train with variational: true)".into()));
+            return Err(Error::InvalidState("the encoder's distribution (mean and log-variance) exists only for a variational model: train with variational: true".into()));
         }
         self.check_data(data, rows, "data")?;
         Ok(self.infer(0..self.encoder_layers, data, rows))
@@ -181,7 +181,7 @@ impl Autoencoder {
     /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational).
     fn evaluate_rows(&self, data: &[f32], rows: usize) -> (Vec<f32>, f64) {
         let cols = self.data_cols();
-        let head = self.output_spec();
+        let spec = self.output_spec();
         let mut scores = vec![0f32; rows];
         let mut kl_sum = 0f64;
         let mut ws = Workspace::new(self, INFERENCE_CHUNK.min(rows));
@@ -189,8 +189,8 @@ impl Autoencoder {
         for (chunk, out) in data.chunks(INFERENCE_CHUNK * cols).zip(scores.chunks_mut(INFERENCE_CHUNK)) {
             let r = out.len();
             self.forward(chunk, chunk, r, &mut ws, None);
-            let m = r * head.cols;
-            head.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
+            let m = r * spec.cols;
+            spec.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
             if self.is_variational() {
                 let enc = self.encoder_layers;
                 kl_sum += variational::kl(mat(&ws.a[enc - 1], r, 2 * self.latent_size()), 0.0, &mut ws.active) * r as f64;
@@ -345,10 +345,10 @@ impl Autoencoder {
             None => (None, 0.0),
         };
         self.forward(input, context, rows, ws, rng);
-        let head = self.output_spec();
-        let m = rows * head.cols;
-        let mut loss = head.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
-        head.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
+        let spec = self.output_spec();
+        let m = rows * spec.cols;
+        let mut loss = spec.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
+        spec.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
         if let Some(v) = self.config.variational {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
