@@ -5,7 +5,10 @@
 //!
 //! Not behind a cargo feature: the SDK's tests call `kernelParityReport()` on the
 //! production wasm, which is the only place the SIMD path runs, and a feature would need a
-//! second full build to keep that check.
+//! second full build to keep that check. The cost, measured by building the wasm without
+//! `kernelParityReport` and `benchKernel`: 14.2 KiB raw, 5.9 KiB gzip (229,529 against
+//! 215,010 bytes): the report, the timing loop and the scalar twins, which a wasm build
+//! otherwise never calls.
 
 use crate::io::json::NumberFormat;
 use crate::kernels::{active, scalar, AdamStep, SIMD_ENABLED};
