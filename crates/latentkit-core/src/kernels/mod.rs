@@ -19,9 +19,9 @@ pub mod simd128;
 
 // `active` is the implementation this build runs; `diagnostics` compares it with `scalar`.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub use simd128 as active;
+pub(crate) use simd128 as active;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub use scalar as active;
+pub(crate) use scalar as active;
 
 /// True when this build runs the wasm SIMD128 kernels.
 pub const SIMD_ENABLED: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
