@@ -8,12 +8,11 @@ use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::context_head::{self, ContextHead};
 use crate::layers::loss::{self, OutputSpec, Reduction};
-use crate::layers::{dense, embedding, variational};
-use crate::layers::{mat, mat_mut};
+use crate::layers::{dense, embedding, mat, mat_mut, variational};
 use crate::matrix;
-use ndarray::ArrayView2;
 use crate::rng::Rng;
 use crate::tokens::TokenSpec;
+use ndarray::ArrayView2;
 use std::ops::Range;
 
 /// RNG stream of weight initialisation (training's shuffling uses another).
