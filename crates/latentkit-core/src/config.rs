@@ -1,21 +1,16 @@
-//! Model and training options, read from JSON (camelCase, unknown fields rejected) and
-//! checked for range. The TypeScript SDK validates first with friendlier messages; these
-//! checks keep the core safe on its own.
+//! The model config, read from JSON (camelCase, unknown fields rejected) and checked for
+//! range, and the one place that lays out a model's parameters (`ModelConfig::plan`). The
+//! TypeScript SDK validates first with friendlier messages; these checks keep the core
+//! safe on its own.
 
-use crate::activation::Activation;
 use crate::error::{Error, Result};
-use crate::loss::Loss;
-use crate::json::{self, Fields, Json};
-
-/// Widest layer accepted.
-pub const MAX_LAYER_WIDTH: usize = 65_536;
-/// Most layers in encoder + decoder together.
-pub const MAX_LAYERS: usize = 64;
-/// Most parameters in one model (training keeps about six copies: weights, gradients,
-/// two Adam moments, the epoch snapshot and the best weights).
-pub const MAX_PARAMS: usize = 1 << 25;
-/// Largest batch.
-pub const MAX_BATCH: usize = 65_536;
+use crate::io::json::{self, Fields, Json, NumberFormat};
+use crate::layers::activation::Activation;
+use crate::layers::context_head::ContextHead;
+use crate::layers::loss::Loss;
+use crate::limits::{MAX_CONTEXT, MAX_LAYERS, MAX_LAYER_WIDTH, MAX_PARAMS, MAX_SEED, MAX_TOKEN_WIDTH};
+use crate::tokens::TokenSpec;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Init {
@@ -62,28 +57,6 @@ pub struct ModelConfig {
     /// A variational autoencoder (the last encoder layer emits mean and log-variance).
     pub variational: Option<Variational>,
 }
-
-/// Text models: each row is `length` token ids in `0..vocab`. The first layer adds one
-/// embedding row per position (a sparse one-hot product); the output is one softmax over
-/// the vocabulary per position, trained with categorical cross-entropy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokenSpec {
-    pub length: usize,
-    pub vocab: usize,
-    /// Padding after the end of a text (default 0).
-    pub pad_id: u32,
-    /// End of text (default 1).
-    pub end_id: u32,
-    /// Replacement of masked tokens in denoising (default 2); also the context before the
-    /// start of a text for the context head.
-    pub mask_id: u32,
-    /// Tokens before each position that the output layer sees (0: none, each position is
-    /// predicted from the code alone; 1..=8: an autoregressive `context_head`).
-    pub context: usize,
-}
-
-/// Most tokens a context head looks back.
-pub const MAX_CONTEXT: usize = 8;
 
 /// β-VAE settings: loss = reconstruction + w·β·KL, w rising linearly from 1/warmup to 1
 /// over `kl_warmup_epochs` epochs; each latent dimension's KL counts at least `free_bits`
@@ -134,7 +107,7 @@ impl ModelConfig {
                 vocab: tf.usize("vocab", None)?,
                 pad_id: id(&mut tf, "padId", 0)?,
                 end_id: id(&mut tf, "endId", 1)?,
-                mask_id: id(&mut tf, "maskId", 2)?,
+                start_id: id(&mut tf, "maskId", 2)?,
                 context: tf.usize("context", Some(0))?,
             });
             tf.finish()?;
@@ -158,8 +131,8 @@ impl ModelConfig {
     }
 
     /// The config as JSON, every field written (the decoder filled in by `normalize`).
-    /// `num` prints the few float fields (see `train::NumberFormat`).
-    pub fn to_json(&self, num: crate::train::NumberFormat) -> String {
+    /// `num` prints the few float fields (see `json::NumberFormat`).
+    pub fn to_json(&self, num: NumberFormat) -> String {
         let list = |v: &[usize]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
         let mut extra = String::new();
         if let Some(t) = &self.tokens {
@@ -167,7 +140,7 @@ impl ModelConfig {
             let context = if t.context > 0 { format!(r#","context":{}"#, t.context) } else { String::new() };
             extra += &format!(
                 r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{}{}}}"#,
-                t.length, t.vocab, t.pad_id, t.end_id, t.mask_id, context
+                t.length, t.vocab, t.pad_id, t.end_id, t.start_id, context
             );
         }
         if let Some(v) = &self.variational {
@@ -211,13 +184,13 @@ impl ModelConfig {
                 return Err(Error::InvalidOption("tokens: length must be at least 1 and vocab at least 2".into()));
             }
             let width = (t.length as u128) * (t.vocab as u128);
-            if width > (1 << 24) {
-                return Err(Error::TooLarge(format!("tokens: length x vocab = {width} is above the limit of 16777216: use a shorter maxLength or a smaller vocabulary")));
+            if width > MAX_TOKEN_WIDTH as u128 {
+                return Err(Error::TooLarge(format!("tokens: length x vocab = {width} is above the limit of {MAX_TOKEN_WIDTH}: use a shorter maxLength or a smaller vocabulary")));
             }
             if self.input_size != width as usize {
                 return Err(Error::InvalidOption(format!("tokens: inputSize must be length x vocab = {width}")));
             }
-            for (k, id) in [("padId", t.pad_id), ("endId", t.end_id), ("maskId", t.mask_id)] {
+            for (k, id) in [("padId", t.pad_id), ("endId", t.end_id), ("maskId", t.start_id)] {
                 if id as usize >= t.vocab {
                     return Err(Error::InvalidOption(format!("tokens: {k} must be below vocab")));
                 }
@@ -246,10 +219,10 @@ impl ModelConfig {
                 "loss 'bce' needs outputActivation 'sigmoid' (it is computed from the logits); use loss 'mse' for other outputs".into(),
             ));
         }
-        if self.seed > (1u64 << 53) {
+        if self.seed > MAX_SEED {
             return Err(Error::InvalidOption("seed must be an integer from 0 to 2^53".into()));
         }
-        let params = self.param_count();
+        let params: u128 = self.layer_sizes().iter().map(|s| s.weights + s.biases).sum();
         if params > MAX_PARAMS as u128 {
             return Err(Error::TooLarge(format!("the model would have {params} parameters; at most {MAX_PARAMS} are supported: use narrower layers")));
         }
@@ -265,38 +238,108 @@ impl ModelConfig {
         self.tokens.map_or(self.input_size, |t| t.length)
     }
 
-    /// (inputs, outputs, activation) of every layer, encoder first.
-    pub fn layer_shapes(&self) -> Vec<(usize, usize, Activation)> {
-        let mut shapes = Vec::new();
+    /// Shape and parameter counts of every layer, encoder first. Counts are u128 so that
+    /// absurd sizes are refused by `normalize` before anything overflows or is allocated.
+    fn layer_sizes(&self) -> Vec<LayerSize> {
+        let mut sizes = Vec::new();
         let mut prev = self.input_size;
         let enc_last = self.encoder.len() - 1;
+        let dense = |inputs: usize, outputs: usize, activation| LayerSize { inputs, outputs, activation, weights: inputs as u128 * outputs as u128, biases: outputs as u128 };
         for (i, &w) in self.encoder.iter().enumerate() {
             let act = if i == enc_last { self.latent_activation } else { self.activation };
             // A variational encoder's last layer emits [mean, log-variance].
             let width = if i == enc_last && self.variational.is_some() { 2 * w } else { w };
-            shapes.push((prev, width, act));
+            sizes.push(dense(prev, width, act));
             prev = w;
         }
         for &w in self.decoder.as_deref().unwrap_or(&[]) {
-            shapes.push((prev, w, self.activation));
+            sizes.push(dense(prev, w, self.activation));
             prev = w;
         }
-        shapes.push((prev, self.input_size, self.output_activation));
-        shapes
+        sizes.push(match self.tokens {
+            // A context head's slice is its own weights (see `context_head`), then its vocab biases.
+            Some(t) if t.context > 0 => LayerSize { weights: ContextHead::weight_count(prev as u128, &t), biases: t.vocab as u128, ..dense(prev, self.input_size, self.output_activation) },
+            _ => dense(prev, self.input_size, self.output_activation),
+        });
+        sizes
     }
 
-    /// Parameter count in u128 so absurd sizes cannot overflow before being refused.
-    pub fn param_count(&self) -> u128 {
-        let shapes = self.layer_shapes();
-        let dense = |&(i, o, _): &(usize, usize, Activation)| (i as u128 + 1) * o as u128;
+    /// The parameter layout of a normalised config: layer by layer, weights (inputs ×
+    /// outputs, or a context head's parts), then biases, in one flat buffer.
+    pub fn plan(&self) -> Plan {
+        let mut offset = 0;
+        let layers = self
+            .layer_sizes()
+            .into_iter()
+            .map(|s| {
+                // normalize() bounded every count by MAX_PARAMS, so they fit in usize
+                let weights = offset..offset + s.weights as usize;
+                let biases = weights.end..weights.end + s.biases as usize;
+                offset = biases.end;
+                Layer { inputs: s.inputs, outputs: s.outputs, activation: s.activation, weights, biases }
+            })
+            .collect();
+        Plan { layers, param_count: offset }
+    }
+
+    /// The context head of a token model with `tokens.context > 0` (the last layer), given
+    /// the width of its input.
+    pub fn context_head(&self, hidden: usize) -> Option<ContextHead> {
         match self.tokens {
-            Some(t) if t.context > 0 => {
-                let (hidden, _, _) = shapes[shapes.len() - 1];
-                let head = crate::context_head::ContextHead::weight_count(hidden as u128, &t) + t.vocab as u128;
-                shapes[..shapes.len() - 1].iter().map(dense).sum::<u128>() + head
-            }
-            _ => shapes.iter().map(dense).sum(),
+            Some(t) if t.context > 0 => Some(ContextHead::new(hidden, t, self.activation)),
+            _ => None,
         }
+    }
+}
+
+struct LayerSize {
+    inputs: usize,
+    outputs: usize,
+    activation: Activation,
+    weights: u128,
+    biases: u128,
+}
+
+/// One layer of a model: its shape, activation, and where its weights and biases lie in
+/// the flat parameter buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub activation: Activation,
+    /// The weights (inputs × outputs, or a context head's parts), then the biases.
+    pub weights: Range<usize>,
+    pub biases: Range<usize>,
+}
+
+/// Every layer of a model, encoder first, and the length of its parameter buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub layers: Vec<Layer>,
+    pub param_count: usize,
+}
+
+impl Plan {
+    /// `{ paramCount, layers: [{ inputs, outputs, activation, weights: [start, end],
+    /// biases: [start, end] }] }`, offsets into the parameter buffer.
+    pub fn to_json(&self) -> String {
+        let layers: Vec<String> = self
+            .layers
+            .iter()
+            .map(|l| {
+                format!(
+                    r#"{{"inputs":{},"outputs":{},"activation":"{}","weights":[{},{}],"biases":[{},{}]}}"#,
+                    l.inputs,
+                    l.outputs,
+                    l.activation.name(),
+                    l.weights.start,
+                    l.weights.end,
+                    l.biases.start,
+                    l.biases.end
+                )
+            })
+            .collect();
+        format!(r#"{{"paramCount":{},"layers":[{}]}}"#, self.param_count, layers.join(","))
     }
 }
 
@@ -310,217 +353,3 @@ fn check_width(name: &str, w: usize) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptimizerKind {
-    Adam,
-    AdamW,
-    Sgd,
-}
-
-impl OptimizerKind {
-    pub fn from_name(name: &str) -> Option<OptimizerKind> {
-        match name {
-            "adam" => Some(OptimizerKind::Adam),
-            "adamw" | "adamW" => Some(OptimizerKind::AdamW),
-            "sgd" => Some(OptimizerKind::Sgd),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Monitor {
-    Loss,
-    ValLoss,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EarlyStopping {
-    /// What is watched (default valLoss).
-    pub monitor: Monitor,
-    /// Epochs without improvement before stopping (default 5).
-    pub patience: usize,
-    /// Smallest decrease that counts as an improvement (default 0).
-    pub min_delta: f64,
-    /// Put the best epoch's weights back at the end (default true).
-    pub restore_best_weights: bool,
-}
-
-/// Options of one training session; defaults follow Keras (Adam 1e-3, β 0.9/0.999,
-/// ε 1e-7, batch 32), with 10 epochs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainOptions {
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub learning_rate: f32,
-    pub optimizer: OptimizerKind,
-    pub beta1: f32,
-    pub beta2: f32,
-    pub epsilon: f32,
-    pub weight_decay: f32,
-    pub momentum: f32,
-    pub shuffle: bool,
-    pub seed: u64,
-    pub clip_norm: Option<f32>,
-    pub early_stopping: Option<EarlyStopping>,
-    /// Corruption of the inputs (denoising autoencoder); targets stay clean.
-    pub noise: Noise,
-}
-
-/// Denoising: numeric models add Gaussian noise of std `gaussian` and zero each value
-/// with probability `mask`; token models replace tokens with the mask id (`mask`), delete
-/// them (`delete`, the rest shifts left) and swap neighbours (`swap`), each at its rate.
-/// `context` is on the decoder's side of a model with a context head: each token it sees
-/// as context is replaced by the mask id at this rate, so the decoder cannot predict a
-/// text from its context alone and must use the code ("word dropout", Bowman et al. 2016).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Noise {
-    pub gaussian: f32,
-    pub mask: f32,
-    pub delete: f32,
-    pub swap: f32,
-    pub context: f32,
-}
-
-impl Noise {
-    /// True when the encoder's input is used as it is (`context` is not input noise).
-    pub fn is_none(&self) -> bool {
-        self.gaussian == 0.0 && self.mask == 0.0 && self.delete == 0.0 && self.swap == 0.0
-    }
-}
-
-impl Default for TrainOptions {
-    fn default() -> Self {
-        TrainOptions {
-            epochs: 10,
-            batch_size: 32,
-            learning_rate: 1e-3,
-            optimizer: OptimizerKind::Adam,
-            beta1: 0.9,
-            beta2: 0.999,
-            epsilon: 1e-7,
-            weight_decay: 0.0,
-            momentum: 0.0,
-            shuffle: true,
-            seed: 0,
-            clip_norm: None,
-            early_stopping: None,
-            noise: Noise::default(),
-        }
-    }
-}
-
-impl EarlyStopping {
-    fn from_value(value: &Json) -> Result<EarlyStopping> {
-        if value == &Json::Bool(true) {
-            return Ok(EarlyStopping { monitor: Monitor::ValLoss, patience: 5, min_delta: 0.0, restore_best_weights: true });
-        }
-        let mut f = Fields::of(value, "earlyStopping")?;
-        let monitor = |s: &str| match s {
-            "valLoss" => Some(Monitor::ValLoss),
-            "loss" => Some(Monitor::Loss),
-            _ => None,
-        };
-        let es = EarlyStopping {
-            monitor: f.name("monitor", monitor, "valLoss, loss", Monitor::ValLoss)?,
-            patience: f.usize("patience", Some(5))?,
-            min_delta: f.float("minDelta", 0.0)?,
-            restore_best_weights: f.bool("restoreBestWeights", true)?,
-        };
-        f.finish()?;
-        Ok(es)
-    }
-}
-
-impl TrainOptions {
-    /// Reads options from JSON (camelCase keys, all optional, unknown keys rejected).
-    pub fn from_json(text: &str) -> Result<TrainOptions> {
-        let value = json::parse(text).map_err(|e| Error::InvalidOption(format!("training options are not valid JSON: {e}")))?;
-        let d = TrainOptions::default();
-        let mut f = Fields::of(&value, "training options")?;
-        let options = TrainOptions {
-            epochs: f.usize("epochs", Some(d.epochs))?,
-            batch_size: f.usize("batchSize", Some(d.batch_size))?,
-            learning_rate: f.float("learningRate", d.learning_rate as f64)? as f32,
-            optimizer: f.name("optimizer", OptimizerKind::from_name, "adam, adamw, sgd", d.optimizer)?,
-            beta1: f.float("beta1", d.beta1 as f64)? as f32,
-            beta2: f.float("beta2", d.beta2 as f64)? as f32,
-            epsilon: f.float("epsilon", d.epsilon as f64)? as f32,
-            weight_decay: f.float("weightDecay", 0.0)? as f32,
-            momentum: f.float("momentum", 0.0)? as f32,
-            shuffle: f.bool("shuffle", true)?,
-            seed: f.uint("seed", Some(0))?,
-            clip_norm: f.opt_float("clipNorm")?.map(|c| c as f32),
-            early_stopping: match f.get("earlyStopping") {
-                None | Some(Json::Bool(false)) => None,
-                Some(v) => Some(EarlyStopping::from_value(v)?),
-            },
-            noise: match f.get("noise") {
-                None => Noise::default(),
-                Some(v) => {
-                    let mut nf = Fields::of(v, "noise")?;
-                    let noise = Noise {
-                        gaussian: nf.float("gaussian", 0.0)? as f32,
-                        mask: nf.float("mask", 0.0)? as f32,
-                        delete: nf.float("delete", 0.0)? as f32,
-                        swap: nf.float("swap", 0.0)? as f32,
-                        context: nf.float("context", 0.0)? as f32,
-                    };
-                    nf.finish()?;
-                    noise
-                }
-            },
-        };
-        f.finish()?;
-        options.validate()?;
-        Ok(options)
-    }
-
-    pub fn validate(&self) -> Result<()> {
-        let bad = |m: &str| Err(Error::InvalidOption(m.into()));
-        if self.epochs == 0 || self.epochs > 1_000_000 {
-            return bad("epochs must be an integer from 1 to 1000000");
-        }
-        if self.batch_size == 0 || self.batch_size > MAX_BATCH {
-            return bad("batchSize must be an integer from 1 to 65536");
-        }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return bad("learningRate must be a finite number above 0");
-        }
-        if !(0.0..1.0).contains(&self.beta1) || !(0.0..1.0).contains(&self.beta2) {
-            return bad("beta1 and beta2 must be in [0, 1)");
-        }
-        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return bad("epsilon must be a finite number above 0");
-        }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            return bad("weightDecay must be a finite number >= 0");
-        }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return bad("momentum must be in [0, 1)");
-        }
-        if let Some(c) = self.clip_norm {
-            if !(c.is_finite() && c > 0.0) {
-                return bad("clipNorm must be a finite number above 0 (or null for no clipping)");
-            }
-        }
-        if self.seed > (1u64 << 53) {
-            return bad("seed must be an integer from 0 to 2^53");
-        }
-        let n = &self.noise;
-        if !(n.gaussian.is_finite() && n.gaussian >= 0.0) {
-            return bad("noise.gaussian must be a finite standard deviation >= 0");
-        }
-        for rate in [n.mask, n.delete, n.swap, n.context] {
-            if !(0.0..1.0).contains(&rate) {
-                return bad("noise rates (mask, delete, swap, context) must be in [0, 1)");
-            }
-        }
-        if let Some(es) = &self.early_stopping {
-            if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {
-                return bad("earlyStopping.minDelta must be a finite number >= 0");
-            }
-        }
-        Ok(())
-    }
-}

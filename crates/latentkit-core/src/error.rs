@@ -56,10 +56,6 @@ impl Error {
             | Error::InvalidState(m) => m,
         }
     }
-
-    pub fn no_session() -> Error {
-        Error::InvalidState("no training session is running: call trainBegin first".into())
-    }
 }
 
 impl fmt::Display for Error {

@@ -2,10 +2,10 @@
 //! differences of an independent f64 re-implementation of the forward pass and loss, for
 //! every activation (as hidden, latent and output activation) and every loss.
 
-use crate::activation::Activation;
+use crate::layers::activation::Activation;
 use crate::autoencoder::{Autoencoder, Workspace};
 use crate::config::ModelConfig;
-use crate::loss::Loss;
+use crate::layers::loss::Loss;
 use crate::rng::Rng;
 
 fn act64(act: Activation, z: f64) -> f64 {
@@ -87,7 +87,18 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
             }
         }
     }
-    let (per_row_sum, elements): (Vec<f64>, usize) = match (cfg.loss, cfg.tokens) {
+    let (per_row_sum, elements) = row_losses64(cfg, &h, x);
+    let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
+    match cfg.variational {
+        Some(_) => mean_row + kl_weight * kl,
+        None => mean_row / elements as f64,
+    }
+}
+
+/// Each row's summed loss of the outputs `h` (logits for bce and cce) against targets `x`,
+/// and the elements a row has.
+fn row_losses64(cfg: &ModelConfig, h: &[f64], x: &[f64]) -> (Vec<f64>, usize) {
+    match (cfg.loss, cfg.tokens) {
         (Loss::Mse, _) => (h.chunks(cfg.input_size).zip(x.chunks(cfg.input_size)).map(|(a, y)| a.iter().zip(y).map(|(a, y)| (a - y) * (a - y)).sum()).collect(), cfg.input_size),
         (Loss::Bce, _) => (
             h.chunks(cfg.input_size)
@@ -112,11 +123,6 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
             t.length,
         ),
         _ => unreachable!(),
-    };
-    let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
-    match cfg.variational {
-        Some(_) => mean_row + kl_weight * kl,
-        None => mean_row / elements as f64,
     }
 }
 
@@ -127,7 +133,7 @@ fn layer_act(cfg: &ModelConfig) -> Activation {
 /// The context head in f64, written out from its definition: for each row and position t,
 /// g = act(h·Wq + bq + P[t] + Σ_j E[j·V + x_{t-1-j}]) (mask id before the start), then
 /// logits = g·U + bu. `p` is the layer's parameters: Wq, E, P, bq, U, bu.
-fn context_head64(p: &[f64], h: &[f64], x: &[f64], rows: usize, hid: usize, t: crate::config::TokenSpec, act: Activation) -> Vec<f64> {
+fn context_head64(p: &[f64], h: &[f64], x: &[f64], rows: usize, hid: usize, t: crate::tokens::TokenSpec, act: Activation) -> Vec<f64> {
     let (g, v, len, k) = (hid, t.vocab, t.length, t.context);
     let (wq, emb, pos) = (0, hid * g, hid * g + k * v * g);
     let bq = pos + len * g;
@@ -143,7 +149,7 @@ fn context_head64(p: &[f64], h: &[f64], x: &[f64], rows: usize, hid: usize, t: c
                     z += h[r * hid + i] * p[wq + i * g + o];
                 }
                 for j in 0..k {
-                    let id = if pt > j { x[r * len + pt - 1 - j] as usize } else { t.mask_id as usize };
+                    let id = if pt > j { x[r * len + pt - 1 - j] as usize } else { t.start_id as usize };
                     z += p[emb + (j * v + id) * g + o];
                 }
                 *gv_o = act64(act, z);
@@ -186,7 +192,7 @@ fn check(config: ModelConfig, label: &str) {
     let vae = net.config().variational.map(|_| (&mut eps_rng, kl_weight));
     // A context head sees a copy of the targets with some tokens dropped (noise.context).
     let ctx: Vec<f32> = match net.config().tokens {
-        Some(t) => x.iter().enumerate().map(|(i, &v)| if i % 3 == 1 { t.mask_id as f32 } else { v }).collect(),
+        Some(t) => x.iter().enumerate().map(|(i, &v)| if i % 3 == 1 { t.start_id as f32 } else { v }).collect(),
         None => x.clone(),
     };
     let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae);
@@ -233,7 +239,7 @@ fn config(act: Activation, out: Activation, loss: Loss) -> ModelConfig {
 #[test]
 fn token_input_and_softmax_cross_entropy() {
     let mut c = config(Activation::Tanh, Activation::Linear, Loss::Cce);
-    c.tokens = Some(crate::config::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, mask_id: 2, context: 0 });
+    c.tokens = Some(crate::tokens::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, start_id: 2, context: 0 });
     c.input_size = 12;
     check(c, "tokens/cce");
 }
@@ -242,7 +248,7 @@ fn token_input_and_softmax_cross_entropy() {
 fn context_head_sees_the_tokens_before_each_position() {
     for (context, act) in [(1, Activation::Tanh), (2, Activation::Gelu), (3, Activation::Elu)] {
         let mut c = config(act, Activation::Linear, Loss::Cce);
-        c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2, context });
+        c.tokens = Some(crate::tokens::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, start_id: 2, context });
         c.input_size = 20;
         check(c.clone(), &format!("context {context}/{act:?}"));
         // with a variational encoder, and with no decoder hidden layer (the head reads z)
@@ -270,7 +276,7 @@ fn variational_with_every_loss() {
 fn variational_text_model() {
     let mut c = config(Activation::Gelu, Activation::Linear, Loss::Cce);
     c.latent_activation = Activation::Linear;
-    c.tokens = Some(crate::config::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, mask_id: 2, context: 0 });
+    c.tokens = Some(crate::tokens::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, start_id: 2, context: 0 });
     c.input_size = 20;
     c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 3, free_bits: 0.01 });
     check(c, "vae/tokens");

@@ -1,36 +1,52 @@
-//! latentkit-core: dense autoencoders (plain; denoising and variational to come) in pure
-//! Rust. Forward and backward passes, losses, optimisers, seeded initialisation and a
-//! resumable mini-batch training session. Knows nothing of JavaScript: the wasm bindings
-//! live in `latentkit-wasm`, and `cargo test` runs here natively.
+//! latentkit-core: dense autoencoders (plain, denoising, variational; numbers or token
+//! sequences) in pure Rust. Forward and backward passes, losses, optimisers, seeded
+//! initialisation and a resumable mini-batch training session. Knows nothing of
+//! JavaScript: the wasm bindings live in `latentkit-wasm`, and `cargo test` runs here
+//! natively.
 //!
-//! Hot loops live in [`kernels`], with a wasm SIMD128 implementation and a scalar twin.
+//! The modules form layers; each imports only from the layers above it in this list:
+//!
+//! 1. leaves: `math`, `error`, `limits`, `tokens`, `rng` (uses `math`), `matrix` (checks data)
+//! 2. `kernels`: the hot loops, SIMD128 and a scalar twin (import `math` only)
+//! 3. `io`: JSON (and number formatting for its writers), CRC-32
+//! 4. `layers`: dense, embedding, context head, variational, activations, losses
+//! 5. `config`: the model config and its parameter plan, computed once
+//! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
+//! 7. `model_file`, `train` (options, optimizer, noise, session, trainer), `diagnostics`
+//!
+//! To check that no file imports from a layer below it, list every file's `crate::` imports:
+//!
+//! ```sh
+//! cd crates/latentkit-core/src && grep -roE "crate::[a-z_0-9]+(::[a-z_0-9]+)?" --include=*.rs . | sed 's/:crate::/ /' | sort -u | awk '{a[$1]=a[$1]" "$2} END {for (f in a) print f":"a[f]}' | sort
+//! ```
 
-pub mod activation;
 pub mod autoencoder;
 pub mod config;
-pub mod context_head;
-mod crc32;
-pub mod dense;
-pub mod embedding;
+pub mod decode;
+pub mod diagnostics;
 pub mod error;
-pub mod json;
+pub mod io;
 pub mod kernels;
-pub mod loss;
+pub mod layers;
+pub mod limits;
 pub mod math;
 pub mod matrix;
 pub mod model_file;
-pub mod noise;
-pub mod optimizer;
 pub mod rng;
+pub mod tokens;
 pub mod train;
-pub mod variational;
 
-pub use activation::Activation;
 pub use autoencoder::Autoencoder;
-pub use config::{EarlyStopping, Init, Monitor, ModelConfig, Noise, OptimizerKind, TokenSpec, TrainOptions, Variational};
+pub use config::{Init, ModelConfig, Plan, Variational};
 pub use error::{Error, Result};
-pub use loss::Loss;
-pub use train::{StepReport, TrainSession, TrainSummary};
+pub use layers::activation::Activation;
+pub use layers::loss::Loss;
+pub use tokens::TokenSpec;
+pub use train::options::{EarlyStopping, Monitor, TrainOptions};
+pub use train::noise::Noise;
+pub use train::optimizer::OptimizerKind;
+pub use train::session::{StepReport, TrainSession, TrainSummary};
+pub use train::trainer::Trainer;
 
 #[cfg(test)]
 mod gradcheck;

@@ -1,22 +1,19 @@
-//! Checked views of row-major data: every public entry point goes through `view`, so a
-//! wrong length, an empty matrix or a NaN is reported once, in one wording.
+//! Checks of row-major data handed to the core: every public entry point goes through
+//! `check`, so a wrong length, an empty matrix or a NaN is reported once, in one wording.
 
 use crate::error::{Error, Result};
-use ndarray::ArrayView2;
+use crate::limits::MAX_DATA_VALUES;
 
-/// Most elements in one matrix handed to the core (1 GiB of f32).
-pub const MAX_ELEMENTS: usize = 1 << 28;
-
-/// A (rows × cols) view of `data`, after checking its length, that it is not empty and
-/// that every value is finite. `what` names the data in messages ("data", "codes").
-pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result<ArrayView2<'a, f32>> {
+/// Checks that `data` holds rows × cols values, is not empty and that every value is
+/// finite. `what` names the data in messages ("data", "codes").
+pub fn check(data: &[f32], rows: usize, cols: usize, what: &str) -> Result<()> {
     if rows == 0 || data.is_empty() {
         return Err(Error::EmptyData(format!("{what} has no rows: pass at least one row")));
     }
     let expected = rows
         .checked_mul(cols)
-        .filter(|&n| n <= MAX_ELEMENTS)
-        .ok_or_else(|| Error::TooLarge(format!("{what}: {rows} x {cols} values is above the limit of {MAX_ELEMENTS}")))?;
+        .filter(|&n| n <= MAX_DATA_VALUES)
+        .ok_or_else(|| Error::TooLarge(format!("{what}: {rows} x {cols} values is above the limit of {MAX_DATA_VALUES}")))?;
     if data.len() != expected {
         return Err(Error::ShapeMismatch(format!(
             "{what} has {} values but {rows} rows x {cols} columns need {expected}: each row must have {cols} columns",
@@ -32,5 +29,5 @@ pub fn view<'a>(data: &'a [f32], rows: usize, cols: usize, what: &str) -> Result
             i % cols
         )));
     }
-    Ok(ArrayView2::from_shape((rows, cols), data).expect("length checked above"))
+    Ok(())
 }

@@ -14,10 +14,11 @@
 //! magic, then CRC, then version, then that the header, shapes and lengths agree.
 
 use crate::autoencoder::Autoencoder;
-use crate::config::{ModelConfig, MAX_PARAMS};
-use crate::crc32::crc32;
+use crate::config::ModelConfig;
 use crate::error::{Error, Result};
-use crate::json::{self, Fields, Json};
+use crate::io::crc32::crc32;
+use crate::io::json::{self, Fields, Json, NumberFormat};
+use crate::limits::MAX_PARAMS;
 
 pub const MAGIC: &[u8; 8] = b"LATENTKT";
 pub const FORMAT_VERSION: u32 = 1;
@@ -31,7 +32,7 @@ pub struct ModelFile {
 
 /// Serialises `model` with `meta_json` (a JSON object) in its header.
 /// `num` prints floats (shortest round-trip form; the bindings pass JavaScript's).
-pub fn encode(model: &Autoencoder, meta_json: &str, num: crate::train::NumberFormat) -> Result<Vec<u8>> {
+pub fn encode(model: &Autoencoder, meta_json: &str, num: NumberFormat) -> Result<Vec<u8>> {
     match json::parse(meta_json) {
         Ok(Json::Obj(_)) => {}
         Ok(_) => return Err(Error::InvalidOption("model meta must be a JSON object".into())),

@@ -96,8 +96,8 @@ fn numeric_denoising_trains_and_repeats() {
     assert_eq!(a, run().0);
     assert!(epochs.last().unwrap().0 < epochs[0].0);
     // noise kinds are checked against the model kind
-    let mut net = Autoencoder::new(keras_config(20, 1)).unwrap();
-    let err = latentkit_core::TrainSession::new(&mut net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
+    let net = Autoencoder::new(keras_config(20, 1)).unwrap();
+    let err = latentkit_core::Trainer::new().begin(&net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
 
@@ -156,10 +156,10 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
 
 #[test]
 fn decode_sampled_refuses_bad_calls() {
-    let plain = Autoencoder::new(text_config("")).unwrap();
+    let numeric = Autoencoder::new(keras_config(20, 1)).unwrap();
     let z = vec![0f32; 24];
     let u = vec![0.5f32; 7];
-    assert_eq!(plain.decode_sampled(&z, 1, &u, 1.0).err().unwrap().code(), "INVALID_STATE");
+    assert_eq!(numeric.decode_sampled(&vec![0f32; numeric.latent_size()], 1, &u, 1.0).err().unwrap().code(), "INVALID_STATE");
     let net = Autoencoder::new(context_config(3)).unwrap();
     assert_eq!(net.decode_sampled(&z, 1, &u[..6], 1.0).err().unwrap().code(), "SHAPE_MISMATCH");
     assert_eq!(net.decode_sampled(&z[..23], 1, &u, 1.0).err().unwrap().code(), "SHAPE_MISMATCH");
@@ -168,4 +168,58 @@ fn decode_sampled_refuses_bad_calls() {
     assert_eq!(net.decode_sampled(&z, 1, &u, -1.0).err().unwrap().code(), "INVALID_OPTION");
     assert_eq!(net.decode_sampled(&z, 1, &u, f32::INFINITY).err().unwrap().code(), "INVALID_OPTION");
     assert_eq!(ModelConfig::from_json(r#"{"inputSize":104,"tokens":{"length":8,"vocab":13,"context":9},"encoder":[8],"loss":"cce"}"#).err().unwrap().code(), "INVALID_OPTION");
+}
+
+/// Independent f64 form of the sampler for one position: softmax(ln p / T) over the ids
+/// other than start and pad, drawn with `u`.
+fn draw64(p: &[f32], temperature: f64, u: f64) -> usize {
+    let w: Vec<f64> = p.iter().enumerate().map(|(i, &x)| if i == 0 || i == 2 || x <= 0.0 { 0.0 } else { (x as f64).powf(1.0 / temperature) }).collect();
+    let total: f64 = w.iter().sum();
+    let mut left = u * total;
+    for (i, &wi) in w.iter().enumerate() {
+        left -= wi;
+        if left < 0.0 && wi > 0.0 {
+            return i;
+        }
+    }
+    1
+}
+
+#[test]
+fn a_plain_token_model_samples_each_position_from_its_probabilities() {
+    let data = words(300, 8, 2);
+    let mut net = Autoencoder::new(text_config("")).unwrap();
+    train(&mut net, options(r#"{"epochs":5,"learningRate":0.003}"#), &data, None).unwrap();
+    let rows = 40;
+    let mut rng = latentkit_core::rng::Rng::new(9, 9);
+    let z: Vec<f32> = (0..rows * 24).map(|_| rng.normal()).collect();
+    let u: Vec<f32> = (0..rows * 7).map(|_| rng.uniform()).collect();
+    let p = net.decode(&z, rows).unwrap();
+    // temperature 0: each position's most likely token, up to the end
+    let greedy = net.decode_sampled(&z, rows, &u, 0.0).unwrap();
+    let best = argmax_rows(&p, 13);
+    for r in 0..rows {
+        for t in 0..8 {
+            let ended = greedy[r * 8..r * 8 + t].iter().any(|&id| id == 1.0 || id == 0.0);
+            let want = if ended { 0.0 } else if t == 7 { 1.0 } else { best[r * 8 + t] };
+            assert_eq!(greedy[r * 8 + t], want, "row {r} position {t}");
+        }
+    }
+    for temperature in [0.7f32, 1.0, 1.5] {
+        let drawn = net.decode_sampled(&z, rows, &u, temperature).unwrap();
+        assert_eq!(drawn, net.decode_sampled(&z, rows, &u, temperature).unwrap(), "the same uniforms, the same texts");
+        let mut changed = 0;
+        for r in 0..rows {
+            for t in 0..7 {
+                if drawn[r * 8..r * 8 + t].contains(&1.0) {
+                    break;
+                }
+                let want = draw64(&p[(r * 8 + t) * 13..(r * 8 + t + 1) * 13], temperature as f64, u[r * 7 + t] as f64);
+                assert_eq!(drawn[r * 8 + t] as usize, want, "row {r} position {t} at temperature {temperature}");
+                changed += (drawn[r * 8 + t] != best[r * 8 + t]) as usize;
+                assert!(drawn[r * 8 + t] != 0.0 && drawn[r * 8 + t] != 2.0, "never pad or the start token");
+            }
+        }
+        assert!(changed > 0, "drawing is not argmax");
+    }
 }

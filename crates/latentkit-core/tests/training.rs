@@ -1,7 +1,7 @@
 mod common;
 
 use common::*;
-use latentkit_core::{Autoencoder, Error, TrainSession};
+use latentkit_core::{Autoencoder, Error, Trainer};
 
 #[test]
 fn keras_example_learns_low_rank_data() {
@@ -39,9 +39,10 @@ fn chunking_of_steps_does_not_change_the_result() {
         cfg.encoder = vec![8, 3];
         cfg.decoder = None;
         let mut net = Autoencoder::new(cfg).unwrap();
-        let mut s = TrainSession::new(&mut net, options(r#"{"epochs":2,"batchSize":8}"#), &data, 200, None).unwrap();
+        let mut s = Trainer::new();
+        s.begin(&net, options(r#"{"epochs":2,"batchSize":8}"#), &data, 200, None).unwrap();
         while !s.step(&mut net, chunk).unwrap().stop {}
-        s.finish(&mut net, true);
+        s.end(&mut net).unwrap();
         net.weights_digest()
     };
     assert_eq!(run(1), run(1000));
@@ -69,8 +70,8 @@ fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
 #[test]
 fn monitoring_val_loss_without_validation_data_is_refused() {
     let data = low_rank_data(20, 10, 4);
-    let mut net = Autoencoder::new(keras_config(10, 1)).unwrap();
-    let err = TrainSession::new(&mut net, options(r#"{"earlyStopping":{"patience":2}}"#), &data, 20, None).err().unwrap();
+    let net = Autoencoder::new(keras_config(10, 1)).unwrap();
+    let err = Trainer::new().begin(&net, options(r#"{"earlyStopping":{"patience":2}}"#), &data, 20, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
 
@@ -101,7 +102,7 @@ fn clip_norm_bounds_the_update() {
 
 #[test]
 fn bad_inputs_get_the_right_codes() {
-    let mut net = Autoencoder::new(keras_config(4, 1)).unwrap();
+    let net = Autoencoder::new(keras_config(4, 1)).unwrap();
     let code = |r: Result<Vec<f32>, Error>| r.err().unwrap().code();
     assert_eq!(code(net.encode(&[0.0; 7], 2)), "SHAPE_MISMATCH");
     assert_eq!(code(net.encode(&[], 0)), "EMPTY_DATA");
@@ -111,12 +112,12 @@ fn bad_inputs_get_the_right_codes() {
     // bce needs targets in [0, 1]
     let mut cfg = keras_config(2, 1);
     cfg.loss = latentkit_core::Loss::Bce;
-    let mut bce = Autoencoder::new(cfg).unwrap();
-    let err = TrainSession::new(&mut bce, options("{}"), &[0.5, 1.5], 1, None).err().unwrap();
+    let bce = Autoencoder::new(cfg).unwrap();
+    let err = Trainer::new().begin(&bce, options("{}"), &[0.5, 1.5], 1, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
     // a failed call leaves the model as it was
     let before = net.weights_digest();
-    let _ = TrainSession::new(&mut net, options("{}"), &[f32::INFINITY; 4], 1, None);
+    let _ = Trainer::new().begin(&net, options("{}"), &[f32::INFINITY; 4], 1, None);
     assert_eq!(net.weights_digest(), before);
 }
 

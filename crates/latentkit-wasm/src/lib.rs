@@ -12,15 +12,15 @@
 mod error;
 
 use error::{to_js, JsResult};
-use latentkit_core::{kernels, model_file, Autoencoder, ModelConfig, TrainOptions, TrainSession};
+use latentkit_core::{diagnostics, kernels, limits, model_file, Autoencoder, ModelConfig, TrainOptions, Trainer};
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
-/// A dense autoencoder living in wasm memory, plus its training session while it trains.
+/// A dense autoencoder living in wasm memory, plus its trainer (idle or training).
 #[wasm_bindgen]
 pub struct Model {
     net: Autoencoder,
-    session: Option<TrainSession>,
+    trainer: Trainer,
     /// JSON object kept with the model file (history summary etc.); opaque to Rust.
     meta_json: String,
 }
@@ -31,14 +31,14 @@ impl Model {
     pub fn create(config_json: &str) -> JsResult<Model> {
         let config = ModelConfig::from_json(config_json).map_err(to_js)?;
         let net = Autoencoder::new(config).map_err(to_js)?;
-        Ok(Model { net, session: None, meta_json: "{}".into() })
+        Ok(Model { net, trainer: Trainer::new(), meta_json: "{}".into() })
     }
 
     /// Reads a model file made by `toBytes`; verifies magic, version, CRC and shapes.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> JsResult<Model> {
         let file = model_file::decode(bytes).map_err(to_js)?;
-        Ok(Model { net: file.model, session: None, meta_json: file.meta_json })
+        Ok(Model { net: file.model, trainer: Trainer::new(), meta_json: file.meta_json })
     }
 
     /// Writes the model file. `meta_json` must be a JSON object; it is stored verbatim
@@ -106,9 +106,9 @@ impl Model {
         self.net.decode(codes, rows).map_err(to_js)
     }
 
-    /// For token models with a context head: texts drawn token by token (see the core's
-    /// `decode_sampled`): rows x length token ids, given the codes, rows x (length - 1)
-    /// uniform numbers in [0, 1) and the token temperature.
+    /// For token models (with or without a context head): texts drawn token by token (see
+    /// the core's `decode_sampled`): rows x length token ids, given the codes, rows x
+    /// (length - 1) uniform numbers in [0, 1) and the token temperature (0: most likely).
     #[wasm_bindgen(js_name = decodeSampled)]
     pub fn decode_sampled(&mut self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> JsResult<Vec<f32>> {
         self.net.decode_sampled(codes, rows, uniforms, temperature).map_err(to_js)
@@ -140,14 +140,9 @@ impl Model {
         val_data: &[f32],
         val_rows: usize,
     ) -> JsResult<()> {
-        if self.session.is_some() {
-            return Err(to_js(latentkit_core::Error::InvalidState("a training session is already running on this model: end it with trainEnd first".into())));
-        }
         let options = TrainOptions::from_json(options_json).map_err(to_js)?;
         let val = if val_rows > 0 { Some((val_data, val_rows)) } else { None };
-        let session = TrainSession::new(&mut self.net, options, data, rows, val).map_err(to_js)?;
-        self.session = Some(session);
-        Ok(())
+        self.trainer.begin(&self.net, options, data, rows, val).map_err(to_js)
     }
 
     /// Runs at most `max_batches` batches, never past the end of an epoch. Returns a JSON
@@ -155,22 +150,22 @@ impl Model {
     /// the failed epoch and the session is over.
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, max_batches: u32) -> JsResult<JsString> {
-        let session = self.session.as_mut().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
-        match session.step(&mut self.net, max_batches as usize) {
-            Ok(report) => Ok(report.to_json(&js_number).into()),
-            Err(e) => {
-                self.session = None;
-                Err(to_js(e))
-            }
-        }
+        let report = self.trainer.step(&mut self.net, max_batches as usize).map_err(to_js)?;
+        Ok(report.to_json(&js_number).into())
     }
 
-    /// Ends the session. With `restore_best` (and early stopping's `restoreBestWeights`),
-    /// the weights of the best monitored epoch come back. Returns a JSON `TrainSummary`.
+    /// Ends the session as its options say: with early stopping's `restoreBestWeights`, the
+    /// weights of the best monitored epoch come back. Returns a JSON `TrainSummary`.
     #[wasm_bindgen(js_name = trainEnd)]
-    pub fn train_end(&mut self, restore_best: bool) -> JsResult<JsString> {
-        let session = self.session.take().ok_or_else(|| to_js(latentkit_core::Error::no_session()))?;
-        Ok(session.finish(&mut self.net, restore_best).to_json(&js_number).into())
+    pub fn train_end(&mut self) -> JsResult<JsString> {
+        Ok(self.trainer.end(&mut self.net).map_err(to_js)?.to_json(&js_number).into())
+    }
+
+    /// Ends the session early, keeping the weights of the last finished batch (a stopped or
+    /// failed run). Returns a JSON `TrainSummary` (`restored` false).
+    #[wasm_bindgen(js_name = trainAbort)]
+    pub fn train_abort(&mut self) -> JsResult<JsString> {
+        Ok(self.trainer.abort().map_err(to_js)?.to_json(&js_number).into())
     }
 }
 
@@ -184,7 +179,7 @@ fn js_number(x: f64) -> String {
 /// the built wasm call it to compare the two paths inside wasm itself.
 #[wasm_bindgen(js_name = kernelParityReport)]
 pub fn kernel_parity_report() -> JsString {
-    kernels::parity_report_json(&js_number).into()
+    diagnostics::parity_report_json(&js_number).into()
 }
 
 /// The core's version and whether it was compiled with SIMD128.
@@ -202,6 +197,22 @@ pub fn build_info() -> JsString {
 /// m×n and inner size k, for benchmarks that time the kernels alone. Returns a checksum.
 #[wasm_bindgen(js_name = benchKernel)]
 pub fn bench_kernel(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> JsResult<f32> {
-    kernels::bench_products(kind, m, n, k, reps)
+    diagnostics::bench_products(kind, m, n, k, reps)
         .ok_or_else(|| to_js(latentkit_core::Error::InvalidOption("benchKernel: kind must be nn, nt or tn and sizes at most 2^24 per operand".into())))
+}
+
+/// The core's size limits as JSON: `{ maxParams, maxUnits, maxLayers, maxDataValues,
+/// maxBatch, maxEpochs, maxContext, maxTokenWidth, maxSeed }`.
+#[wasm_bindgen]
+pub fn limits() -> JsString {
+    limits::limits_json().into()
+}
+
+/// The parameter layout of a JSON `ModelConfig` without allocating its weights:
+/// `{ paramCount, layers: [{ inputs, outputs, activation, weights: [start, end],
+/// biases: [start, end] }] }`. Throws the config's error (`INVALID_OPTION`, `TOO_LARGE`).
+#[wasm_bindgen(js_name = planJson)]
+pub fn plan_json(config_json: &str) -> JsResult<JsString> {
+    let config = ModelConfig::from_json(config_json).map_err(to_js)?;
+    Ok(config.plan().to_json().into())
 }

@@ -170,9 +170,9 @@ export async function runTraining(
       await yieldToEventLoop();
     }
 
-    const restore = opts.wasm.earlyStopping?.restoreBestWeights ?? false;
     sessionOpen = false;
-    const summary = JSON.parse(wasmCall(() => handle.trainEnd(restore))) as TrainSummary;
+    // the core restores the best weights when the session's earlyStopping asks for it
+    const summary = JSON.parse(wasmCall(() => handle.trainEnd())) as TrainSummary;
     return Object.freeze({
       epochs: Object.freeze(records),
       stopReason,
@@ -183,7 +183,7 @@ export async function runTraining(
   } finally {
     if (sessionOpen) {
       try {
-        handle.trainEnd(false); // keep the weights of the last finished batch
+        handle.trainAbort(); // keep the weights of the last finished batch
       } catch {
         // the session is already over
       }

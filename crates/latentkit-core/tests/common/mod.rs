@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use latentkit_core::rng::Rng;
-use latentkit_core::{Autoencoder, Error, ModelConfig, TrainOptions, TrainSession, TrainSummary};
+use latentkit_core::{Autoencoder, Error, ModelConfig, TrainOptions, TrainSummary, Trainer};
 
 /// rows × cols of sigmoid(Z·M): an 8-dimensional latent structure seen through a
 /// random linear map and a sigmoid, values in (0, 1).
@@ -47,10 +47,11 @@ pub type EpochLosses = Vec<(f64, Option<f64>)>;
 pub fn train(net: &mut Autoencoder, options: TrainOptions, data: &[f32], val: Option<&[f32]>) -> Result<(EpochLosses, TrainSummary), Error> {
     let cols = net.data_cols();
     let val = val.map(|v| (v, v.len() / cols));
-    let mut session = TrainSession::new(net, options, data, data.len() / cols, val)?;
+    let mut trainer = Trainer::new();
+    trainer.begin(net, options, data, data.len() / cols, val)?;
     let mut epochs = Vec::new();
     loop {
-        let report = session.step(net, 7)?;
+        let report = trainer.step(net, 7)?;
         if report.epoch_ended {
             epochs.push((report.loss.unwrap(), report.val_loss));
         }
@@ -58,7 +59,7 @@ pub fn train(net: &mut Autoencoder, options: TrainOptions, data: &[f32], val: Op
             break;
         }
     }
-    Ok((epochs, session.finish(net, true)))
+    Ok((epochs, trainer.end(net)?))
 }
 
 pub fn options(json: &str) -> TrainOptions {

@@ -5,8 +5,40 @@
 //! - `adamW`: the same with decoupled weight decay (p -= lr·wd·p before the step).
 //! - `sgd`: with momentum (buffer = μ·buffer + g; p -= lr·buffer) and L2 weight decay.
 
-use crate::config::{OptimizerKind, TrainOptions};
 use crate::kernels;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptimizerKind {
+    Adam,
+    AdamW,
+    Sgd,
+}
+
+impl OptimizerKind {
+    pub fn from_name(name: &str) -> Option<OptimizerKind> {
+        match name {
+            "adam" => Some(OptimizerKind::Adam),
+            "adamw" | "adamW" => Some(OptimizerKind::AdamW),
+            "sgd" => Some(OptimizerKind::Sgd),
+            _ => None,
+        }
+    }
+}
+
+/// The optimiser's hyper-parameters (a training session's options carry them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hyper {
+    pub kind: OptimizerKind,
+    pub learning_rate: f32,
+    /// Adam's decay rates of the moments and its ε.
+    pub beta1: f32,
+    pub beta2: f32,
+    pub epsilon: f32,
+    /// L2 for adam and sgd, decoupled decay for adamw.
+    pub weight_decay: f32,
+    /// SGD's momentum.
+    pub momentum: f32,
+}
 
 #[derive(Debug, Clone)]
 pub struct OptimizerState {
@@ -35,7 +67,7 @@ impl OptimizerState {
 
     /// One update. Returns false when an updated parameter is not finite (the caller then
     /// restores its snapshot).
-    pub fn step(&mut self, o: &TrainOptions, params: &mut [f32], grads: &[f32]) -> bool {
+    pub fn step(&mut self, o: &Hyper, params: &mut [f32], grads: &[f32]) -> bool {
         self.t += 1;
         let lr = o.learning_rate;
         let wd = o.weight_decay;
@@ -81,8 +113,8 @@ impl OptimizerState {
 mod tests {
     use super::*;
 
-    fn opts(kind: OptimizerKind, lr: f32, wd: f32, momentum: f32) -> TrainOptions {
-        TrainOptions { optimizer: kind, learning_rate: lr, weight_decay: wd, momentum, ..TrainOptions::default() }
+    fn opts(kind: OptimizerKind, lr: f32, wd: f32, momentum: f32) -> Hyper {
+        Hyper { kind, learning_rate: lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weight_decay: wd, momentum }
     }
 
     #[test]

@@ -1,8 +1,30 @@
 //! Input corruption for denoising autoencoders. Targets stay clean; only the copy fed to
 //! the encoder is corrupted, with the session's seeded RNG so runs repeat exactly.
 
-use crate::config::{Noise, TokenSpec};
 use crate::rng::Rng;
+use crate::tokens::TokenSpec;
+
+/// Denoising: numeric models add Gaussian noise of std `gaussian` and zero each value
+/// with probability `mask`; token models replace tokens with the start (mask) id (`mask`), delete
+/// them (`delete`, the rest shifts left) and swap neighbours (`swap`), each at its rate.
+/// `context` is on the decoder's side of a model with a context head: each token it sees
+/// as context is replaced by the start (mask) id at this rate, so the decoder cannot predict a
+/// text from its context alone and must use the code ("word dropout", Bowman et al. 2016).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Noise {
+    pub gaussian: f32,
+    pub mask: f32,
+    pub delete: f32,
+    pub swap: f32,
+    pub context: f32,
+}
+
+impl Noise {
+    /// True when the encoder's input is used as it is (`context` is not input noise).
+    pub fn is_none(&self) -> bool {
+        self.gaussian == 0.0 && self.mask == 0.0 && self.delete == 0.0 && self.swap == 0.0
+    }
+}
 
 /// Gaussian noise of std `noise.gaussian`, then each value zeroed with prob. `noise.mask`.
 pub fn corrupt_numeric(x: &mut [f32], noise: &Noise, rng: &mut Rng) {
@@ -21,12 +43,12 @@ pub fn corrupt_numeric(x: &mut [f32], noise: &Noise, rng: &mut Rng) {
 }
 
 /// The decoder's context of a context head: each token of each row's text (before its end)
-/// replaced by the mask id with probability `rate`.
+/// replaced by the start (mask) id with probability `rate`.
 pub fn drop_context(ids: &mut [f32], spec: &TokenSpec, rate: f32, rng: &mut Rng) {
     for row in ids.chunks_exact_mut(spec.length) {
         for t in row.iter_mut().take_while(|id| **id as u32 != spec.end_id && **id as u32 != spec.pad_id) {
             if rng.uniform() < rate {
-                *t = spec.mask_id as f32;
+                *t = spec.start_id as f32;
             }
         }
     }
@@ -34,7 +56,7 @@ pub fn drop_context(ids: &mut [f32], spec: &TokenSpec, rate: f32, rng: &mut Rng)
 
 /// Per row of `spec.length` ids: swaps neighbouring tokens (prob. `swap` each), deletes
 /// tokens (prob. `delete`, at least one token kept), masks tokens (prob. `mask`, replaced
-/// by `mask_id`); then writes the tokens, the end id and padding back. Only the text
+/// by `start_id`); then writes the tokens, the end id and padding back. Only the text
 /// before the first end/pad id is touched.
 pub fn corrupt_tokens(ids: &mut [f32], spec: &TokenSpec, noise: &Noise, rng: &mut Rng) {
     let mut text: Vec<f32> = Vec::with_capacity(spec.length);
@@ -67,7 +89,7 @@ pub fn corrupt_tokens(ids: &mut [f32], spec: &TokenSpec, noise: &Noise, rng: &mu
         if noise.mask > 0.0 {
             for t in text.iter_mut() {
                 if rng.uniform() < noise.mask {
-                    *t = spec.mask_id as f32;
+                    *t = spec.start_id as f32;
                 }
             }
         }
@@ -88,7 +110,7 @@ mod tests {
 
     #[test]
     fn context_dropout_masks_text_tokens_at_its_rate_and_keeps_the_rest() {
-        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, mask_id: 2, context: 3 };
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 3 };
         let mut rng = Rng::new(3, 1);
         let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(400);
         let mut ids = clean.clone();
@@ -107,7 +129,7 @@ mod tests {
 
     #[test]
     fn token_noise_keeps_rows_well_formed() {
-        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, mask_id: 2, context: 0 };
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 0 };
         let noise = Noise { gaussian: 0.0, mask: 0.3, delete: 0.3, swap: 0.3, context: 0.0 };
         let mut rng = Rng::new(1, 1);
         let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(50);

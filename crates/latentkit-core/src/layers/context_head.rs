@@ -19,10 +19,12 @@
 //! Parameters, in the layer's slice of the buffer: Wq (H×G), E (k·V×G), P (L×G), bq (G),
 //! U (G×V), then bu (V) as the layer's "biases".
 
-use crate::activation::Activation;
-use crate::config::TokenSpec;
-use crate::dense;
+use crate::layers::activation::Activation;
+use crate::tokens::TokenSpec;
+use crate::layers::dense;
 use crate::kernels;
+use crate::layers::{flat, flat_mut, mat, mat_mut};
+use ndarray::{ArrayView2, ArrayViewMut2};
 use std::ops::Range;
 
 /// Shape of a context head.
@@ -54,17 +56,13 @@ struct Parts {
 
 impl ContextHead {
     pub fn new(hidden: usize, t: TokenSpec, activation: Activation) -> ContextHead {
-        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.mask_id, pad_id: t.pad_id, end_id: t.end_id, activation }
+        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.start_id, pad_id: t.pad_id, end_id: t.end_id, activation }
     }
 
     /// Length of the weight slice (everything but bu), in u128 for size checks.
     pub fn weight_count(hidden: u128, t: &TokenSpec) -> u128 {
         let (g, v) = (hidden, t.vocab as u128);
         hidden * g + t.context as u128 * v * g + t.length as u128 * g + g + g * v
-    }
-
-    pub fn weights_len(&self) -> usize {
-        self.parts().u.end
     }
 
     fn parts(&self) -> Parts {
@@ -118,27 +116,39 @@ impl ContextHead {
         }
     }
 
-    /// Training forward pass: logits (rows, L·V) of every position given the `ids` as
-    /// context, keeping q, the pre-activations and activations for `backward`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn forward(&self, rows: usize, h: &[f32], ids: &[f32], w: &[f32], bu: &[f32], s: &mut Scratch, logits: &mut [f32]) {
-        let p = self.parts();
-        let (g, n) = (self.width, rows * self.length);
-        kernels::gemm_nn(rows, g, self.hidden, &h[..rows * self.hidden], &w[p.wq.clone()], &mut s.q[..rows * g], false);
-        self.positions(rows, &s.q, ids, w, &mut s.pre);
-        let act = &mut s.act[..n * g];
-        self.activation.bias_forward(&mut s.pre[..n * g], &w[p.bq], act);
-        dense::infer(n, g, self.vocab, act, &w[p.u], bu, Activation::Linear, &mut logits[..n * self.vocab]);
+    /// Checks h (B, H) and ids (B, L) against the head; returns B.
+    fn rows_of(&self, h: &ArrayView2<f32>, ids: &ArrayView2<f32>) -> usize {
+        assert!(h.ncols() == self.hidden && ids.dim() == (h.nrows(), self.length), "context head input shapes");
+        h.nrows()
     }
 
-    /// Backward pass from dlogits (rows, L·V): the gradients of the layer's weights (`dw`,
-    /// same layout as its weight slice) and bu (`dbu`), and dh (rows, H). Overwrites.
+    /// Training forward pass: logits (B, L·V) of every position from h (B, H), given the
+    /// `ids` (B, L) as context, keeping q, the pre-activations and activations for `backward`.
+    pub fn forward(&self, h: ArrayView2<f32>, ids: ArrayView2<f32>, w: &[f32], bu: &[f32], s: &mut Scratch, mut logits: ArrayViewMut2<f32>) {
+        let rows = self.rows_of(&h, &ids);
+        let p = self.parts();
+        let (g, n) = (self.width, rows * self.length);
+        assert!(logits.dim() == (rows, self.length * self.vocab), "context head logits shape");
+        kernels::gemm_nn(rows, g, self.hidden, flat(&h), &w[p.wq.clone()], &mut s.q[..rows * g], false);
+        self.positions(rows, &s.q, flat(&ids), w, &mut s.pre);
+        let act = &mut s.act[..n * g];
+        self.activation.bias_forward(&mut s.pre[..n * g], &w[p.bq], act);
+        // every position is a row of the output layer U: (B·L, G) -> (B·L, V)
+        dense::infer(mat(act, n, g), mat(&w[p.u], g, self.vocab), bu, Activation::Linear, mat_mut(flat_mut(&mut logits), n, self.vocab));
+    }
+
+    /// Backward pass from h (B, H), ids (B, L) and dlogits (B, L·V): the gradients of the
+    /// layer's weights (`dw`, same layout as its weight slice) and bu (`dbu`), and dh (B, H).
+    /// Overwrites.
     #[allow(clippy::too_many_arguments)]
-    pub fn backward(&self, rows: usize, h: &[f32], ids: &[f32], w: &[f32], dlogits: &[f32], s: &mut Scratch, dw: &mut [f32], dbu: &mut [f32], dh: &mut [f32]) {
+    pub fn backward(&self, h: ArrayView2<f32>, ids: ArrayView2<f32>, w: &[f32], dlogits: ArrayView2<f32>, s: &mut Scratch, dw: &mut [f32], dbu: &mut [f32], dh: ArrayViewMut2<f32>) {
+        let rows = self.rows_of(&h, &ids);
         let p = self.parts();
         let (g, v, l, n) = (self.width, self.vocab, self.length, rows * self.length);
+        let ids = flat(&ids);
         // U, bu and d(act) = dlogits·Uᵀ
-        dense::backward(n, g, v, &s.act[..n * g], &w[p.u.clone()], &dlogits[..n * v], &mut dw[p.u.clone()], dbu, Some(&mut s.dact[..n * g]));
+        let du = mat_mut(&mut dw[p.u.clone()], g, v);
+        dense::backward(mat(&s.act, n, g), mat(&w[p.u.clone()], g, v), mat(flat(&dlogits), n, v), du, dbu, Some(mat_mut(&mut s.dact, n, g)));
         // through the activation: dpre in place of dact
         self.activation.backward(&s.pre[..n * g], &s.act[..n * g], &mut s.dact[..n * g]);
         // E, P, and dq = Σ_t dpre
@@ -168,13 +178,16 @@ impl ContextHead {
         // Wq, dh = dq·Wqᵀ, and bq's gradient Σ_rows dq = Σ_rows Σ_t dpre
         let (dwq, rest) = dw[..p.bq.end].split_at_mut(p.wq.end);
         let dbq = &mut rest[p.bq.start - p.wq.end..];
-        dense::backward(rows, self.hidden, g, &h[..rows * self.hidden], &w[p.wq], &s.q[..rows * g], dwq, dbq, Some(&mut dh[..rows * self.hidden]));
+        dense::backward(h, mat(&w[p.wq], self.hidden, g), mat(&s.q, rows, g), mat_mut(dwq, self.hidden, g), dbq, Some(dh));
     }
 
-    /// Logits (rows, V) of position `t` alone, given each row's tokens before it in
-    /// `ids` (rows × L; only positions < t are read). `q` is `queries` of the rows.
+    /// Logits (B, V) of position `t` alone, given each row's tokens before it in `ids`
+    /// (B, L; only positions < t are read). `q` (B, G) is `queries` of the rows.
     #[allow(clippy::too_many_arguments)]
-    pub fn step(&self, rows: usize, q: &[f32], ids: &[f32], t: usize, w: &[f32], bu: &[f32], act: &mut Vec<f32>, logits: &mut [f32]) {
+    pub fn step(&self, q: ArrayView2<f32>, ids: ArrayView2<f32>, t: usize, w: &[f32], bu: &[f32], act: &mut Vec<f32>, logits: ArrayViewMut2<f32>) {
+        let rows = q.nrows();
+        assert!(q.ncols() == self.width && ids.dim() == (rows, self.length) && logits.dim() == (rows, self.vocab), "context head step shapes");
+        let (q, ids) = (flat(&q), flat(&ids));
         let p = self.parts();
         let (g, l) = (self.width, self.length);
         act.clear();
@@ -193,14 +206,15 @@ impl ContextHead {
             }
         }
         self.activation.bias_forward_in_place(act, &w[p.bq.clone()]);
-        dense::infer(rows, g, self.vocab, act, &w[p.u], bu, Activation::Linear, &mut logits[..rows * self.vocab]);
+        dense::infer(mat(act, rows, g), mat(&w[p.u], g, self.vocab), bu, Activation::Linear, logits);
     }
 
-    /// q (rows, G) = h·Wq: the per-row part of every position, computed once.
-    pub fn queries(&self, rows: usize, h: &[f32], w: &[f32]) -> Vec<f32> {
+    /// q (B, G) = h·Wq from h (B, H): the per-row part of every position, computed once.
+    pub fn queries(&self, h: ArrayView2<f32>, w: &[f32]) -> Vec<f32> {
+        assert!(h.ncols() == self.hidden, "context head input shape");
         let p = self.parts();
-        let mut q = vec![0f32; rows * self.width];
-        kernels::gemm_nn(rows, self.width, self.hidden, &h[..rows * self.hidden], &w[p.wq], &mut q, false);
+        let mut q = vec![0f32; h.nrows() * self.width];
+        kernels::gemm_nn(h.nrows(), self.width, self.hidden, flat(&h), &w[p.wq], &mut q, false);
         q
     }
 }

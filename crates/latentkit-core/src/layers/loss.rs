@@ -5,7 +5,7 @@
 //! sums over a row's elements and averages over rows: the scale of a VAE's ELBO, where
 //! the reconstruction term must weigh against a KL term summed over latent dimensions.
 
-use crate::activation::Activation;
+use crate::layers::activation::Activation;
 use crate::math;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +27,10 @@ pub enum Reduction {
     SumPerRow,
 }
 
-/// What the loss needs to know about the output layer.
+/// What the loss needs to know about the output layer (not to be confused with the
+/// context head, which is a layer).
 #[derive(Debug, Clone, Copy)]
-pub struct Head {
+pub struct OutputSpec {
     pub loss: Loss,
     pub activation: Activation,
     /// Output columns per row.
@@ -53,15 +54,11 @@ impl Loss {
     }
 }
 
-impl Head {
-    /// Elements of one row the loss is taken over (columns, or positions for cce).
+impl OutputSpec {
+    /// Elements of one row the loss is taken over (columns, or positions for cce); also
+    /// the columns of a row of targets (token ids for cce).
     pub fn elements(&self) -> usize {
         self.cols / self.vocab
-    }
-
-    /// Columns of one row of targets (token ids for cce).
-    pub fn target_cols(&self) -> usize {
-        self.elements()
     }
 
     /// Loss of each row (mean or sum over its elements, per the reduction), in f64.
@@ -83,7 +80,7 @@ impl Head {
 
     /// Per-row losses into `out` (rows = out.len()).
     pub fn per_row(&self, z: &[f32], a: &[f32], y: &[f32], out: &mut [f32]) {
-        let (c, t) = (self.cols, self.target_cols());
+        let (c, t) = (self.cols, self.elements());
         for (r, o) in out.iter_mut().enumerate() {
             *o = self.row_loss(&z[r * c..(r + 1) * c], &a[r * c..(r + 1) * c], &y[r * t..(r + 1) * t]) as f32;
         }
@@ -91,7 +88,7 @@ impl Head {
 
     /// The batch loss: mean over rows of the row losses.
     pub fn batch(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize) -> f64 {
-        let (c, t) = (self.cols, self.target_cols());
+        let (c, t) = (self.cols, self.elements());
         let total: f64 = (0..rows).map(|r| self.row_loss(&z[r * c..(r + 1) * c], &a[r * c..(r + 1) * c], &y[r * t..(r + 1) * t])).sum();
         total / rows as f64
     }

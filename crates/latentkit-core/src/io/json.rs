@@ -4,10 +4,23 @@
 //! Hand-written rather than serde_json: the options and the model header are a handful
 //! of flat objects, and serde's generated code made up a third of the wasm binary.
 //! Writing is done with `format!` by the few types that need it; floats are never
-//! formatted here (the wasm build would otherwise carry Rust's float printer).
+//! formatted here (the wasm build would otherwise carry Rust's float printer): writers
+//! take a `NumberFormat`.
 
 use crate::error::{Error, Result};
 use std::ops::Range;
+
+/// Formats a finite f64 as a JSON number. The wasm bindings pass JavaScript's own
+/// formatter, so the binary carries no float printer; native code can use `format!`.
+pub type NumberFormat<'a> = &'a dyn Fn(f64) -> String;
+
+/// A JSON number, or `null` when absent or not finite.
+pub fn opt_num(v: Option<f64>, num: NumberFormat) -> String {
+    match v {
+        Some(x) if x.is_finite() => num(x),
+        _ => "null".into(),
+    }
+}
 
 const MAX_DEPTH: usize = 64;
 

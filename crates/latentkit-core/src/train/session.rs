@@ -7,11 +7,13 @@
 //! `Diverged`. Early stopping follows Keras (best-so-far with `minDelta`, `patience`).
 
 use crate::autoencoder::{Autoencoder, Workspace};
-use crate::config::{Monitor, TrainOptions};
 use crate::error::{Error, Result};
-use crate::noise;
-use crate::optimizer::OptimizerState;
+use crate::io::json::{opt_num, NumberFormat};
+use crate::layers::loss::Loss;
 use crate::rng::Rng;
+use crate::train::noise;
+use crate::train::optimizer::{Hyper, OptimizerState};
+use crate::train::options::{Monitor, TrainOptions};
 
 /// RNG streams: shuffling, input noise and the VAE's ε (initialisation uses stream 1).
 const SHUFFLE_STREAM: u64 = 2;
@@ -31,17 +33,6 @@ pub struct StepReport {
     pub val_loss: Option<f64>,
     pub stop: bool,
     pub stop_reason: Option<&'static str>,
-}
-
-/// Formats a finite f64 as a JSON number. The wasm bindings pass JavaScript's own
-/// formatter, so the binary carries no float printer; native code can use `format!`.
-pub type NumberFormat<'a> = &'a dyn Fn(f64) -> String;
-
-fn opt_num(v: Option<f64>, num: NumberFormat) -> String {
-    match v {
-        Some(x) if x.is_finite() => num(x),
-        _ => "null".into(),
-    }
 }
 
 impl StepReport {
@@ -84,6 +75,7 @@ impl TrainSummary {
 
 pub struct TrainSession {
     options: TrainOptions,
+    hyper: Hyper,
     data: Vec<f32>,
     rows: usize,
     cols: usize,
@@ -114,8 +106,10 @@ pub struct TrainSession {
 }
 
 impl TrainSession {
-    /// Checks the options and data against the model and copies the data in.
-    pub fn new(net: &mut Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>) -> Result<TrainSession> {
+    /// Checks the options and data against the model and copies the data in. `carried` is
+    /// the optimiser state a previous session of this model ended with: it is taken (and
+    /// continued) when the options' optimiser matches, and left alone if this fails.
+    pub fn new(net: &Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>, carried: &mut Option<OptimizerState>) -> Result<TrainSession> {
         options.validate()?;
         let cols = net.data_cols();
         net.check_data(data, rows, "data")?;
@@ -149,7 +143,7 @@ impl TrainSession {
         }
         let batch = options.batch_size.min(rows);
         let n = net.params().len();
-        let optimizer = match net.optimizer.take() {
+        let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
             _ => OptimizerState::new(options.optimizer, n),
         };
@@ -183,6 +177,7 @@ impl TrainSession {
             best_params: None,
             wait: 0,
             stopped: false,
+            hyper: options.hyper(),
             options,
         })
     }
@@ -245,7 +240,7 @@ impl TrainSession {
                     self.grads.iter_mut().for_each(|g| *g *= scale);
                 }
             }
-            if !self.optimizer.step(&self.options, net.params_mut(), &self.grads) {
+            if !self.optimizer.step(&self.hyper, net.params_mut(), &self.grads) {
                 return Err(self.diverged(net, f64::INFINITY));
             }
             self.epoch_loss_sum += loss * b as f64;
@@ -260,25 +255,27 @@ impl TrainSession {
         Ok(report)
     }
 
-    /// Ends the session and hands the optimizer state back to the model. With
-    /// `restore_best` and early stopping's `restoreBestWeights`, the best epoch's weights
-    /// come back.
-    pub fn finish(mut self, net: &mut Autoencoder, restore_best: bool) -> TrainSummary {
+    /// Ends the session: with early stopping's `restoreBestWeights`, the best epoch's
+    /// weights come back. Returns the summary and the optimiser state to carry over.
+    pub fn end(mut self, net: &mut Autoencoder) -> (TrainSummary, OptimizerState) {
         let mut restored = false;
-        let wants_restore = self.options.early_stopping.as_ref().is_some_and(|e| e.restore_best_weights);
-        if restore_best && wants_restore {
+        if self.options.early_stopping.as_ref().is_some_and(|e| e.restore_best_weights) {
             if let Some(best) = self.best_params.take() {
                 net.params_mut().copy_from_slice(&best);
                 restored = true;
             }
         }
-        net.optimizer = Some(self.optimizer);
-        TrainSummary {
-            epochs: self.epochs_done,
-            best_epoch: self.best.map(|b| b.0),
-            best_value: self.best.map(|b| b.1),
-            restored,
-        }
+        (self.summary(restored), self.optimizer)
+    }
+
+    /// Ends the session early (a cancelled run): the weights of the last finished batch
+    /// stay, whatever the options say.
+    pub fn abort(self) -> (TrainSummary, OptimizerState) {
+        (self.summary(false), self.optimizer)
+    }
+
+    fn summary(&self, restored: bool) -> TrainSummary {
+        TrainSummary { epochs: self.epochs_done, best_epoch: self.best.map(|b| b.0), best_value: self.best.map(|b| b.1), restored }
     }
 
     fn begin_epoch(&mut self, net: &Autoencoder) {
@@ -341,8 +338,8 @@ impl TrainSession {
     }
 
     fn diverged(&mut self, net: &mut Autoencoder, loss: f64) -> Error {
+        // The optimiser state goes with the session (the trainer drops both).
         net.params_mut().copy_from_slice(&self.epoch_start_params);
-        net.optimizer = None;
         self.stopped = true;
         Error::Diverged(format!(
             "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
@@ -354,7 +351,7 @@ impl TrainSession {
 
 /// For BCE the targets must be probabilities.
 fn check_targets(net: &Autoencoder, data: &[f32], cols: usize, what: &str) -> Result<()> {
-    if net.config().loss == crate::loss::Loss::Bce {
+    if net.config().loss == Loss::Bce {
         if let Some(i) = data.iter().position(|v| !(0.0..=1.0).contains(v)) {
             return Err(Error::InvalidOption(format!(
                 "loss 'bce' needs values in [0, 1] but {what} row {}, column {} is outside: scale the data or use loss 'mse'",
