@@ -37,3 +37,8 @@ it(`${MIN_CASES} mutated model files: refused as CORRUPT_MODEL/UNSUPPORTED_VERSI
   const fresh = r.findings.filter((f) => !knownCause(f));
   expect(fresh.length, `${fresh.length} new findings (seed ${seed()}):\n${list(fresh)}`).toBe(0);
 }, 180_000);
+
+it("a case that hangs is killed and named, with the command that replays it", async () => {
+  const run = runFuzzer(4_000, { LATENTKIT_FUZZ_TEST_HANG: "7", LATENTKIT_FUZZ_CASES: "20" });
+  await expect(run).rejects.toThrow(/killed after 4000 ms in case 7 .*LATENTKIT_FUZZ_CASE=7 /);
+}, 20_000);

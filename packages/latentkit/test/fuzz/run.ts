@@ -27,10 +27,10 @@ export const seed = (): number => Number(process.env.LATENTKIT_FUZZ_SEED ?? DEFA
 export const replay = (i: number): string =>
   `LATENTKIT_FUZZ_SEED=${seed()} LATENTKIT_FUZZ_CASE=${i} npx vitest run test/fuzz-model-files.test.ts`;
 
-/** Runs the fuzzer; throws with the hanging case's replay command if it is killed. */
-export async function runFuzzer(timeoutMs: number): Promise<FuzzReport> {
+/** Runs the fuzzer (with extra environment variables); throws with the hanging case's replay command if it is killed. */
+export async function runFuzzer(timeoutMs: number, env: Record<string, string> = {}): Promise<FuzzReport> {
   const file = fileURLToPath(await bundle("test/fuzz/runner.ts"));
-  const r = await runProcess(file, {}, timeoutMs);
+  const r = await runProcess(file, env, timeoutMs);
   const done = /@@DONE (.*)\n/.exec(r.stdout);
   if (r.timedOut || !done) {
     const cases = [...r.stdout.matchAll(/@@CASE (\d+)/g)];

@@ -5,7 +5,8 @@
 // "@@DONE {json}" line at the end.
 //
 // Environment: LATENTKIT_FUZZ_SEED (default 20261201), LATENTKIT_FUZZ_CASES (default 20000),
-// LATENTKIT_FUZZ_CASE (replay only that case index).
+// LATENTKIT_FUZZ_CASE (replay only that case index); LATENTKIT_FUZZ_TEST_HANG (a case that hangs,
+// to test the guard).
 
 import { writeSync } from "node:fs";
 import * as lk from "../../src/index.js";
@@ -64,8 +65,11 @@ async function main(): Promise<void> {
   const findings: (Finding & { index: number; base: number; what: string })[] = [];
   let poisonedAt: number | null = null;
   let ran = 0;
+  // Test-only: hang in this case, to test that a hang is caught and named (fuzz-model-files.test.ts).
+  const hangAt = Number(process.env.LATENTKIT_FUZZ_TEST_HANG ?? -1);
   for (let i = only ?? 0; i < (only === undefined ? Math.max(total, systematic.length) : only + 1); i++) {
     say(`@@CASE ${i}`);
+    while (i === hangAt);
     const s = systematic[i];
     const m: Mutation = s ? { base: s.base, what: s.what, bytes: s.make() } : randomCase(files, seed, i);
     const f = await judge(m.bytes, lk);
