@@ -178,6 +178,30 @@ describe("option values in and out of range", () => {
     );
   });
 
+  it("interpolate steps, variations n and spread, onLongText: results, or INVALID_OPTION at and past each limit", () => {
+    const steps = fc.constantFrom<unknown>(2, 3, 1, 0, 10_001, 2.5, NaN, "3");
+    const n = fc.constantFrom<unknown>(1, 3, 0, -1, 10_001, 1.5);
+    const spread = fc.constantFrom<unknown>(undefined, 0.5, 2, 0, -1, NaN, Infinity);
+    const policy = fc.constantFrom<unknown>(undefined, "truncate", "error", "x");
+    fc.assert(
+      fc.property(steps, n, spread, policy, anyText, fc.nat(2), (st, k, sp, pol, t, i) => {
+        const g = gens[i]!;
+        const long = new Array(g.maxLength + 1).fill("x").join(" ") + t; // too long at both levels
+        let out: unknown[] | undefined;
+        let e = outcome(() => (out = g.interpolate("paris", "rome", st as number)));
+        if (e) expect(e.code).toBe("INVALID_OPTION");
+        else expect(out!.length).toBe(st);
+        e = outcome(() => (out = g.variations(t, k as number, sp === undefined ? {} : { spread: sp as number })));
+        if (e) expect(e.code).toBe("INVALID_OPTION");
+        else expect(out!.length).toBe(k);
+        e = outcome(() => (out = g.reconstruct([long], pol === undefined ? {} : { onLongText: pol as never })));
+        expect(e?.code ?? "ok").toBe(pol === "error" || pol === "x" ? "INVALID_OPTION" : "ok");
+        unchanged(i);
+      }),
+      run(120),
+    );
+  });
+
   it("decode(): codes of every shape and value give one text a row, or a documented input error", () => {
     fc.assert(
       fc.property(fc.nat(2), fc.constantFrom<unknown>(undefined, { temperature: 1, seed: 3 }, { temperature: -1 }, { seed: NaN }), (i, o) =>
