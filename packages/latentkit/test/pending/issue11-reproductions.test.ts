@@ -6,6 +6,11 @@
 // trap poisons every model of the WebAssembly instance, and a blocked event loop would never
 // reach vitest's timeout. Cause 3 (lone surrogates) is fixed: test/text-well-formed.test.ts.
 
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LatentkitError, load, text, train } from "../../src/index.js";
 import { editHeader } from "../fuzz/model-bytes.js";
@@ -91,6 +96,22 @@ describe("cause 2: divergence can hang", () => {
       catch (e) { done(caught(e)); }`, 20_000);
     expectRefused(v, ["ABORTED", "DIVERGED"], "aborted training");
   });
+
+  it("the CLI with --learning-rate 1e30 stops on two Ctrl-Cs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "latentkit-diverge-"));
+    writeFileSync(join(dir, "cities.txt"), JSON.parse(CITIES).join("\n") + "\n");
+    const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "cli.js");
+    const child = spawn(process.execPath, [cli, "train", "cities.txt", "-o", "m.lk", "--epochs", "3", "--latent", "4", "--hidden", "16", "--learning-rate", "1e30", "-q"], { cwd: dir, stdio: "ignore" });
+    const closed = new Promise<number | null>((r) => child.on("close", r));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill("SIGINT");
+    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r("still running 5 s after two Ctrl-Cs"), 5000))]);
+    if (typeof code === "string") child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).not.toBe("still running 5 s after two Ctrl-Cs");
+  }, 20_000);
 });
 
 describe("cause 4: text.load trusts the numbers in the file", () => {
