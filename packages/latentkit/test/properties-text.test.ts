@@ -115,7 +115,7 @@ describe("texts of every Unicode category", () => {
   });
 });
 
-describe("option values in and out of range", () => {
+describe("text.train() options in and out of range", () => {
   const TRAIN: Record<string, unknown[]> = {
     maxLength: [1, 6, 4096, 0, 4097, 1.5, "6"],
     latent: [1, 2, 0, 4097, -1],
@@ -150,6 +150,9 @@ describe("option values in and out of range", () => {
     );
   });
 
+});
+
+describe("method arguments and options in and out of range", () => {
   const N = [1, 2, 0, -1, 1.5, 1_000_001, NaN, "2"];
   const SAMPLE: Record<string, unknown[]> = {
     temperature: [0, 1, 2.5, -1, NaN, Infinity],
