@@ -1,8 +1,7 @@
 // Files in and out: text and CSV inputs (with one-line messages for missing, empty and binary
-// files), model files (text or numeric, told apart by the SDK), stdin, atomic writes.
+// files), model files (text or numeric, told apart by the SDK), stdin. Writes: write-file.ts.
 
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { CliError, UsageError, oneLine } from "./errors.js";
 import { LatentkitError, load, text, type Autoencoder, type TextGenerator } from "./sdk.js";
 
@@ -180,26 +179,6 @@ export async function loadTextModel(path: string, command: string): Promise<Text
     throw new CliError(`${command} needs a text model; ${path} is a numeric autoencoder (trained with --numeric)`);
   }
   return m.model;
-}
-
-/** Writes a file atomically (temporary file, then rename), so Ctrl-C never leaves half a model. */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new CliError(`cannot write ${path}: no such directory`);
-    if (code === "EISDIR") throw new CliError(`cannot write ${path}: it is a directory`);
-    if (code === "EACCES" || code === "EPERM") throw new CliError(`cannot write ${path}: permission denied`);
-    throw new CliError(`cannot write ${path}: ${oneLine(e instanceof Error ? e.message : String(e))}`);
-  }
 }
 
 /** Output: plain lines or JSON, on stdout. */

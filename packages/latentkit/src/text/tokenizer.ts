@@ -23,9 +23,26 @@ const NO_SPACE_BEFORE = new Set([".", ",", "!", "?", ";", ":", ")", "]", "}", "%
 // ...and none after these.
 const NO_SPACE_AFTER = new Set(["(", "[", "{", "«", "“", "‘", "¿", "¡"]);
 
-/** Splits one text into tokens. @internal */
+// A UTF-16 code unit of a surrogate pair without its partner (no `u` flag: code units).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text with every unpaired surrogate replaced by U+FFFD, as `String.prototype.toWellFormed`
+ * (Node 20+) does. JavaScript strings may hold them, UTF-8 and the model file's JSON cannot: a
+ * vocabulary with one could never be saved. Every text goes through here (via tokenize) at
+ * train, encode, evaluate and decode time, so the same string always gives the same tokens.
+ * @internal
+ */
+export function wellFormed(text: string): string {
+  const s = text as string & { isWellFormed?: () => boolean; toWellFormed?: () => string };
+  if (typeof s.isWellFormed === "function") return s.isWellFormed() ? text : s.toWellFormed!();
+  return text.replace(LONE_SURROGATE, "\uFFFD");
+}
+
+/** Splits one text into tokens (after {@link wellFormed}). @internal */
 export function tokenize(text: string, level: TextLevel, lowercase: boolean): string[] {
-  const t = lowercase ? text.toLowerCase() : text;
+  const w = wellFormed(text);
+  const t = lowercase ? w.toLowerCase() : w;
   if (level === "char") return Array.from(t);
   return t.match(WORD_RE) ?? [];
 }

@@ -5,7 +5,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { choice, intList, num, str, type CommandSpec, type Parsed } from "../args.js";
 import { CliError, EXIT, UsageError } from "../errors.js";
-import { printJson, readCsv, readTextLines, writeFileAtomic } from "../io.js";
+import { printJson, readCsv, readTextLines } from "../io.js";
+import { fileExists, writeFileAtomic } from "../write-file.js";
 import { formatDuration, formatLoss, Progress } from "../progress.js";
 import {
   LatentkitError,
@@ -31,6 +32,8 @@ export const spec: CommandSpec = {
     "Progress goes to stderr: a bar on a terminal, one line per epoch otherwise. Ctrl-C stops",
     "training and still saves the model so far (exit code 130); press it twice to quit without saving.",
     "Use - as <file> to read stdin.",
+    "The model file is written atomically (a temporary file, then a rename): an interrupted or failed run",
+    "never leaves half a model. When training diverges, an existing model file is kept unless --force.",
   ].join("\n"),
   positionals: { min: 1, max: 1, names: "a training file (one text per line, or CSV with --numeric)" },
   flags: {
@@ -66,6 +69,7 @@ export const spec: CommandSpec = {
     "early-stopping": { type: "boolean", help: "stop when the (validation) loss stops improving, keep the best epoch" },
     patience: { type: "string", value: "n", help: "early stopping patience in epochs (default 5; implies --early-stopping)" },
     quiet: { type: "boolean", short: "q", help: "no progress output" },
+    force: { type: "boolean", help: "replace an existing model file even when training diverged" },
   },
   examples: [
     "latentkit train corpora/words.txt -o words.lk --variational --epochs 40 --validation-split 0.1",
@@ -276,6 +280,11 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
 
   const history = model.history;
   const seconds = (Date.now() - started) / 1000;
+  if (stopNote === "diverged" && v.force !== true && fileExists(output)) {
+    progress.finish();
+    model.dispose();
+    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); ${output} was left as it was (--force replaces it with the model from before the failed epoch)`);
+  }
   const bytes = model.save();
   writeFileAtomic(output, bytes);
   const last = history[history.length - 1];
