@@ -3,6 +3,7 @@
 // ever sees it.
 
 import { LatentkitError, invalidOption, show } from "./errors.js";
+import { MAX_ELEMENTS } from "./limits.js";
 
 /** A dense row-major matrix: `data[r * cols + c]` is row `r`, column `c`. Every matrix latentkit returns is a fresh copy. */
 export interface Matrix {
@@ -33,8 +34,6 @@ export interface MatrixInput {
  */
 export type DataInput = ReadonlyArray<ArrayLike<number>> | MatrixInput;
 
-/** Largest number of values (rows × cols) accepted in one matrix: 2^28. */
-export const MAX_ELEMENTS = 2 ** 28;
 
 /**
  * A Uint8Array over bytes given as a Uint8Array (a Node Buffer), an ArrayBuffer (also from

@@ -11,10 +11,14 @@
  * @packageDocumentation
  */
 
-import { Autoencoder, fitValidated, historyFromMeta, wrapModel } from "./autoencoder.js";
+import { Autoencoder, fitValidated, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
-import { LatentkitError, invalidOption } from "./errors.js";
-import { normalizeFitOptions, normalizeModelOptions, type ModelOptions, type TrainOptions } from "./options.js";
+import { invalidOption } from "./errors.js";
+import { normalizeFitOptions } from "./fit-options.js";
+import { openModelFile, withPartialModel } from "./handle.js";
+import { MAX_LAYER } from "./limits.js";
+import { normalizeModelOptions } from "./model-options.js";
+import type { ModelConfig, ModelOptions, TrainOptions } from "./options.js";
 import { throwIfAborted } from "./training.js";
 import { init, requireInit, wasmCall, WasmModel } from "./wasm.js";
 
@@ -54,8 +58,7 @@ export type {
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
 export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
-function newModel(inputSize: number, options: unknown, allowFitKeys: boolean): Autoencoder {
-  const config = normalizeModelOptions(options, inputSize, allowFitKeys);
+function newModel(config: ModelConfig): Autoencoder {
   return wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
 }
 
@@ -77,16 +80,11 @@ export async function train(data: DataInput, options: TrainOptions = {}): Promis
   const fit = normalizeFitOptions(options, config.seed, true);
   throwIfAborted(fit.signal);
   await init();
-  const model = wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+  const model = newModel(config);
   try {
     await fitValidated(model, m, fit);
   } catch (e) {
-    if (e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED")) {
-      e.model = model;
-    } else {
-      model.dispose();
-    }
-    throw e;
+    throw withPartialModel(e, model);
   }
   return model;
 }
@@ -99,11 +97,11 @@ export async function train(data: DataInput, options: TrainOptions = {}): Promis
  * @throws LatentkitError NOT_INITIALIZED before init; INVALID_OPTION / TOO_LARGE for bad options
  */
 export function create(inputSize: number, options: ModelOptions = {}): Autoencoder {
-  if (typeof inputSize !== "number" || !Number.isInteger(inputSize) || inputSize < 1 || inputSize > 65536) {
-    throw invalidOption(`inputSize must be an integer from 1 to 65536, got ${String(inputSize)}.`);
+  if (typeof inputSize !== "number" || !Number.isInteger(inputSize) || inputSize < 1 || inputSize > MAX_LAYER) {
+    throw invalidOption(`inputSize must be an integer from 1 to ${MAX_LAYER}, got ${String(inputSize)}.`);
   }
   requireInit("create()");
-  return newModel(inputSize, options, false);
+  return newModel(normalizeModelOptions(options, inputSize, false));
 }
 
 function checkModel(model: unknown, fn: string): Autoencoder {
@@ -129,7 +127,8 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
  *
  * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
  * @throws LatentkitError INVALID_OPTION for non-bytes or a text model's file (use `text.load()`), CORRUPT_MODEL for damaged or foreign
- *   bytes (the file has a CRC), UNSUPPORTED_VERSION for files from a newer format
+ *   bytes (the file has a CRC) and for a file whose `meta.kind` contradicts its config, UNSUPPORTED_VERSION for files
+ *   from a newer format
  */
 export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<Autoencoder> {
   const u8 = asBytes(bytes);
@@ -139,16 +138,10 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
     );
   }
   await init();
-  const handle = wasmCall(() => WasmModel.fromBytes(u8));
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(handle.metaJson()) as { kind?: unknown }).kind;
-  } catch {
-    kind = undefined;
-  }
-  if (kind === "text") {
-    handle.free();
-    throw invalidOption("These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().");
-  }
-  return wrapModel(handle, historyFromMeta(handle.metaJson()));
+  const file = openModelFile(
+    u8,
+    "numeric",
+    "These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().",
+  );
+  return wrapModel(file.wasm, file.history);
 }
