@@ -8,8 +8,19 @@ import type { FitOptions, ModelConfig } from "./options.js";
 import { throwIfAborted, type EpochRecord, type History } from "./training.js";
 import { wasmCall, type WasmModel } from "./wasm.js";
 
-let construct: (handle: WasmModel, history: EpochRecord[]) => Autoencoder;
-let fitMatrix: (model: Autoencoder, m: Matrix, opts: NormalizedFitOptions) => Promise<History>;
+let construct: (model: ModelHandle) => Autoencoder;
+
+/**
+ * The training and validation rows of a run on `m` (rows of `cols` columns): the last rows
+ * with `validationSplit`, else `validationData` checked as rows of `cols`. @internal
+ */
+export function trainingRows(m: Matrix, opts: NormalizedFitOptions): () => [Matrix, Matrix | null] {
+  return () => {
+    if (opts.validationSplit > 0) return splitRows(m, opts.validationSplit, "rows");
+    const val = opts.validationData === undefined ? null : toMatrix(opts.validationData, "validationData", { cols: m.cols, name: "inputSize" });
+    return [m, val];
+  };
+}
 
 /**
  * A trained (or trainable) dense autoencoder. Get one from {@link train}, {@link load} or
@@ -29,13 +40,13 @@ export class Autoencoder {
   readonly #latentSize: number;
 
   static {
-    construct = (handle, history) => new Autoencoder(handle, history);
-    fitMatrix = (model, m, opts) => model.#fitMatrix(m, opts);
+    construct = (model) => new Autoencoder(model);
     addSymbolDispose(Autoencoder.prototype);
   }
 
-  private constructor(handle: WasmModel, history: EpochRecord[]) {
-    this.#model = new ModelHandle(handle, history, "model", "model");
+  private constructor(model: ModelHandle) {
+    const handle = model.live("Autoencoder");
+    this.#model = model;
     this.#inputSize = handle.inputSize();
     this.#latentSize = handle.latentSize();
     const raw = JSON.parse(handle.configJson()) as ModelConfig;
@@ -142,15 +153,7 @@ export class Autoencoder {
     const opts = normalizeFitOptions(options, this.#config.seed, false);
     throwIfAborted(opts.signal);
     const [, m] = this.#input("fit()", data);
-    return this.#fitMatrix(m, opts);
-  }
-
-  #fitMatrix(m: Matrix, opts: NormalizedFitOptions): Promise<History> {
-    return this.#model.train("fit()", opts, () => {
-      if (opts.validationSplit > 0) return splitRows(m, opts.validationSplit, "rows");
-      const val = opts.validationData === undefined ? null : this.#input("fit()", opts.validationData, false, "validationData")[1];
-      return [m, val];
-    });
+    return this.#model.train("fit()", opts, trainingRows(m, opts));
   }
 
   /**
@@ -176,12 +179,7 @@ export class Autoencoder {
   }
 }
 
-/** Trains `model` on an already validated matrix. @internal */
-export function fitValidated(model: Autoencoder, m: Matrix, opts: NormalizedFitOptions): Promise<History> {
-  return fitMatrix(model, m, opts);
-}
-
-/** Wraps a core model handle. @internal */
-export function wrapModel(handle: WasmModel, history: EpochRecord[] = []): Autoencoder {
-  return construct(handle, history);
+/** Wraps a core model (a new one, or read from a file with its history). @internal */
+export function wrapModel(model: ModelHandle): Autoencoder {
+  return construct(model);
 }

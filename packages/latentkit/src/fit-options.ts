@@ -20,25 +20,6 @@ export interface NormalizedFitOptions {
 
 const ES_KEYS = ["monitor", "patience", "minDelta", "restoreBestWeights"] as const;
 
-function earlyStoppingOptions(es: unknown, hasValidation: boolean): WasmTrainOptions["earlyStopping"] {
-  if (es === undefined || es === false) return null;
-  if (es !== true && (typeof es !== "object" || es === null || Array.isArray(es))) {
-    throw invalidOption(`earlyStopping must be true, false or { monitor, patience, minDelta, restoreBestWeights }, got ${show(es)}.`);
-  }
-  const eo = es === true ? {} : (es as Record<string, unknown>);
-  checkKeys(eo, ES_KEYS, "earlyStopping");
-  const monitor = oneOf<"valLoss" | "loss">(eo, "monitor", ["valLoss", "loss"], hasValidation ? "valLoss" : "loss", "earlyStopping.");
-  if (monitor === "valLoss" && !hasValidation) {
-    throw invalidOption('earlyStopping.monitor "valLoss" needs validation data: set validationSplit or validationData, or monitor "loss".');
-  }
-  return {
-    monitor,
-    patience: num(eo, "patience", 5, { min: 0, max: MAX_EPOCHS, integer: true }, "earlyStopping."),
-    minDelta: num(eo, "minDelta", 0, { min: 0 }, "earlyStopping."),
-    restoreBestWeights: bool(eo, "restoreBestWeights", true, "earlyStopping."),
-  };
-}
-
 /**
  * Validates the training part of `options` and fills in defaults. With `allowModelKeys`
  * (train()), model keys are accepted and ignored here.
@@ -74,7 +55,26 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     throw invalidOption("validationSplit and validationData cannot both be set; pick one.");
   }
   const clipNorm = o.clipNorm !== undefined && o.clipNorm !== null ? num(o, "clipNorm", 0, { min: 0, minExclusive: true }) : null;
-  const earlyStopping = earlyStoppingOptions(o.earlyStopping, validationData !== undefined || validationSplit > 0);
+  const hasValidation = validationData !== undefined || validationSplit > 0;
+  let earlyStopping: WasmTrainOptions["earlyStopping"] = null;
+  const es = o.earlyStopping;
+  if (es !== undefined && es !== false) {
+    if (es !== true && (typeof es !== "object" || es === null || Array.isArray(es))) {
+      throw invalidOption(`earlyStopping must be true, false or { monitor, patience, minDelta, restoreBestWeights }, got ${show(es)}.`);
+    }
+    const eo = es === true ? {} : (es as Record<string, unknown>);
+    checkKeys(eo, ES_KEYS, "earlyStopping");
+    const monitor = oneOf<"valLoss" | "loss">(eo, "monitor", ["valLoss", "loss"], hasValidation ? "valLoss" : "loss", "earlyStopping.");
+    if (monitor === "valLoss" && !hasValidation) {
+      throw invalidOption('earlyStopping.monitor "valLoss" needs validation data: set validationSplit or validationData, or monitor "loss".');
+    }
+    earlyStopping = {
+      monitor,
+      patience: num(eo, "patience", 5, { min: 0, max: MAX_EPOCHS, integer: true }, "earlyStopping."),
+      minDelta: num(eo, "minDelta", 0, { min: 0 }, "earlyStopping."),
+      restoreBestWeights: bool(eo, "restoreBestWeights", true, "earlyStopping."),
+    };
+  }
   const noise = normalizeNumericNoise(o.noise);
   const onEpochEnd = o.onEpochEnd;
   if (onEpochEnd !== undefined && typeof onEpochEnd !== "function") {

@@ -13,13 +13,13 @@ import { wasmCall, WasmModel } from "./wasm.js";
 export class ModelHandle {
   #wasm: WasmModel | null;
   readonly #history: EpochRecord[];
-  /** How messages name the model and the variable holding it: "model"/"model", "text generator"/"gen". */
+  /** How messages name the model and the variable holding it: "model"/"model" (default), "text generator"/"gen". */
   readonly #noun: string;
   readonly #name: string;
   #training = false;
   #disposed = false;
 
-  constructor(wasm: WasmModel, history: EpochRecord[], noun: string, name: string) {
+  constructor(wasm: WasmModel, history: EpochRecord[] = [], noun = "model", name = "model") {
     this.#wasm = wasm;
     this.#history = history;
     this.#noun = noun;

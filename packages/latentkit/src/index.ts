@@ -11,11 +11,11 @@
  * @packageDocumentation
  */
 
-import { Autoencoder, fitValidated, wrapModel } from "./autoencoder.js";
+import { Autoencoder, trainingRows, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { invalidOption } from "./errors.js";
 import { normalizeFitOptions } from "./fit-options.js";
-import { openModelFile, withPartialModel } from "./handle.js";
+import { ModelHandle, openModelFile, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
 import type { ModelConfig, ModelOptions, TrainOptions } from "./options.js";
@@ -58,8 +58,8 @@ export type {
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
 export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
-function newModel(config: ModelConfig): Autoencoder {
-  return wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+function newModel(config: ModelConfig): ModelHandle {
+  return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))), );
 }
 
 /**
@@ -80,9 +80,10 @@ export async function train(data: DataInput, options: TrainOptions = {}): Promis
   const fit = normalizeFitOptions(options, config.seed, true);
   throwIfAborted(fit.signal);
   await init();
-  const model = newModel(config);
+  const handle = newModel(config);
+  const model = wrapModel(handle);
   try {
-    await fitValidated(model, m, fit);
+    await handle.train("fit()", fit, trainingRows(m, fit));
   } catch (e) {
     throw withPartialModel(e, model);
   }
@@ -101,7 +102,7 @@ export function create(inputSize: number, options: ModelOptions = {}): Autoencod
     throw invalidOption(`inputSize must be an integer from 1 to ${MAX_LAYER}, got ${String(inputSize)}.`);
   }
   requireInit("create()");
-  return newModel(normalizeModelOptions(options, inputSize, false));
+  return wrapModel(newModel(normalizeModelOptions(options, inputSize, false)));
 }
 
 function checkModel(model: unknown, fn: string): Autoencoder {
@@ -143,5 +144,5 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
     "numeric",
     "These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().",
   );
-  return wrapModel(file.wasm, file.history);
+  return wrapModel(new ModelHandle(file.wasm, file.history));
 }

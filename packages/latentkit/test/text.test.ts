@@ -2,7 +2,7 @@
 // save/load, evaluate and report, against the real WebAssembly core.
 
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
-import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator } from "../src/index.js";
+import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator, type TextTrainingError } from "../src/index.js";
 import { TextGenerator as TextGeneratorClass } from "../src/text/generator.js";
 import { detExp, detLog, Random } from "../src/text/random.js";
 import { fitMixture } from "../src/text/mixture.js";
@@ -549,7 +549,9 @@ describe("errors", () => {
       err = e;
     }
     expect((err as LatentkitError).code).toBe("ABORTED");
-    const gen = (err as { generator?: TextGenerator }).generator!;
+    // error.model, as for train(); error.generator is its deprecated alias
+    const gen = (err as TextTrainingError).model!;
+    expect((err as TextTrainingError).generator).toBe(gen);
     expect(gen).toBeInstanceOf(TextGeneratorClass);
     expect(gen.history.length).toBe(2);
     expect(gen.sample(3)).toHaveLength(3);
