@@ -6,7 +6,7 @@ import type { DataInput } from "./data.js";
 import { invalidOption, show } from "./errors.js";
 import { MAX_BATCH, MAX_EPOCHS } from "./limits.js";
 import { FIT_KEYS, MODEL_KEYS, type FitOptions, type Optimizer } from "./options.js";
-import { bool, checkKeys, checkPlainObject, num, oneOf } from "./validate.js";
+import { bool, checkKeys, checkPlainObject, num, oneOf, SEED, UNIT } from "./validate.js";
 import type { WasmTrainOptions } from "./wire.js";
 
 /** Validated training options. @internal */
@@ -40,16 +40,16 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
   }
   if (isAdam && o.momentum !== undefined) throw invalidOption(`momentum only applies to optimizer "sgd", not "${optimizer}"; remove it.`);
   const learningRate = num(o, "learningRate", isAdam ? 1e-3 : 1e-2, { min: 0, minExclusive: true });
-  const beta1 = num(o, "beta1", 0.9, { min: 0, max: 1, maxExclusive: true });
-  const beta2 = num(o, "beta2", 0.999, { min: 0, max: 1, maxExclusive: true });
+  const beta1 = num(o, "beta1", 0.9, UNIT);
+  const beta2 = num(o, "beta2", 0.999, UNIT);
   const epsilon = num(o, "epsilon", 1e-7, { min: 0, minExclusive: true });
   const weightDecay = num(o, "weightDecay", optimizer === "adamw" ? 0.004 : 0, { min: 0 });
-  const momentum = num(o, "momentum", 0, { min: 0, max: 1, maxExclusive: true });
+  const momentum = num(o, "momentum", 0, UNIT);
   const epochs = num(o, "epochs", 10, { min: 1, max: MAX_EPOCHS, integer: true });
   const batchSize = num(o, "batchSize", 32, { min: 1, max: MAX_BATCH, integer: true });
   const shuffle = bool(o, "shuffle", true);
-  const seed = num(o, "seed", defaultSeed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
-  const validationSplit = num(o, "validationSplit", 0, { min: 0, max: 1, maxExclusive: true });
+  const seed = num(o, "seed", defaultSeed, SEED);
+  const validationSplit = num(o, "validationSplit", 0, UNIT);
   const validationData = o.validationData as DataInput | undefined;
   if (validationData !== undefined && validationSplit > 0) {
     throw invalidOption("validationSplit and validationData cannot both be set; pick one.");
@@ -106,6 +106,6 @@ export function normalizeNumericNoise(raw: unknown): { gaussian: number; mask: n
   const o = raw as Record<string, unknown>;
   checkKeys(o, ["gaussian", "mask"], "noise");
   const gaussian = num(o, "gaussian", 0, { min: 0 }, "noise.");
-  const mask = num(o, "mask", 0, { min: 0, max: 1, maxExclusive: true }, "noise.");
+  const mask = num(o, "mask", 0, UNIT, "noise.");
   return gaussian === 0 && mask === 0 ? null : { gaussian, mask };
 }

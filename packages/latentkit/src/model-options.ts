@@ -4,7 +4,7 @@
 import { LatentkitError, invalidOption, show } from "./errors.js";
 import { MAX_EPOCHS, MAX_LAYER, MAX_LAYERS, MAX_PARAMS } from "./limits.js";
 import { ACTIVATIONS, DEFAULT_SEED, FIT_KEYS, MODEL_KEYS, type Initializer, type Loss, type ModelConfig, type NormalizedVariational } from "./options.js";
-import { checkKeys, checkPlainObject, layerList, num, oneOf } from "./validate.js";
+import { checkKeys, checkPlainObject, layerList, num, oneOf, SEED } from "./validate.js";
 
 /** Default latent size for `inputSize` columns. @internal */
 export function defaultLatent(inputSize: number): number {
@@ -34,7 +34,7 @@ export function normalizeModelOptions(raw: unknown, inputSize: number, allowFitK
     throw invalidOption(`loss "bce" requires outputActivation "sigmoid" (got "${outputActivation}"); use loss "mse" or a sigmoid output.`);
   }
   const init = oneOf<Initializer>(o, "init", ["glorotUniform", "heUniform"], "glorotUniform");
-  const seed = num(o, "seed", DEFAULT_SEED, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const seed = num(o, "seed", DEFAULT_SEED, SEED);
   if (encoder.length + decoder.length + 1 > MAX_LAYERS) {
     throw new LatentkitError(
       "TOO_LARGE",

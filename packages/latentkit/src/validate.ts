@@ -68,6 +68,11 @@ export interface NumRule {
   integer?: boolean;
 }
 
+/** A value in [0, 1) (rates, probabilities, decays). @internal */
+export const UNIT: NumRule = { min: 0, max: 1, maxExclusive: true };
+/** A seed: an integer from 0 to 2^53-1. @internal */
+export const SEED: NumRule = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
+
 /** A finite number (or integer) within `rule`, or `dflt` when absent. @internal */
 export function num(obj: Record<string, unknown>, key: string, dflt: number, rule: NumRule, prefix = ""): number {
   const v = obj[key];

@@ -14,7 +14,7 @@ import {
   type Optimizer,
   type VariationalOptions,
 } from "../options.js";
-import { bool, checkKeys, checkPlainObject, layerList, num, oneOf, show } from "../validate.js";
+import { bool, checkKeys, checkPlainObject, layerList, num, oneOf, SEED, show } from "../validate.js";
 import { rate } from "./arguments.js";
 import type { TextLevel } from "./tokenizer.js";
 
@@ -193,7 +193,7 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
     freeBits: TEXT_DEFAULTS.freeBits,
   });
   const noise = textNoise(o.noise, context);
-  const seed = num(o, "seed", TEXT_DEFAULTS.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const seed = num(o, "seed", TEXT_DEFAULTS.seed, SEED);
   const fitRaw: Record<string, unknown> = {
     epochs,
     batchSize: TEXT_DEFAULTS.batchSize,
