@@ -84,6 +84,9 @@ function checkShapeNumber(what: string, key: "rows" | "cols", v: unknown): numbe
 
 type ColsCheck = (cols: number) => void;
 
+/** The data shapes accepted, as messages name them. */
+const ROWS_OR_FLAT = "an array of rows (number[][] or Float32Array[]) or { data, rows, cols }";
+
 /** An array of rows as a float32 matrix (every value checked). */
 function fromRows(input: readonly unknown[], what: string, checkCols: ColsCheck): Matrix {
   const rows = input.length;
@@ -92,7 +95,7 @@ function fromRows(input: readonly unknown[], what: string, checkCols: ColsCheck)
   }
   const first: unknown = input[0];
   if (!isArrayLike(first)) {
-    throw invalidOption(`${what}[0] is ${show(first)}; ${what} must be an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`);
+    throw invalidOption(`${what}[0] is ${show(first)}; ${what} must be ${ROWS_OR_FLAT}.`);
   }
   const cols = first.length;
   if (cols === 0) {
@@ -186,7 +189,7 @@ export function toMatrix(input: unknown, what: string, expected?: { cols: number
   if (typeof input === "object" && input !== null && "data" in input) {
     return fromFlat(input as { data: unknown; rows: unknown; cols: unknown }, what, checkCols);
   }
-  throw invalidOption(`${what} is ${show(input)}; pass an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`);
+  throw invalidOption(`${what} is ${show(input)}; pass ${ROWS_OR_FLAT}.`);
 }
 
 /** Rows [start, end) of a matrix, as a view (no copy). @internal */

@@ -6,7 +6,7 @@ import type { DataInput } from "./data.js";
 import { invalidOption, show } from "./errors.js";
 import { MAX_BATCH, MAX_EPOCHS } from "./limits.js";
 import { FIT_KEYS, MODEL_KEYS, type FitOptions, type Optimizer } from "./options.js";
-import { bool, checkKeys, checkPlainObject, num, oneOf, SEED, UNIT } from "./validate.js";
+import { bool, checkKeys, checkPlainObject, NON_NEGATIVE, num, oneOf, POSITIVE, SEED, UNIT } from "./validate.js";
 import type { WasmTrainOptions } from "./wire.js";
 
 /** Validated training options. @internal */
@@ -39,11 +39,11 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     if (!isAdam && o[k] !== undefined) throw invalidOption(`${k} only applies to optimizer "adam" or "adamw", not "sgd"; remove it.`);
   }
   if (isAdam && o.momentum !== undefined) throw invalidOption(`momentum only applies to optimizer "sgd", not "${optimizer}"; remove it.`);
-  const learningRate = num(o, "learningRate", isAdam ? 1e-3 : 1e-2, { min: 0, minExclusive: true });
+  const learningRate = num(o, "learningRate", isAdam ? 1e-3 : 1e-2, POSITIVE);
   const beta1 = num(o, "beta1", 0.9, UNIT);
   const beta2 = num(o, "beta2", 0.999, UNIT);
-  const epsilon = num(o, "epsilon", 1e-7, { min: 0, minExclusive: true });
-  const weightDecay = num(o, "weightDecay", optimizer === "adamw" ? 0.004 : 0, { min: 0 });
+  const epsilon = num(o, "epsilon", 1e-7, POSITIVE);
+  const weightDecay = num(o, "weightDecay", optimizer === "adamw" ? 0.004 : 0, NON_NEGATIVE);
   const momentum = num(o, "momentum", 0, UNIT);
   const epochs = num(o, "epochs", 10, { min: 1, max: MAX_EPOCHS, integer: true });
   const batchSize = num(o, "batchSize", 32, { min: 1, max: MAX_BATCH, integer: true });
@@ -54,7 +54,7 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
   if (validationData !== undefined && validationSplit > 0) {
     throw invalidOption("validationSplit and validationData cannot both be set; pick one.");
   }
-  const clipNorm = o.clipNorm !== undefined && o.clipNorm !== null ? num(o, "clipNorm", 0, { min: 0, minExclusive: true }) : null;
+  const clipNorm = o.clipNorm !== undefined && o.clipNorm !== null ? num(o, "clipNorm", 0, POSITIVE) : null;
   const hasValidation = validationData !== undefined || validationSplit > 0;
   let earlyStopping: WasmTrainOptions["earlyStopping"] = null;
   const es = o.earlyStopping;
@@ -71,7 +71,7 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     earlyStopping = {
       monitor,
       patience: num(eo, "patience", 5, { min: 0, max: MAX_EPOCHS, integer: true }, "earlyStopping."),
-      minDelta: num(eo, "minDelta", 0, { min: 0 }, "earlyStopping."),
+      minDelta: num(eo, "minDelta", 0, NON_NEGATIVE, "earlyStopping."),
       restoreBestWeights: bool(eo, "restoreBestWeights", true, "earlyStopping."),
     };
   }
@@ -105,7 +105,7 @@ export function normalizeNumericNoise(raw: unknown): { gaussian: number; mask: n
   }
   const o = raw as Record<string, unknown>;
   checkKeys(o, ["gaussian", "mask"], "noise");
-  const gaussian = num(o, "gaussian", 0, { min: 0 }, "noise.");
+  const gaussian = num(o, "gaussian", 0, NON_NEGATIVE, "noise.");
   const mask = num(o, "mask", 0, UNIT, "noise.");
   return gaussian === 0 && mask === 0 ? null : { gaussian, mask };
 }

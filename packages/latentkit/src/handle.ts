@@ -119,7 +119,7 @@ export function openModelFile(bytes: Uint8Array, want: ModelKind, wrongKind: str
   try {
     // JSON objects both: the core read them from the header, itself JSON.
     const meta = JSON.parse(wasm.metaJson()) as Record<string, unknown>;
-    if (modelKind(JSON.parse(wasm.configJson()), meta) !== want) throw invalidOption(wrongKind);
+    if (modelKind(JSON.parse(wasm.configJson())) !== want) throw invalidOption(wrongKind);
     return { wasm, meta, history: historyFromMeta(meta) };
   } catch (e) {
     wasm.free();

@@ -59,7 +59,7 @@ export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./
 export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
 function newModel(config: ModelConfig): ModelHandle {
-  return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))), );
+  return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))));
 }
 
 /**
@@ -128,8 +128,7 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
  *
  * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
  * @throws LatentkitError INVALID_OPTION for non-bytes or a text model's file (use `text.load()`), CORRUPT_MODEL for damaged or foreign
- *   bytes (the file has a CRC) and for a file whose `meta.kind` contradicts its config, UNSUPPORTED_VERSION for files
- *   from a newer format
+ *   bytes (the file has a CRC), UNSUPPORTED_VERSION for files from a newer format
  */
 export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Promise<Autoencoder> {
   const u8 = asBytes(bytes);

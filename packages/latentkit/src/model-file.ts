@@ -1,32 +1,23 @@
 // The model file seen from TypeScript: its format tag, the kind of model it holds, and the
 // epoch history in its meta. The kind is decided from the structure (a config with `tokens` is a
-// text model), and a `meta.kind` that says otherwise makes the file CORRUPT_MODEL, so load(),
-// text.load() and the CLI always agree. Pure code without WebAssembly: the CLI bundles it to
-// tell files apart before it loads them (src/cli/sdk.ts).
+// text model), the same way for load(), text.load() and the CLI. Pure code without
+// WebAssembly: the CLI bundles it to tell files apart before it loads them (src/cli/sdk.ts).
 
-import { LatentkitError } from "./errors.js";
 import type { EpochRecord } from "./training.js";
 
 /** The `format` field of the meta object stored in every model file. */
 export const FILE_FORMAT = "latentkit";
-/** The meta's `kind` of text models (numeric models have none). */
-export const TEXT_KIND = "text";
 
 /** What a model file holds: a numeric autoencoder (load()) or a text generator (text.load()). */
 export type ModelKind = "numeric" | "text";
 
 /**
- * The kind of the model whose header has this `config` and `meta` (parsed JSON).
- * @throws LatentkitError CORRUPT_MODEL when `meta.kind` contradicts the config
- * @internal
+ * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
+ * is a text model. The meta's `kind` is not consulted (it says the same for every file latentkit
+ * writes; refusing files where it does not is issue #11's). @internal
  */
-export function modelKind(config: unknown, meta: unknown): ModelKind {
-  const text = (config as { tokens?: unknown } | null)?.tokens !== undefined;
-  const kind = (meta as { kind?: unknown } | null)?.kind;
-  if (text ? kind !== TEXT_KIND : kind !== undefined) {
-    throw new LatentkitError("CORRUPT_MODEL", "This model file is damaged: its meta.kind contradicts its config; save it again from the trained model.");
-  }
-  return text ? "text" : "numeric";
+export function modelKind(config: unknown): ModelKind {
+  return (config as { tokens?: unknown } | null)?.tokens !== undefined ? "text" : "numeric";
 }
 
 /**
@@ -53,7 +44,7 @@ export function readModelHeader(bytes: Uint8Array): { config: unknown; meta: unk
  */
 export function modelFileKind(bytes: Uint8Array): ModelKind | null {
   const header = readModelHeader(bytes);
-  return header && modelKind(header.config, header.meta);
+  return header && modelKind(header.config);
 }
 
 /** The epochs stored in a model file's meta (entries that are not epochs are skipped). @internal */

@@ -4,7 +4,7 @@
 import { LatentkitError, invalidOption, show } from "./errors.js";
 import { MAX_EPOCHS, MAX_LAYER, MAX_LAYERS, MAX_PARAMS } from "./limits.js";
 import { ACTIVATIONS, DEFAULT_SEED, FIT_KEYS, MODEL_KEYS, type Initializer, type Loss, type ModelConfig, type NormalizedVariational } from "./options.js";
-import { checkKeys, checkPlainObject, layerList, num, oneOf, SEED } from "./validate.js";
+import { checkKeys, checkPlainObject, layerList, NON_NEGATIVE, num, oneOf, SEED } from "./validate.js";
 
 /** Default latent size for `inputSize` columns. @internal */
 export function defaultLatent(inputSize: number): number {
@@ -88,8 +88,8 @@ export function normalizeVariational(raw: unknown, defaults: NormalizedVariation
   const o = raw as Record<string, unknown>;
   checkKeys(o, ["beta", "klWarmupEpochs", "freeBits"], "variational");
   return {
-    beta: num(o, "beta", defaults.beta, { min: 0 }, "variational."),
+    beta: num(o, "beta", defaults.beta, NON_NEGATIVE, "variational."),
     klWarmupEpochs: num(o, "klWarmupEpochs", defaults.klWarmupEpochs, { min: 0, max: MAX_EPOCHS, integer: true }, "variational."),
-    freeBits: num(o, "freeBits", defaults.freeBits, { min: 0 }, "variational."),
+    freeBits: num(o, "freeBits", defaults.freeBits, NON_NEGATIVE, "variational."),
   };
 }

@@ -70,6 +70,10 @@ export interface NumRule {
 
 /** A value in [0, 1) (rates, probabilities, decays). @internal */
 export const UNIT: NumRule = { min: 0, max: 1, maxExclusive: true };
+/** A finite number >= 0. @internal */
+export const NON_NEGATIVE: NumRule = { min: 0 };
+/** A finite number > 0. @internal */
+export const POSITIVE: NumRule = { min: 0, minExclusive: true };
 /** A seed: an integer from 0 to 2^53-1. @internal */
 export const SEED: NumRule = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 

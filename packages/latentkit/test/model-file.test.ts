@@ -122,22 +122,21 @@ describe("model kind: decided from the structure (a config with tokens is a text
     expect(e2.message).toMatch(/load\(\)/);
   });
 
-  it("a meta.kind that contradicts the config is CORRUPT_MODEL naming meta.kind, for both loaders", async () => {
-    const numericSaysText = await withMeta(bytes, { format: "latentkit", kind: "text", history: [] });
+  it("the config decides, not meta.kind: a text model's weights are a text model whatever its meta says", async () => {
     const textWithoutKind = await withMeta(textBytes, { format: "latentkit", history: [] });
-    for (const b of [numericSaysText, textWithoutKind]) {
-      expect(() => modelFileKind(b)).toThrow(/meta\.kind/);
-      const e = await loadError(b);
-      expect(e.code).toBe("CORRUPT_MODEL");
-      expect(e.message).toMatch(/meta\.kind/);
-      const e2 = (await text.load(b).catch((x: unknown) => x)) as LatentkitError;
-      expect(e2.code).toBe("CORRUPT_MODEL");
-    }
+    expect(modelFileKind(textWithoutKind)).toBe("text");
+    const e = await loadError(textWithoutKind);
+    expect(e.code).toBe("INVALID_OPTION");
+    expect(e.message).toMatch(/text\.load\(\)/);
+    const numericSaysText = await withMeta(bytes, { format: "latentkit", kind: "text", history: [] });
+    expect(modelFileKind(numericSaysText)).toBe("numeric");
+    const e2 = (await text.load(numericSaysText).catch((x: unknown) => x)) as LatentkitError;
+    expect(e2.code).toBe("INVALID_OPTION");
   });
 
-  it("modelKind() looks at the config's tokens, not at the meta alone", () => {
-    expect(modelKind({ inputSize: 3 }, {})).toBe("numeric");
-    expect(modelKind({ tokens: { length: 2, vocab: 5 } }, { kind: "text" })).toBe("text");
-    expect(() => modelKind({ tokens: { length: 2, vocab: 5 } }, {})).toThrow(LatentkitError);
+  it("modelKind() looks at the config's tokens", () => {
+    expect(modelKind({ inputSize: 3, encoder: [2] })).toBe("numeric");
+    expect(modelKind({ inputSize: 10, tokens: { length: 2, vocab: 5 } })).toBe("text");
+    expect(modelKind(null)).toBe("numeric");
   });
 });

@@ -6,9 +6,8 @@ import { toMatrix, type DataInput, type Matrix } from "../data.js";
 import { LatentkitError, invalidOption } from "../errors.js";
 import type { NormalizedFitOptions } from "../fit-options.js";
 import { addSymbolDispose, ModelHandle } from "../handle.js";
-import { TEXT_KIND } from "../model-file.js";
 import type { EpochRecord } from "../training.js";
-import { num, oneOf, show } from "../validate.js";
+import { NON_NEGATIVE, num, oneOf, POSITIVE, show } from "../validate.js";
 import { count, methodOptions, seedOf } from "./arguments.js";
 import { wasmCall, type WasmModel } from "../wasm.js";
 import { argmax, decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
@@ -30,6 +29,8 @@ import type {
   VariationOptions,
 } from "./types.js";
 
+/** The meta's `kind` of text model files (numeric files have none). */
+const TEXT_KIND = "text";
 /** Default seed of sample(), variations() and sampled decoding. */
 const DEFAULT_SAMPLE_SEED = 0;
 /** Spread of variations() of a plain model: this fraction of the training codes' std. */
@@ -191,7 +192,7 @@ export class TextGenerator {
   decode(codes: DataInput, options: DecodeTextOptions = {}): string[] {
     this.#model.live("decode()");
     const o = methodOptions(options, ["temperature", "seed"], "decode()");
-    const temperature = num(o, "temperature", 0, { min: 0 });
+    const temperature = num(o, "temperature", 0, NON_NEGATIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
     const m = toMatrix(codes, "codes", { cols: this.latentSize, name: "latentSize" });
     return decodeCodes(this.#decoder("decode()"), m.data, m.rows, temperature, seed);
@@ -220,9 +221,9 @@ export class TextGenerator {
     const dec = this.#decoder("sample()");
     count(n, "n", 1, 1_000_000);
     const o = methodOptions(options, ["temperature", "seed", "tokenTemperature", "refine", "prior"], "sample()");
-    const temperature = num(o, "temperature", 1, { min: 0 });
+    const temperature = num(o, "temperature", 1, NON_NEGATIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
-    const tokenTemperature = num(o, "tokenTemperature", 0, { min: 0 });
+    const tokenTemperature = num(o, "tokenTemperature", 0, NON_NEGATIVE);
     const refine = o.refine === undefined ? 0 : count(o.refine, "refine", 0, 100);
     const prior = oneOf(o, "prior", ["gaussian", "mixture"] as const, "gaussian");
     const mixture = this.#prior.mixture;
@@ -278,7 +279,7 @@ export class TextGenerator {
     checkText(text, "text");
     count(n, "n", 1, 10_000);
     const o = methodOptions(options, ["spread", "seed"], "variations()");
-    const spread = num(o, "spread", 1, { min: 0, minExclusive: true });
+    const spread = num(o, "spread", 1, POSITIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
     const d = this.latentSize;
     const { ids } = this.#rows([text], "text", "truncate");
