@@ -5,7 +5,8 @@ import { splitRows, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { normalizeFitOptions, type NormalizedFitOptions } from "./fit-options.js";
 import { addSymbolDispose, ModelHandle } from "./handle.js";
 import type { FitOptions, ModelConfig } from "./options.js";
-import { throwIfAborted, type EpochRecord, type History } from "./training.js";
+import { throwIfAborted } from "./abort.js";
+import type { EpochRecord, History } from "./training.js";
 import { wasmCall, type WasmModel } from "./wasm.js";
 
 let construct: (model: ModelHandle) => Autoencoder;

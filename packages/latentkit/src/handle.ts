@@ -6,7 +6,8 @@ import type { Matrix } from "./data.js";
 import { LatentkitError, invalidOption } from "./errors.js";
 import type { NormalizedFitOptions } from "./fit-options.js";
 import { FILE_FORMAT, historyFromMeta, modelKind, type ModelKind } from "./model-file.js";
-import { runTraining, throwIfAborted, type EpochRecord, type History, type TrainingTarget } from "./training.js";
+import { throwIfAborted } from "./abort.js";
+import type { EpochRecord, History, TrainingTarget } from "./training.js";
 import { wasmCall, WasmModel } from "./wasm.js";
 
 /** A core model handle with its life cycle. @internal */
@@ -66,6 +67,9 @@ export class ModelHandle {
     const [train, val] = data();
     this.#training = true;
     try {
+      // The loop is loaded on the first run (see training.ts); a dispose() or an abort in the
+      // meantime is seen by its first step.
+      const { runTraining } = await import("./training.js");
       const target: TrainingTarget = { handle: this.#wasm!, history: this.#history, isDisposed: () => this.#disposed };
       return await runTraining(target, train, val, opts);
     } finally {

@@ -19,7 +19,7 @@ import { ModelHandle, openModelFile, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
 import type { ModelConfig, ModelOptions, TrainOptions } from "./options.js";
-import { throwIfAborted } from "./training.js";
+import { throwIfAborted } from "./abort.js";
 import { init, requireInit, wasmCall, WasmModel } from "./wasm.js";
 
 export { Autoencoder } from "./autoencoder.js";

@@ -1,8 +1,11 @@
 // The asynchronous training loop. The core trains in bounded steps (`trainStep(n)` runs at most
 // n batches and never crosses an epoch end); this loop sizes n so that one step takes ~15 ms,
 // yields to the event loop between steps, and handles epochs, callbacks, abort and errors.
+// ModelHandle.train (handle.ts) imports it on the first training run: in the ESM builds it is
+// a chunk of its own, so an app that only loads models and encodes does not download it.
 
 import type { Matrix } from "./data.js";
+import { throwIfAborted } from "./abort.js";
 import { LatentkitError } from "./errors.js";
 import type { NormalizedFitOptions as FitOpts } from "./fit-options.js";
 import { fromWasmError, wasmCall, type WasmModel } from "./wasm.js";
@@ -72,19 +75,6 @@ const now: () => number =
   typeof performance !== "undefined" && typeof performance.now === "function"
     ? () => performance.now()
     : () => Date.now();
-
-function abortError(signal: AbortSignal): LatentkitError {
-  return new LatentkitError(
-    "ABORTED",
-    "Training was aborted through its AbortSignal. The model keeps the weights of its last finished batch and stays usable.",
-    { cause: signal.reason },
-  );
-}
-
-/** Throws ABORTED if `signal` is already aborted. @internal */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
-}
 
 /**
  * Records an epoch that just ended (it took `seconds` for `samples` samples) and calls

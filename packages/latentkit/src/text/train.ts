@@ -5,7 +5,7 @@ import { splitRows, type Matrix } from "../data.js";
 import { LatentkitError } from "../errors.js";
 import { withPartialModel } from "../handle.js";
 import { MAX_PARAMS, TEXT_LIMITS } from "../limits.js";
-import { throwIfAborted } from "../training.js";
+import { throwIfAborted } from "../abort.js";
 import { init, wasmCall, WasmModel } from "../wasm.js";
 import type { WireModelConfig } from "../wire.js";
 import { TextGenerator } from "./generator.js";
