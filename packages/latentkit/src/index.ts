@@ -18,9 +18,10 @@ import { normalizeFitOptions } from "./fit-options.js";
 import { ModelHandle, openModelFile, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
-import type { ModelConfig, ModelOptions, TrainOptions } from "./options.js";
+import type { ModelOptions, TrainOptions } from "./options.js";
 import { throwIfAborted } from "./abort.js";
 import { init, requireInit, wasmCall, WasmModel } from "./wasm.js";
+import type { WireModelConfig } from "./wire.js";
 
 export { Autoencoder } from "./autoencoder.js";
 export { LatentkitError, type LatentkitErrorCode, type LatentkitErrorOptions } from "./errors.js";
@@ -58,7 +59,7 @@ export type {
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
 export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
-function newModel(config: ModelConfig): ModelHandle {
+function newModel(config: WireModelConfig): ModelHandle {
   return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))));
 }
 
