@@ -493,6 +493,8 @@ describe("errors", () => {
     expect(code(() => plain.interpolate("kalo", "mizu", 1))).toMatch(/steps/);
     expect(code(() => plain.interpolate("kalo", 5 as never, 3))).toMatch(/b must be a string/);
     expect(code(() => plain.variations("kalo", 3, { spread: 0 }))).toMatch(/spread/);
+    // spread is checked as what it is, a positive scale (not as a temperature, which may be 0)
+    expect(code(() => plain.variations("kalo", 3, { spread: -1 }))).toBe("INVALID_OPTION: spread must be a finite number > 0, got -1.");
     expect(code(() => plain.decode([[1, 2, 3]]))).toMatch(/^SHAPE_MISMATCH/);
     expect(code(() => plain.shift(["kalo"], new Float32Array(3)))).toMatch(/^SHAPE_MISMATCH/);
   });
