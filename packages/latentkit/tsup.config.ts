@@ -69,8 +69,9 @@ const common = {
   sourcemap: false,
   clean: false, // package.json "build" empties dist/ first: these builds run concurrently
   // ESM builds split: the text generator, imported dynamically by src/text/index.ts, becomes
-  // its own chunk (dist/generator-*.js), loaded on the first text.train()/text.load(). CJS builds
-  // stay single files (esbuild inlines the dynamic import). See bundle() below.
+  // its own chunk (dist/lazy-*.js), loaded on the first text.train()/text.load(); the training
+  // loop, imported dynamically by src/handle.ts, another (dist/training-*.js). CJS builds stay
+  // single files (esbuild inlines the dynamic imports). See bundle() below.
   splitting: true,
   treeshake: true,
   minify: false,

@@ -6,19 +6,15 @@
 // that only uses integer arithmetic and Math.log/sqrt/cos/exp, so every process of the same
 // Node binary gets bit-identical data; `fingerprint()` lets the orchestrator check that.
 
+import { mulberry32 as mulberry32Ints } from "../../latentkit/src/mulberry32.js";
+
 export const ROWS = 8192;
 export const LATENT_DIM = 8;
 
-/** mulberry32: small, fast, good enough for benchmark data. Returns floats in [0, 1). */
+/** Floats in [0, 1) from the SDK's mulberry32 (the one copy), seeded. */
 export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32Ints(seed);
+  return () => next() / 4294967296;
 }
 
 /** Standard normal samples by Box–Muller (both outputs used). */

@@ -3,6 +3,7 @@
 //   npm install --prefix /tmp/aaoew an-array-of-english-words@2.0.0
 //   node corpora/make-words.mjs /tmp/aaoew/node_modules/an-array-of-english-words/index.json
 import { readFileSync, writeFileSync } from "node:fs";
+import { mulberry32 } from "../src/mulberry32.js";
 
 const COUNT = 3000;
 const SEED = 20240607;
@@ -12,15 +13,9 @@ if (!source) {
   process.exit(2);
 }
 
-// mulberry32
-let a = SEED >>> 0;
-const random = () => {
-  a = (a + 0x6d2b79f5) >>> 0;
-  let t = a;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// mulberry32 (the SDK's copy), as floats in [0, 1)
+const ints = mulberry32(SEED);
+const random = () => ints() / 4294967296;
 
 const words = JSON.parse(readFileSync(source, "utf8")).filter((w) => /^[a-z]{4,9}$/.test(w));
 // Partial Fisher-Yates: the first COUNT entries become a uniform seeded sample, in random order

@@ -1,19 +1,11 @@
 // latentkit demo: trains the README's Keras-style autoencoder on built-in synthetic data.
 //   pnpm -C packages/latentkit build && node packages/latentkit/examples/demo.mjs
 import { train, encode, decode, load, buildInfo } from "../dist/index.js";
+import { mulberry32 } from "../src/mulberry32.js";
 
-// Seeded PRNG (mulberry32) + Box-Muller, so every run sees the same data.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const u = rng(2024);
+// Seeded PRNG (mulberry32, the SDK's copy) + Box-Muller, so every run sees the same data.
+const ints = mulberry32(2024);
+const u = () => ints() / 4294967296;
 const normal = () => Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
 
 // 2,000 rows x 100 columns = sigmoid(Z · M): 8 hidden factors behind 100 observed columns.

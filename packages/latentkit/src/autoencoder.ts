@@ -1,16 +1,27 @@
-// The Autoencoder class: a handle on a model living in WebAssembly memory.
+// The Autoencoder class: a numeric model in WebAssembly memory (its life cycle is the shared
+// ModelHandle's), with the numeric API on top.
 
 import { splitRows, toMatrix, type DataInput, type Matrix } from "./data.js";
-import { LatentkitError } from "./errors.js";
-import { normalizeFitOptions, type FitOptions, type ModelConfig, type NormalizedFitOptions } from "./options.js";
-import { runTraining, throwIfAborted, type EpochRecord, type History } from "./training.js";
+import { normalizeFitOptions, type NormalizedFitOptions } from "./fit-options.js";
+import { addSymbolDispose, ModelHandle } from "./handle.js";
+import type { FitOptions, ModelConfig } from "./options.js";
+import { throwIfAborted } from "./abort.js";
+import type { EpochRecord, History } from "./training.js";
 import { wasmCall, type WasmModel } from "./wasm.js";
 
-/** The `format` field of the meta object stored in every model file. */
-export const FILE_FORMAT = "latentkit";
+let construct: (model: ModelHandle) => Autoencoder;
 
-let construct: (handle: WasmModel, history: EpochRecord[]) => Autoencoder;
-let fitMatrix: (model: Autoencoder, m: Matrix, opts: NormalizedFitOptions) => Promise<History>;
+/**
+ * The training and validation rows of a run on `m` (rows of `cols` columns): the last rows
+ * with `validationSplit`, else `validationData` checked as rows of `cols`. @internal
+ */
+export function trainingRows(m: Matrix, opts: NormalizedFitOptions): () => [Matrix, Matrix | null] {
+  return () => {
+    if (opts.validationSplit > 0) return splitRows(m, opts.validationSplit, "rows");
+    const val = opts.validationData === undefined ? null : toMatrix(opts.validationData, "validationData", { cols: m.cols, name: "inputSize" });
+    return [m, val];
+  };
+}
 
 /**
  * A trained (or trainable) dense autoencoder. Get one from {@link train}, {@link load} or
@@ -24,24 +35,19 @@ let fitMatrix: (model: Autoencoder, m: Matrix, opts: NormalizedFitOptions) => Pr
  * keeps the weights described in {@link Autoencoder.fit}).
  */
 export class Autoencoder {
-  #handle: WasmModel | null;
-  #history: EpochRecord[];
-  #config: ModelConfig;
-  #inputSize: number;
-  #latentSize: number;
-  #training = false;
-  #disposed = false;
+  readonly #model: ModelHandle;
+  readonly #config: ModelConfig;
+  readonly #inputSize: number;
+  readonly #latentSize: number;
 
   static {
-    construct = (handle, history) => new Autoencoder(handle, history);
-    fitMatrix = (model, m, opts) => model.#fitMatrix(m, opts);
-    const dispose = (Symbol as { dispose?: symbol }).dispose;
-    if (dispose) (Autoencoder.prototype as unknown as Record<symbol, unknown>)[dispose] = Autoencoder.prototype.dispose;
+    construct = (model) => new Autoencoder(model);
+    addSymbolDispose(Autoencoder.prototype);
   }
 
-  private constructor(handle: WasmModel, history: EpochRecord[]) {
-    this.#handle = handle;
-    this.#history = history;
+  private constructor(model: ModelHandle) {
+    const handle = model.live("Autoencoder");
+    this.#model = model;
     this.#inputSize = handle.inputSize();
     this.#latentSize = handle.latentSize();
     const raw = JSON.parse(handle.configJson()) as ModelConfig;
@@ -52,23 +58,13 @@ export class Autoencoder {
     });
   }
 
-  #live(what: string): WasmModel {
-    if (this.#disposed || this.#handle === null) {
-      throw new LatentkitError(
-        "DISPOSED",
-        `${what} was called on a disposed model; load or train a new one (model.save() before dispose() keeps it).`,
-      );
-    }
-    return this.#handle;
-  }
-
-  /** Number of input (and output) columns. */
   /** The live handle and `data` checked as rows of inputSize columns (latentSize for codes). */
   #input(what: string, data: unknown, codes = false, name = codes ? "codes" : "data"): [WasmModel, Matrix] {
-    const h = this.#live(what);
+    const h = this.#model.live(what);
     return [h, toMatrix(data as DataInput, name, codes ? { cols: this.#latentSize, name: "latentSize" } : { cols: this.#inputSize, name: "inputSize" })];
   }
 
+  /** Number of input (and output) columns. */
   get inputSize(): number {
     return this.#inputSize;
   }
@@ -80,7 +76,7 @@ export class Autoencoder {
 
   /** Number of trainable parameters (weights and biases). */
   get paramCount(): number {
-    return this.#live("paramCount").paramCount();
+    return this.#model.live("paramCount").paramCount();
   }
 
   /** The model's architecture with every default filled in (frozen). */
@@ -93,17 +89,17 @@ export class Autoencoder {
    * calls (a copy). Epochs read from a model file have no `seconds`.
    */
   get history(): readonly EpochRecord[] {
-    return this.#history.slice();
+    return this.#model.history;
   }
 
   /** Whether {@link Autoencoder.dispose} was called. */
   get disposed(): boolean {
-    return this.#disposed;
+    return this.#model.disposed;
   }
 
   /** Whether a `fit()`/`train()` run is in progress on this model. */
   get training(): boolean {
-    return this.#training;
+    return this.#model.training;
   }
 
   /** Maps rows of `inputSize` columns to their codes (rows × latentSize). */
@@ -154,46 +150,11 @@ export class Autoencoder {
    * @returns a summary of this run; its epochs are also appended to `history`.
    */
   async fit(data: DataInput, options: FitOptions = {}): Promise<History> {
-    this.#live("fit()");
+    this.#model.live("fit()");
     const opts = normalizeFitOptions(options, this.#config.seed, false);
     throwIfAborted(opts.signal);
     const [, m] = this.#input("fit()", data);
-    return this.#fitMatrix(m, opts);
-  }
-
-  async #fitMatrix(m: Matrix, opts: NormalizedFitOptions): Promise<History> {
-    const handle = this.#live("fit()");
-    if (this.#training) {
-      throw new LatentkitError(
-        "INVALID_STATE",
-        "This model is already training; await the running fit()/train() (or abort it) before starting another.",
-      );
-    }
-    throwIfAborted(opts.signal);
-    let train = m;
-    let val: Matrix | null = null;
-    if (opts.validationSplit > 0) {
-      [train, val] = splitRows(m, opts.validationSplit, "rows");
-    } else if (opts.validationData !== undefined) {
-      val = this.#input("fit()", opts.validationData, false, "validationData")[1];
-    }
-    this.#training = true;
-    try {
-      return await runTraining(
-        {
-          handle,
-          epochOffset: this.#history.length === 0 ? 0 : this.#history[this.#history.length - 1]!.epoch,
-          isDisposed: () => this.#disposed,
-          addEpoch: (r) => void this.#history.push(r),
-        },
-        train,
-        val,
-        opts,
-      );
-    } finally {
-      this.#training = false;
-      if (this.#disposed) this.#free();
-    }
+    return this.#model.train("fit()", opts, trainingRows(m, opts));
   }
 
   /**
@@ -201,17 +162,12 @@ export class Autoencoder {
    * training gives identical bytes). Read back with {@link load}.
    */
   save(): Uint8Array {
-    const h = this.#live("save()");
-    const meta = {
-      format: FILE_FORMAT,
-      history: this.#history.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss })),
-    };
-    return wasmCall(() => h.toBytes(JSON.stringify(meta)));
+    return this.#model.save();
   }
 
   /** A hex digest of the weights: equal digests mean equal weights. For determinism checks. */
   weightsDigest(): string {
-    const h = this.#live("weightsDigest()");
+    const h = this.#model.live("weightsDigest()");
     return wasmCall(() => h.weightsDigest());
   }
 
@@ -220,48 +176,11 @@ export class Autoencoder {
    * `DISPOSED`. Disposing while training stops the training (it rejects with `DISPOSED`).
    */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    if (!this.#training) this.#free();
-  }
-
-  #free(): void {
-    const h = this.#handle;
-    this.#handle = null;
-    if (h) {
-      try {
-        h.free();
-      } catch {
-        // already freed
-      }
-    }
+    this.#model.dispose();
   }
 }
 
-/** Trains `model` on an already validated matrix. @internal */
-export function fitValidated(model: Autoencoder, m: Matrix, opts: NormalizedFitOptions): Promise<History> {
-  return fitMatrix(model, m, opts);
-}
-
-/** Wraps a core model handle. @internal */
-export function wrapModel(handle: WasmModel, history: EpochRecord[] = []): Autoencoder {
-  return construct(handle, history);
-}
-
-/** Reads the history stored in a model file's meta JSON (tolerates anything). @internal */
-export function historyFromMeta(metaJson: string): EpochRecord[] {
-  try {
-    const meta = JSON.parse(metaJson) as { history?: unknown };
-    if (!Array.isArray(meta.history)) return [];
-    const out: EpochRecord[] = [];
-    for (const r of meta.history as { epoch?: unknown; loss?: unknown; valLoss?: unknown }[]) {
-      if (typeof r !== "object" || r === null || typeof r.epoch !== "number" || typeof r.loss !== "number") continue;
-      out.push(
-        Object.freeze({ epoch: r.epoch, loss: r.loss, valLoss: typeof r.valLoss === "number" ? r.valLoss : null }),
-      );
-    }
-    return out;
-  } catch {
-    return [];
-  }
+/** Wraps a core model (a new one, or read from a file with its history). @internal */
+export function wrapModel(model: ModelHandle): Autoencoder {
+  return construct(model);
 }

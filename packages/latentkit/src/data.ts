@@ -3,6 +3,7 @@
 // ever sees it.
 
 import { LatentkitError, invalidOption, show } from "./errors.js";
+import { MAX_ELEMENTS } from "./limits.js";
 
 /** A dense row-major matrix: `data[r * cols + c]` is row `r`, column `c`. Every matrix latentkit returns is a fresh copy. */
 export interface Matrix {
@@ -33,8 +34,6 @@ export interface MatrixInput {
  */
 export type DataInput = ReadonlyArray<ArrayLike<number>> | MatrixInput;
 
-/** Largest number of values (rows × cols) accepted in one matrix: 2^28. */
-export const MAX_ELEMENTS = 2 ** 28;
 
 /**
  * A Uint8Array over bytes given as a Uint8Array (a Node Buffer), an ArrayBuffer (also from
@@ -83,117 +82,114 @@ function checkShapeNumber(what: string, key: "rows" | "cols", v: unknown): numbe
   return v;
 }
 
+type ColsCheck = (cols: number) => void;
+
+/** The data shapes accepted, as messages name them. */
+const ROWS_OR_FLAT = "an array of rows (number[][] or Float32Array[]) or { data, rows, cols }";
+
+/** An array of rows as a float32 matrix (every value checked). */
+function fromRows(input: readonly unknown[], what: string, checkCols: ColsCheck): Matrix {
+  const rows = input.length;
+  if (rows === 0) {
+    throw new LatentkitError("EMPTY_DATA", `${what} has no rows; pass at least one row.`);
+  }
+  const first: unknown = input[0];
+  if (!isArrayLike(first)) {
+    throw invalidOption(`${what}[0] is ${show(first)}; ${what} must be ${ROWS_OR_FLAT}.`);
+  }
+  const cols = first.length;
+  if (cols === 0) {
+    throw new LatentkitError("EMPTY_DATA", `${what} has rows of zero columns; pass at least one column.`);
+  }
+  if (rows * cols > MAX_ELEMENTS) throw tooLarge(what, rows, cols);
+  checkCols(cols);
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row: unknown = input[r];
+    if (!isArrayLike(row)) {
+      throw invalidOption(`${what}[${r}] is ${show(row)}; every row must be an array of numbers.`);
+    }
+    if (row.length !== cols) {
+      throw new LatentkitError(
+        "SHAPE_MISMATCH",
+        `${what} is ragged: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length.`,
+      );
+    }
+    const base = r * cols;
+    if (row instanceof Float32Array) {
+      out.set(row, base);
+      for (let c = 0; c < cols; c++) {
+        const v = out[base + c]!;
+        if (v - v !== 0) throw notFinite(what, r, c, v);
+      }
+    } else {
+      for (let c = 0; c < cols; c++) {
+        const v = row[c] as unknown;
+        if (typeof v !== "number") throw notFinite(what, r, c, v);
+        const f = (out[base + c] = v);
+        const g = out[base + c]!;
+        if (g - g !== 0) throw notFinite(what, r, c, f);
+      }
+    }
+  }
+  return { data: out, rows, cols };
+}
+
+/** `{ data, rows, cols }` as a float32 matrix (a Float32Array as it is, other arrays checked as converted). */
+function fromFlat(m: { data: unknown; rows: unknown; cols: unknown }, what: string, checkCols: ColsCheck): Matrix {
+  const rows = checkShapeNumber(what, "rows", m.rows);
+  const cols = checkShapeNumber(what, "cols", m.cols);
+  if (!isArrayLike(m.data) || typeof m.data === "string") {
+    throw invalidOption(`${what}.data is ${show(m.data)}; it must be a Float32Array, Float64Array or number[] of length rows * cols.`);
+  }
+  if (rows === 0 || cols === 0) {
+    throw new LatentkitError("EMPTY_DATA", `${what} has ${rows} rows and ${cols} columns; pass at least one row and one column.`);
+  }
+  if (rows * cols > MAX_ELEMENTS) throw tooLarge(what, rows, cols);
+  const src = m.data;
+  if (src.length !== rows * cols) {
+    throw new LatentkitError(
+      "SHAPE_MISMATCH",
+      `${what}.data has length ${src.length} but rows * cols = ${rows} * ${cols} = ${rows * cols}.`,
+    );
+  }
+  checkCols(cols);
+  // A Float32Array goes to the core as it is: the core checks every value for NaN and
+  // Infinity itself (NON_FINITE_INPUT with row and column), and scanning it here too cost
+  // a fifth of a batch encode. Other arrays are checked as they are converted.
+  if (src instanceof Float32Array) return { data: src, rows, cols };
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < out.length; i++) {
+    const v = src[i] as unknown;
+    if (typeof v !== "number") throw notFinite(what, Math.floor(i / cols), i % cols, v);
+    out[i] = v;
+    if (out[i]! - out[i]! !== 0) throw notFinite(what, Math.floor(i / cols), i % cols, v);
+  }
+  return { data: out, rows, cols };
+}
+
 /**
  * Validates and normalises `input` into a float32 matrix. A `{ data: Float32Array }` input is
  * returned without copying (the core copies it in); everything else is converted.
  *
  * @param what  how to name the input in messages, e.g. "data" or "validationData"
- * @param expectedCols  when given, the column count the model needs, and what that count is called
+ * @param expected  when given, the column count the model needs, and what that count is called
  * @internal
  */
-export function toMatrix(
-  input: unknown,
-  what: string,
-  expected?: { cols: number; name: string },
-): Matrix {
+export function toMatrix(input: unknown, what: string, expected?: { cols: number; name: string }): Matrix {
   const checkCols = (cols: number) => {
     if (expected && cols !== expected.cols) {
       throw new LatentkitError(
         "SHAPE_MISMATCH",
-        `${what} has ${cols} columns but the model's ${expected.name} is ${expected.cols}; ` +
-          `pass rows of exactly ${expected.cols} values.`,
+        `${what} has ${cols} columns but the model's ${expected.name} is ${expected.cols}; pass rows of exactly ${expected.cols} values.`,
       );
     }
   };
-
-  if (Array.isArray(input)) {
-    const rows = input.length;
-    if (rows === 0) {
-      throw new LatentkitError("EMPTY_DATA", `${what} has no rows; pass at least one row.`);
-    }
-    const first: unknown = input[0];
-    if (!isArrayLike(first)) {
-      throw invalidOption(`${what}[0] is ${show(first)}; ${what} must be an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
-      );
-    }
-    const cols = first.length;
-    if (cols === 0) {
-      throw new LatentkitError("EMPTY_DATA", `${what} has rows of zero columns; pass at least one column.`);
-    }
-    if (rows * cols > MAX_ELEMENTS) throw tooLarge(what, rows, cols);
-    checkCols(cols);
-    const out = new Float32Array(rows * cols);
-    for (let r = 0; r < rows; r++) {
-      const row: unknown = input[r];
-      if (!isArrayLike(row)) {
-        throw invalidOption(`${what}[${r}] is ${show(row)}; every row must be an array of numbers.`,
-        );
-      }
-      if (row.length !== cols) {
-        throw new LatentkitError(
-          "SHAPE_MISMATCH",
-          `${what} is ragged: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length.`,
-        );
-      }
-      const base = r * cols;
-      if (row instanceof Float32Array) {
-        out.set(row, base);
-        for (let c = 0; c < cols; c++) {
-          const v = out[base + c]!;
-          if (v - v !== 0) throw notFinite(what, r, c, v);
-        }
-      } else {
-        for (let c = 0; c < cols; c++) {
-          const v = row[c] as unknown;
-          if (typeof v !== "number") throw notFinite(what, r, c, v);
-          const f = (out[base + c] = v);
-          const g = out[base + c]!;
-          if (g - g !== 0) throw notFinite(what, r, c, f);
-        }
-      }
-    }
-    return { data: out, rows, cols };
-  }
-
+  if (Array.isArray(input)) return fromRows(input, what, checkCols);
   if (typeof input === "object" && input !== null && "data" in input) {
-    const m = input as { data: unknown; rows: unknown; cols: unknown };
-    const rows = checkShapeNumber(what, "rows", m.rows);
-    const cols = checkShapeNumber(what, "cols", m.cols);
-    if (!isArrayLike(m.data) || typeof m.data === "string") {
-      throw invalidOption(`${what}.data is ${show(m.data)}; it must be a Float32Array, Float64Array or number[] of length rows * cols.`,
-      );
-    }
-    if (rows === 0 || cols === 0) {
-      throw new LatentkitError(
-        "EMPTY_DATA",
-        `${what} has ${rows} rows and ${cols} columns; pass at least one row and one column.`,
-      );
-    }
-    if (rows * cols > MAX_ELEMENTS) throw tooLarge(what, rows, cols);
-    const src = m.data;
-    if (src.length !== rows * cols) {
-      throw new LatentkitError(
-        "SHAPE_MISMATCH",
-        `${what}.data has length ${src.length} but rows * cols = ${rows} * ${cols} = ${rows * cols}.`,
-      );
-    }
-    checkCols(cols);
-    // A Float32Array goes to the core as it is: the core checks every value for NaN and
-    // Infinity itself (NON_FINITE_INPUT with row and column), and scanning it here too cost
-    // a fifth of a batch encode. Other arrays are checked as they are converted.
-    if (src instanceof Float32Array) return { data: src, rows, cols };
-    const out = new Float32Array(rows * cols);
-    for (let i = 0; i < out.length; i++) {
-      const v = src[i] as unknown;
-      if (typeof v !== "number") throw notFinite(what, Math.floor(i / cols), i % cols, v);
-      out[i] = v;
-      if (out[i]! - out[i]! !== 0) throw notFinite(what, Math.floor(i / cols), i % cols, v);
-    }
-    return { data: out, rows, cols };
+    return fromFlat(input as { data: unknown; rows: unknown; cols: unknown }, what, checkCols);
   }
-
-  throw invalidOption(`${what} is ${show(input)}; pass an array of rows (number[][] or Float32Array[]) or { data, rows, cols }.`,
-  );
+  throw invalidOption(`${what} is ${show(input)}; pass ${ROWS_OR_FLAT}.`);
 }
 
 /** Rows [start, end) of a matrix, as a view (no copy). @internal */

@@ -77,7 +77,8 @@ export class LatentkitError extends Error {
   readonly code: LatentkitErrorCode;
   /**
    * The model concerned, when there is one to hand back: `train()` rejects with `ABORTED`
-   * (or `DIVERGED`) carrying the partially trained, still usable model here.
+   * (or `DIVERGED`) carrying the partially trained, still usable model here. So does
+   * `text.train()`, with a `TextGenerator` (typed by `TextTrainingError`).
    */
   model: Autoencoder | undefined;
 

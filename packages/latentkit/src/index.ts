@@ -11,12 +11,17 @@
  * @packageDocumentation
  */
 
-import { Autoencoder, fitValidated, historyFromMeta, wrapModel } from "./autoencoder.js";
+import { Autoencoder, trainingRows, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
-import { LatentkitError, invalidOption } from "./errors.js";
-import { normalizeFitOptions, normalizeModelOptions, type ModelOptions, type TrainOptions } from "./options.js";
-import { throwIfAborted } from "./training.js";
+import { invalidOption } from "./errors.js";
+import { normalizeFitOptions } from "./fit-options.js";
+import { ModelHandle, openModelFile, withPartialModel } from "./handle.js";
+import { MAX_LAYER } from "./limits.js";
+import { normalizeModelOptions } from "./model-options.js";
+import type { ModelOptions, TrainOptions } from "./options.js";
+import { throwIfAborted } from "./abort.js";
 import { init, requireInit, wasmCall, WasmModel } from "./wasm.js";
+import type { WireModelConfig } from "./wire.js";
 
 export { Autoencoder } from "./autoencoder.js";
 export { LatentkitError, type LatentkitErrorCode, type LatentkitErrorOptions } from "./errors.js";
@@ -54,9 +59,8 @@ export type {
 export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
 export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
-function newModel(inputSize: number, options: unknown, allowFitKeys: boolean): Autoencoder {
-  const config = normalizeModelOptions(options, inputSize, allowFitKeys);
-  return wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+function newModel(config: WireModelConfig): ModelHandle {
+  return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))));
 }
 
 /**
@@ -77,16 +81,12 @@ export async function train(data: DataInput, options: TrainOptions = {}): Promis
   const fit = normalizeFitOptions(options, config.seed, true);
   throwIfAborted(fit.signal);
   await init();
-  const model = wrapModel(wasmCall(() => WasmModel.create(JSON.stringify(config))));
+  const handle = newModel(config);
+  const model = wrapModel(handle);
   try {
-    await fitValidated(model, m, fit);
+    await handle.train("fit()", fit, trainingRows(m, fit));
   } catch (e) {
-    if (e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED")) {
-      e.model = model;
-    } else {
-      model.dispose();
-    }
-    throw e;
+    throw withPartialModel(e, model);
   }
   return model;
 }
@@ -99,11 +99,11 @@ export async function train(data: DataInput, options: TrainOptions = {}): Promis
  * @throws LatentkitError NOT_INITIALIZED before init; INVALID_OPTION / TOO_LARGE for bad options
  */
 export function create(inputSize: number, options: ModelOptions = {}): Autoencoder {
-  if (typeof inputSize !== "number" || !Number.isInteger(inputSize) || inputSize < 1 || inputSize > 65536) {
-    throw invalidOption(`inputSize must be an integer from 1 to 65536, got ${String(inputSize)}.`);
+  if (typeof inputSize !== "number" || !Number.isInteger(inputSize) || inputSize < 1 || inputSize > MAX_LAYER) {
+    throw invalidOption(`inputSize must be an integer from 1 to ${MAX_LAYER}, got ${String(inputSize)}.`);
   }
   requireInit("create()");
-  return newModel(inputSize, options, false);
+  return wrapModel(newModel(normalizeModelOptions(options, inputSize, false)));
 }
 
 function checkModel(model: unknown, fn: string): Autoencoder {
@@ -139,16 +139,10 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
     );
   }
   await init();
-  const handle = wasmCall(() => WasmModel.fromBytes(u8));
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(handle.metaJson()) as { kind?: unknown }).kind;
-  } catch {
-    kind = undefined;
-  }
-  if (kind === "text") {
-    handle.free();
-    throw invalidOption("These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().");
-  }
-  return wrapModel(handle, historyFromMeta(handle.metaJson()));
+  const file = openModelFile(
+    u8,
+    "numeric",
+    "These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().",
+  );
+  return wrapModel(new ModelHandle(file.wasm, file.history));
 }

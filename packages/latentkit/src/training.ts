@@ -1,10 +1,13 @@
 // The asynchronous training loop. The core trains in bounded steps (`trainStep(n)` runs at most
 // n batches and never crosses an epoch end); this loop sizes n so that one step takes ~15 ms,
 // yields to the event loop between steps, and handles epochs, callbacks, abort and errors.
+// ModelHandle.train (handle.ts) imports it on the first training run: in the ESM builds it is
+// a chunk of its own, so an app that only loads models and encodes does not download it.
 
 import type { Matrix } from "./data.js";
+import { throwIfAborted } from "./abort.js";
 import { LatentkitError } from "./errors.js";
-import type { NormalizedFitOptions } from "./options.js";
+import type { NormalizedFitOptions as FitOpts } from "./fit-options.js";
 import { fromWasmError, wasmCall, type WasmModel } from "./wasm.js";
 import { yieldToEventLoop } from "./yield.js";
 
@@ -37,13 +40,12 @@ export interface History {
   readonly restoredBestWeights: boolean;
 }
 
-/** What the loop needs from a model. @internal */
+/** What the loop needs from a model (src/handle.ts's ModelHandle gives it). @internal */
 export interface TrainingTarget {
   readonly handle: WasmModel;
-  /** Epochs trained before this run (history length). */
-  readonly epochOffset: number;
+  /** The model's history: this run numbers its epochs after the last one, and appends them. */
+  readonly history: EpochRecord[];
   isDisposed(): boolean;
-  addEpoch(record: EpochRecord): void;
 }
 
 interface StepReport {
@@ -74,39 +76,30 @@ const now: () => number =
     ? () => performance.now()
     : () => Date.now();
 
-function abortError(signal: AbortSignal): LatentkitError {
-  return new LatentkitError(
-    "ABORTED",
-    "Training was aborted through its AbortSignal. The model keeps the weights of its last finished batch and stays usable.",
-    { cause: signal.reason },
-  );
-}
-
-/** Throws ABORTED if `signal` is already aborted. @internal */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
+/**
+ * Records an epoch that just ended (it took `seconds` for `samples` samples) and calls
+ * onEpochEnd. Resolves to whether the callback asked to stop.
+ */
+async function endEpoch(target: TrainingTarget, records: EpochRecord[], report: StepReport, epoch: number, seconds: number, samples: number, opts: FitOpts): Promise<boolean> {
+  const record: EpochRecord = Object.freeze({ epoch, loss: report.loss ?? NaN, valLoss: report.valLoss ?? null, seconds });
+  records.push(record);
+  target.history.push(record);
+  const verdict = await opts.onEpochEnd?.({
+    epoch,
+    loss: record.loss,
+    valLoss: record.valLoss,
+    seconds,
+    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+  });
+  return verdict === false;
 }
 
 /** Runs one training session to its end. @internal */
-export async function runTraining(
-  target: TrainingTarget,
-  train: Matrix,
-  val: Matrix | null,
-  opts: NormalizedFitOptions,
-): Promise<History> {
-  const { handle, epochOffset } = target;
-  const { signal, onEpochEnd } = opts;
-  throwIfAborted(signal);
-
-  wasmCall(() =>
-    handle.trainBegin(
-      JSON.stringify(opts.wasm),
-      train.data,
-      train.rows,
-      val ? val.data : new Float32Array(0),
-      val ? val.rows : 0,
-    ),
-  );
+export async function runTraining(target: TrainingTarget, train: Matrix, val: Matrix | null, opts: FitOpts): Promise<History> {
+  const { handle, history } = target;
+  const epochOffset = history.length === 0 ? 0 : history[history.length - 1]!.epoch;
+  throwIfAborted(opts.signal);
+  wasmCall(() => handle.trainBegin(JSON.stringify(opts.wasm), train.data, train.rows, val ? val.data : new Float32Array(0), val ? val.rows : 0));
   let sessionOpen = true;
   const records: EpochRecord[] = [];
   let stopReason: StopReason = "epochs";
@@ -118,8 +111,7 @@ export async function runTraining(
       if (target.isDisposed()) {
         throw new LatentkitError("DISPOSED", "The model was disposed while training; training stopped.");
       }
-      throwIfAborted(signal);
-
+      throwIfAborted(opts.signal);
       const t0 = now();
       let report: StepReport;
       try {
@@ -130,35 +122,13 @@ export async function runTraining(
       }
       const dt = now() - t0;
       epochSamples += report.samples;
-
       // Size the next step for ~TARGET_MS, growing at most 4x at a time.
-      if (report.batches > 0) {
-        const perBatch = Math.max(dt, 0.01) / report.batches;
-        n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / perBatch)));
-      }
-
+      if (report.batches > 0) n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / (Math.max(dt, 0.01) / report.batches))));
       if (report.epochEnded) {
         const seconds = (now() - epochStart) / 1000;
-        const record: EpochRecord = Object.freeze({
-          epoch: epochOffset + report.epoch,
-          loss: report.loss ?? NaN,
-          valLoss: report.valLoss ?? null,
-          seconds,
-        });
-        records.push(record);
-        target.addEpoch(record);
-        if (onEpochEnd) {
-          const verdict = await onEpochEnd({
-            epoch: record.epoch,
-            loss: record.loss,
-            valLoss: record.valLoss,
-            seconds,
-            samplesPerSecond: seconds > 0 ? epochSamples / seconds : 0,
-          });
-          if (verdict === false && !report.stop) {
-            stopReason = "callback";
-            break;
-          }
+        if ((await endEpoch(target, records, report, epochOffset + report.epoch, seconds, epochSamples, opts)) && !report.stop) {
+          stopReason = "callback";
+          break;
         }
         epochStart = now();
         epochSamples = 0;

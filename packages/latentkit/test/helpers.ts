@@ -1,15 +1,11 @@
 // Shared test helpers: a seeded PRNG, synthetic data, CRC32 and matrix utilities.
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
+import { mulberry32 } from "../src/mulberry32.js";
+
+/** Floats in [0, 1) from the SDK's mulberry32 (src/mulberry32.js), seeded. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Standard normal samples (Box-Muller) from a uniform PRNG. */

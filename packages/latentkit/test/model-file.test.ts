@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { LatentkitError, load, train, type Autoencoder } from "../src/index.js";
+import { init, LatentkitError, load, text, train, type Autoencoder } from "../src/index.js";
+import { modelFileKind, modelKind } from "../src/model-file.js";
+import { WasmModel } from "../src/wasm.js";
 import { crc32, randomRows } from "./helpers.js";
 
 const X = randomRows(30, 7, 5);
@@ -80,5 +82,61 @@ describe("the original model", () => {
     const again = await load(bytes);
     expect(again.weightsDigest()).toBe(model.weightsDigest());
     again.dispose();
+  });
+});
+
+describe("model kind: decided from the structure (a config with tokens is a text model)", () => {
+  let textBytes: Uint8Array;
+  beforeAll(async () => {
+    const gen = await text.train(["abc", "abd", "bcd", "cde"], { latent: 2, hidden: [4], epochs: 1, context: 0 });
+    textBytes = gen.save();
+    gen.dispose();
+  });
+
+  /** `model`'s weights saved with another meta object. */
+  function withMeta(m: Uint8Array, meta: object): Promise<Uint8Array> {
+    return (async () => {
+      await init();
+      const h = WasmModel.fromBytes(m);
+      try {
+        return h.toBytes(JSON.stringify(meta));
+      } finally {
+        h.free();
+      }
+    })();
+  }
+
+  it("reads the kind of numeric and text files, and null for bytes that are no model file", () => {
+    expect(modelFileKind(bytes)).toBe("numeric");
+    expect(modelFileKind(textBytes)).toBe("text");
+    expect(modelFileKind(new Uint8Array([1, 2, 3]))).toBeNull();
+    expect(modelFileKind(bytes.slice(0, 20))).toBeNull();
+  });
+
+  it("load() and text.load() agree: each refuses the other kind with INVALID_OPTION naming the right loader", async () => {
+    const e = await loadError(textBytes);
+    expect(e.code).toBe("INVALID_OPTION");
+    expect(e.message).toMatch(/text\.load\(\)/);
+    const e2 = (await text.load(bytes).catch((x: unknown) => x)) as LatentkitError;
+    expect(e2.code).toBe("INVALID_OPTION");
+    expect(e2.message).toMatch(/load\(\)/);
+  });
+
+  it("the config decides, not meta.kind: a text model's weights are a text model whatever its meta says", async () => {
+    const textWithoutKind = await withMeta(textBytes, { format: "latentkit", history: [] });
+    expect(modelFileKind(textWithoutKind)).toBe("text");
+    const e = await loadError(textWithoutKind);
+    expect(e.code).toBe("INVALID_OPTION");
+    expect(e.message).toMatch(/text\.load\(\)/);
+    const numericSaysText = await withMeta(bytes, { format: "latentkit", kind: "text", history: [] });
+    expect(modelFileKind(numericSaysText)).toBe("numeric");
+    const e2 = (await text.load(numericSaysText).catch((x: unknown) => x)) as LatentkitError;
+    expect(e2.code).toBe("INVALID_OPTION");
+  });
+
+  it("modelKind() looks at the config's tokens", () => {
+    expect(modelKind({ inputSize: 3, encoder: [2] })).toBe("numeric");
+    expect(modelKind({ inputSize: 10, tokens: { length: 2, vocab: 5 } })).toBe("text");
+    expect(modelKind(null)).toBe("numeric");
   });
 });

@@ -2,7 +2,7 @@
 // save/load, evaluate and report, against the real WebAssembly core.
 
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
-import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator } from "../src/index.js";
+import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric, type TextGenerator, type TextTrainingError } from "../src/index.js";
 import { TextGenerator as TextGeneratorClass } from "../src/text/generator.js";
 import { detExp, detLog, Random } from "../src/text/random.js";
 import { fitMixture } from "../src/text/mixture.js";
@@ -493,6 +493,8 @@ describe("errors", () => {
     expect(code(() => plain.interpolate("kalo", "mizu", 1))).toMatch(/steps/);
     expect(code(() => plain.interpolate("kalo", 5 as never, 3))).toMatch(/b must be a string/);
     expect(code(() => plain.variations("kalo", 3, { spread: 0 }))).toMatch(/spread/);
+    // spread is checked as what it is, a positive scale (not as a temperature, which may be 0)
+    expect(code(() => plain.variations("kalo", 3, { spread: -1 }))).toBe("INVALID_OPTION: spread must be a finite number > 0, got -1.");
     expect(code(() => plain.decode([[1, 2, 3]]))).toMatch(/^SHAPE_MISMATCH/);
     expect(code(() => plain.shift(["kalo"], new Float32Array(3)))).toMatch(/^SHAPE_MISMATCH/);
   });
@@ -549,7 +551,9 @@ describe("errors", () => {
       err = e;
     }
     expect((err as LatentkitError).code).toBe("ABORTED");
-    const gen = (err as { generator?: TextGenerator }).generator!;
+    // error.model, as for train(); error.generator is its deprecated alias
+    const gen = (err as TextTrainingError).model!;
+    expect((err as TextTrainingError).generator).toBe(gen);
     expect(gen).toBeInstanceOf(TextGeneratorClass);
     expect(gen.history.length).toBe(2);
     expect(gen.sample(3)).toHaveLength(3);

@@ -142,10 +142,13 @@ interface Hit {
   detail: string;
 }
 
+/** What the scatter plot draws over the corpus. */
+type Overlay = { kind: OverlayKind; placed: Placed; anchor?: string };
+
 /** The latent space as a 2D scatter plot, hover shows each point's text, click picks it. */
 export class Scatter {
   #view: LatentView | null = null;
-  #overlay: { kind: OverlayKind; placed: Placed; anchor?: string } | null = null;
+  #overlay: Overlay | null = null;
   #hits: Hit[] = [];
   #picked: { a?: string; b?: string } = {};
 
@@ -234,40 +237,7 @@ export class Scatter {
       this.#hits.push({ x, y, text: view.texts[i]!, detail: rec === view.texts[i] ? "reconstructed exactly" : `reconstructed as “${rec}”` });
     }
 
-    if (ov) {
-      const o = el(svg, "g", { class: `overlay overlay-${ov.kind}` });
-      const pts: { x: number; y: number; text: string }[] = [];
-      ov.placed.texts.forEach((text, i) => {
-        const px = ov.placed.xy[2 * i]!;
-        const py = ov.placed.xy[2 * i + 1]!;
-        if (Number.isFinite(px) && Number.isFinite(py)) pts.push({ x: X(px), y: Y(py), text });
-      });
-      if (ov.kind === "path" && pts.length > 1) {
-        el(o, "polyline", { points: pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" "), class: "path" });
-      }
-      const label = pts.length <= 16;
-      // Labels right of their mark, else left, else none (hover still shows the text).
-      const boxes: [number, number, number, number][] = pts.map((p) => [p.x - 5, p.y - 5, p.x + 5, p.y + 5]);
-      const free = (b: [number, number, number, number]) =>
-        b[0] >= 0 && b[2] <= SW && boxes.every((o) => b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]);
-      const labelled = new Set<string>();
-      pts.forEach((p, i) => {
-        el(o, "circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: 5, class: "mark" });
-        if (label && p.text.length > 0 && !labelled.has(p.text)) {
-          const w = Math.min(40, [...p.text].length) * 6.6 + 4;
-          const right: [number, number, number, number] = [p.x + 7, p.y - 8, p.x + 7 + w, p.y + 7];
-          const left: [number, number, number, number] = [p.x - 7 - w, p.y - 8, p.x - 7, p.y + 7];
-          const at = free(right) ? right : free(left) ? left : null;
-          if (at) {
-            boxes.push(at);
-            labelled.add(p.text);
-            el(o, "text", { x: (at[0] + 2).toFixed(1), y: (p.y + 4).toFixed(1), class: "mark-label" }, p.text);
-          }
-        }
-        const what = ov.kind === "sample" ? "sample" : ov.kind === "path" ? `interpolation step ${i + 1}` : `variation of “${ov.anchor ?? ""}”`;
-        this.#hits.push({ x: p.x, y: p.y, text: p.text, detail: what });
-      });
-    }
+    if (ov) this.#drawOverlay(svg, ov, X, Y);
 
     // Picked texts A and B.
     for (const [name, text] of [["A", this.#picked.a], ["B", this.#picked.b]] as const) {
@@ -279,6 +249,42 @@ export class Scatter {
       el(svg, "circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 7, class: "picked" });
       el(svg, "text", { x: (x - 9).toFixed(1), y: (y - 9).toFixed(1), class: "picked-label", "text-anchor": "middle" }, name);
     }
+  }
+
+  /** The overlay's marks (samples, a path, variations) with labels where they fit, and their hover hits. */
+  #drawOverlay(svg: SVGSVGElement, ov: Overlay, X: (v: number) => number, Y: (v: number) => number): void {
+    const o = el(svg, "g", { class: `overlay overlay-${ov.kind}` });
+    const pts: { x: number; y: number; text: string }[] = [];
+    ov.placed.texts.forEach((text, i) => {
+      const px = ov.placed.xy[2 * i]!;
+      const py = ov.placed.xy[2 * i + 1]!;
+      if (Number.isFinite(px) && Number.isFinite(py)) pts.push({ x: X(px), y: Y(py), text });
+    });
+    if (ov.kind === "path" && pts.length > 1) {
+      el(o, "polyline", { points: pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" "), class: "path" });
+    }
+    const label = pts.length <= 16;
+    // Labels right of their mark, else left, else none (hover still shows the text).
+    const boxes: [number, number, number, number][] = pts.map((p) => [p.x - 5, p.y - 5, p.x + 5, p.y + 5]);
+    const free = (b: [number, number, number, number]) =>
+      b[0] >= 0 && b[2] <= SW && boxes.every((o) => b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]);
+    const labelled = new Set<string>();
+    pts.forEach((p, i) => {
+      el(o, "circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: 5, class: "mark" });
+      if (label && p.text.length > 0 && !labelled.has(p.text)) {
+        const w = Math.min(40, [...p.text].length) * 6.6 + 4;
+        const right: [number, number, number, number] = [p.x + 7, p.y - 8, p.x + 7 + w, p.y + 7];
+        const left: [number, number, number, number] = [p.x - 7 - w, p.y - 8, p.x - 7, p.y + 7];
+        const at = free(right) ? right : free(left) ? left : null;
+        if (at) {
+          boxes.push(at);
+          labelled.add(p.text);
+          el(o, "text", { x: (at[0] + 2).toFixed(1), y: (p.y + 4).toFixed(1), class: "mark-label" }, p.text);
+        }
+      }
+      const what = ov.kind === "sample" ? "sample" : ov.kind === "path" ? `interpolation step ${i + 1}` : `variation of “${ov.anchor ?? ""}”`;
+      this.#hits.push({ x: p.x, y: p.y, text: p.text, detail: what });
+    });
   }
 
   #toSvg(e: MouseEvent): { x: number; y: number } | null {

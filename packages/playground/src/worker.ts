@@ -1,7 +1,8 @@
 // The training worker: owns the text model, so that training (and every call into the
 // WebAssembly core) runs off the page's main thread.
 
-import { LatentkitError, text, type TextGenerator } from "latentkit";
+import { LatentkitError, text, type TextGenerator, type TextTrainingError } from "latentkit";
+import { mulberry32 } from "../../latentkit/src/mulberry32.js";
 import { pca, project, type Pca } from "./pca.js";
 import type { EpochPoint, FromWorker, LatentView, Placed, Results, ToWorker, Trained, TrainSettings } from "./protocol.js";
 
@@ -20,16 +21,9 @@ let abort: AbortController | null = null;
 /** A seeded shuffle, so the held-out validation texts are not just the end of an alphabetical list. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  let s = (seed ^ 0x5bd1e995) >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed ^ 0x5bd1e995);
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
+    const j = Math.floor((next() / 2 ** 32) * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
@@ -155,7 +149,7 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
       },
     });
   } catch (e) {
-    const partial = (e as { generator?: TextGenerator }).generator;
+    const partial = (e as TextTrainingError).model;
     if (e instanceof LatentkitError && e.code === "ABORTED" && partial) {
       g = partial;
       stopped = true;

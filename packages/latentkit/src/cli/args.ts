@@ -1,8 +1,8 @@
 // Command-line parsing (node:util parseArgs, strict) and the help text of every command.
 
 import { parseArgs } from "node:util";
-import { closest } from "../options.js";
 import { UsageError } from "./errors.js";
+import { closest } from "./sdk.js";
 
 /** One flag of a command. */
 export interface FlagSpec {

@@ -1,9 +1,9 @@
 // Files in and out: text and CSV inputs (with one-line messages for missing, empty and binary
-// files), model files (text or numeric, told apart by the SDK), stdin. Writes: write-file.ts.
+// files), model files (text or numeric, told apart by the SDK's modelFileKind), stdin. Writes: write-file.ts.
 
 import { readFileSync, statSync } from "node:fs";
 import { CliError, UsageError, oneLine } from "./errors.js";
-import { LatentkitError, load, text, type Autoencoder, type TextGenerator } from "./sdk.js";
+import { LatentkitError, load, modelFileKind, text, type Autoencoder, type TextGenerator } from "./sdk.js";
 
 /** A loaded model file: a text generator or a numeric autoencoder. */
 export type LoadedModel =
@@ -146,17 +146,10 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   const bytes = readBytes(path, "model file");
   if (bytes.length === 0) throw new CliError(`${path} is empty, not a latentkit model`);
   try {
-    return { kind: "text", model: await text.load(bytes), bytes: bytes.length, path };
+    // Unreadable bytes (kind null) go to load(), whose error says what is wrong with them.
+    if (modelFileKind(bytes) === "text") return { kind: "text", model: await text.load(bytes), bytes: bytes.length, path };
+    return { kind: "numeric", model: await load(bytes), bytes: bytes.length, path };
   } catch (e) {
-    if (!(e instanceof LatentkitError)) throw e;
-    if (e.code === "INVALID_OPTION") {
-      // A numeric model's file (text.load() refuses those): read it as one.
-      try {
-        return { kind: "numeric", model: await load(bytes), bytes: bytes.length, path };
-      } catch (e2) {
-        throw modelError(e2, path);
-      }
-    }
     throw modelError(e, path);
   }
 }

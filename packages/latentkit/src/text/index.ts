@@ -1,8 +1,9 @@
 // The `text` namespace: generative text models on top of the numeric core.
 //
-// The generator (generator.ts and what only it uses) is imported on first use by text.train()
-// and text.load(), both async anyway: in the ESM builds it is a separate chunk, so an app
-// that only uses the numeric API does not download or parse it. The CJS builds inline it.
+// The generator (lazy.ts: training, loading, and the TextGenerator class with what only it
+// uses) is imported on first use by text.train() and text.load(), both async anyway: in the
+// ESM builds it is a separate chunk, so an app that only uses the numeric API does not
+// download or parse it. The CJS builds inline it.
 
 import type { TextGenerator } from "./generator.js";
 import type { TextTrainOptions } from "./options.js";
@@ -10,7 +11,6 @@ import { reportTexts, type TextReport } from "./report.js";
 import { init } from "../wasm.js";
 
 export type {
-  TextGenerator,
   DecodeTextOptions,
   EncodeTextOptions,
   LongTextPolicy,
@@ -20,15 +20,16 @@ export type {
   TextStats,
   TextTrainingError,
   VariationOptions,
-} from "./generator.js";
+} from "./types.js";
+export type { TextGenerator } from "./generator.js";
 export type { TextNoiseOptions, TextTrainOptions } from "./options.js";
 export type { TextReport } from "./report.js";
 export type { TextLevel } from "./tokenizer.js";
 
-let generator: Promise<typeof import("./generator.js")> | undefined;
+let generator: Promise<typeof import("./lazy.js")> | undefined;
 
-function loadGenerator(): Promise<typeof import("./generator.js")> {
-  generator ??= import("./generator.js");
+function loadGenerator(): Promise<typeof import("./lazy.js")> {
+  generator ??= import("./lazy.js");
   return generator;
 }
 
@@ -55,7 +56,7 @@ export const text = Object.freeze({
    *
    * @throws LatentkitError EMPTY_DATA for a corpus without text; INVALID_OPTION for non-string
    *   items (naming the index) and bad options (naming the option); TOO_LARGE for a model over
-   *   the size limits; ABORTED (with `error.generator`, the partly trained generator) when
+   *   the size limits; ABORTED (with `error.model`, the partly trained generator) when
    *   `signal` aborts
    */
   async train(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {

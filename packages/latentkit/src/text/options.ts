@@ -1,23 +1,21 @@
-// Options of text models: types, defaults and validation (INVALID_OPTION naming the option).
+// Options of text models: types, defaults and validation (INVALID_OPTION naming the option),
+// written with the same toolkit (validate.ts) as the numeric options.
 
 import { invalidOption } from "../errors.js";
+import { normalizeFitOptions, type NormalizedFitOptions } from "../fit-options.js";
+import { MAX_EPOCHS, MAX_LAYER, TEXT_LIMITS } from "../limits.js";
+import { normalizeVariational } from "../model-options.js";
 import {
-  bool,
-  checkKeys,
-  checkPlainObject,
-  normalizeFitOptions,
-  normalizeVariational,
-  num,
-  oneOf,
-  show,
+  ACTIVATIONS,
   type Activation,
   type EarlyStoppingOptions,
   type EpochInfo,
-  type NormalizedFitOptions,
   type NormalizedVariational,
   type Optimizer,
   type VariationalOptions,
 } from "../options.js";
+import { bool, checkKeys, checkPlainObject, layerList, num, oneOf, SEED, show } from "../validate.js";
+import { rate } from "./arguments.js";
 import type { TextLevel } from "./tokenizer.js";
 
 /** Denoising noise of text models: rates in [0, 1) applied to each training text's tokens (before its end). */
@@ -96,7 +94,7 @@ export interface TextTrainOptions {
   earlyStopping?: boolean | EarlyStoppingOptions;
   /** Called after every epoch; return `false` to stop. */
   onEpochEnd?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
-  /** Aborts training (rejects with `ABORTED`; the partly trained generator is on `error.generator`). */
+  /** Aborts training (rejects with `ABORTED`; the partly trained generator is on `error.model`). */
   signal?: AbortSignal;
 }
 
@@ -111,9 +109,17 @@ export interface NormalizedTextOptions {
   activation: Activation;
   context: number;
   variational: NormalizedVariational | null;
-  noise: { mask: number; delete: number; swap: number; context: number } | null;
+  noise: TextNoise | null;
   seed: number;
   fit: NormalizedFitOptions;
+}
+
+/** Text noise rates, as the core's training options take them. @internal */
+export interface TextNoise {
+  mask: number;
+  delete: number;
+  swap: number;
+  context: number;
 }
 
 const TEXT_KEYS = [
@@ -121,11 +127,11 @@ const TEXT_KEYS = [
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
   "earlyStopping", "onEpochEnd", "signal",
 ] as const;
+/** The keys of text.train() that are training options (normalizeFitOptions checks them). */
 const FIT_KEYS = [
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
   "earlyStopping", "onEpochEnd", "signal",
 ] as const;
-const ACTIVATIONS: readonly Activation[] = ["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid", "linear"];
 
 /** Default text training settings. @internal */
 export const TEXT_DEFAULTS = Object.freeze({
@@ -141,12 +147,30 @@ export const TEXT_DEFAULTS = Object.freeze({
   freeBits: 0.1,
 });
 
-/** A rate in [0, 1). */
-function rate(v: unknown, name: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v >= 1) {
-    throw invalidOption(`${name} must be a rate in [0, 1), got ${typeof v === "number" ? v : show(v)}.`);
+/** `noise`: one rate for mask, delete and swap, or each given; null when absent or all zero. */
+function textNoise(raw: unknown, context: number): TextNoise | null {
+  if (raw === undefined || raw === null) return null;
+  let noise: TextNoise;
+  if (typeof raw === "number") {
+    const r = rate(raw, "noise");
+    noise = { mask: r, delete: r, swap: r, context: 0 };
+  } else if (typeof raw === "object" && !Array.isArray(raw)) {
+    const n = raw as Record<string, unknown>;
+    checkKeys(n, ["mask", "delete", "swap", "context"], "noise");
+    noise = {
+      mask: n.mask === undefined ? 0 : rate(n.mask, "noise.mask"),
+      delete: n.delete === undefined ? 0 : rate(n.delete, "noise.delete"),
+      swap: n.swap === undefined ? 0 : rate(n.swap, "noise.swap"),
+      context: n.context === undefined ? 0 : rate(n.context, "noise.context"),
+    };
+  } else {
+    throw invalidOption(`noise must be a rate in [0, 1) or { mask, delete, swap, context }, got ${show(raw)}.`);
   }
-  return v;
+  if (noise.mask === 0 && noise.delete === 0 && noise.swap === 0 && noise.context === 0) return null;
+  if (noise.context > 0 && context === 0) {
+    throw invalidOption("noise.context hides context tokens from the decoder, so it needs context > 0; remove it or set context.");
+  }
+  return noise;
 }
 
 /** Validates the options of text.train(). @internal */
@@ -156,52 +180,20 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   const level = oneOf<TextLevel>(o, "level", ["char", "word"], "char");
   const lowercase = bool(o, "lowercase", false);
   const minCount = num(o, "minCount", 1, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
-  const maxLength = o.maxLength === undefined ? undefined : num(o, "maxLength", 0, { min: 1, max: 4096, integer: true });
-  const latent = num(o, "latent", TEXT_DEFAULTS.latent, { min: 1, max: 4096, integer: true });
-  let hidden: number[] = [...TEXT_DEFAULTS.hidden];
-  if (o.hidden !== undefined) {
-    if (!Array.isArray(o.hidden)) throw invalidOption(`hidden must be an array of layer widths (integers 1..65536), got ${show(o.hidden)}.`);
-    hidden = (o.hidden as unknown[]).map((s, i) => {
-      if (typeof s !== "number" || !Number.isInteger(s) || s < 1 || s > 65536) {
-        throw invalidOption(`hidden[${i}] must be an integer layer width in 1..65536, got ${typeof s === "number" ? s : show(s)}.`);
-      }
-      return s;
-    });
-    if (hidden.length > 30) throw invalidOption(`hidden may list at most 30 layers, got ${hidden.length}.`);
-  }
+  const maxLength = o.maxLength === undefined ? undefined : num(o, "maxLength", 0, { min: 1, max: TEXT_LIMITS.maxLength, integer: true });
+  const latent = num(o, "latent", TEXT_DEFAULTS.latent, { min: 1, max: TEXT_LIMITS.latent, integer: true });
+  const hidden = layerList(o, "hidden", MAX_LAYER, true, "width") ?? [...TEXT_DEFAULTS.hidden];
+  if (hidden.length > TEXT_LIMITS.hiddenLayers) throw invalidOption(`hidden may list at most ${TEXT_LIMITS.hiddenLayers} layers, got ${hidden.length}.`);
   const activation = oneOf(o, "activation", ACTIVATIONS, "relu");
-  const context = num(o, "context", TEXT_DEFAULTS.context, { min: 0, max: 8, integer: true });
-  const epochs = num(o, "epochs", TEXT_DEFAULTS.epochs, { min: 1, max: 1_000_000, integer: true });
+  const context = num(o, "context", TEXT_DEFAULTS.context, { min: 0, max: TEXT_LIMITS.context, integer: true });
+  const epochs = num(o, "epochs", TEXT_DEFAULTS.epochs, { min: 1, max: MAX_EPOCHS, integer: true });
   const variational = normalizeVariational(o.variational, {
     beta: TEXT_DEFAULTS.beta,
     klWarmupEpochs: Math.ceil(epochs / 4),
     freeBits: TEXT_DEFAULTS.freeBits,
   });
-
-  let noise: NormalizedTextOptions["noise"] = null;
-  if (o.noise !== undefined && o.noise !== null) {
-    if (typeof o.noise === "number") {
-      const r = rate(o.noise, "noise");
-      noise = { mask: r, delete: r, swap: r, context: 0 };
-    } else if (typeof o.noise === "object" && !Array.isArray(o.noise)) {
-      const n = o.noise as Record<string, unknown>;
-      checkKeys(n, ["mask", "delete", "swap", "context"], "noise");
-      noise = {
-        mask: n.mask === undefined ? 0 : rate(n.mask, "noise.mask"),
-        delete: n.delete === undefined ? 0 : rate(n.delete, "noise.delete"),
-        swap: n.swap === undefined ? 0 : rate(n.swap, "noise.swap"),
-        context: n.context === undefined ? 0 : rate(n.context, "noise.context"),
-      };
-    } else {
-      throw invalidOption(`noise must be a rate in [0, 1) or { mask, delete, swap, context }, got ${show(o.noise)}.`);
-    }
-    if (noise.mask === 0 && noise.delete === 0 && noise.swap === 0 && noise.context === 0) noise = null;
-  }
-
-  if (noise && noise.context > 0 && context === 0) {
-    throw invalidOption("noise.context hides context tokens from the decoder, so it needs context > 0; remove it or set context.");
-  }
-  const seed = num(o, "seed", TEXT_DEFAULTS.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const noise = textNoise(o.noise, context);
+  const seed = num(o, "seed", TEXT_DEFAULTS.seed, SEED);
   const fitRaw: Record<string, unknown> = {
     epochs,
     batchSize: TEXT_DEFAULTS.batchSize,
@@ -210,37 +202,4 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
   const fit = normalizeFitOptions(fitRaw, seed, false);
   return { level, lowercase, minCount, maxLength, latent, hidden, activation, context, variational, noise, seed, fit };
-}
-
-/** Validates a temperature: finite >= 0. @internal */
-export function checkTemperature(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw invalidOption(`${name} must be a finite number >= 0, got ${typeof v === "number" ? v : show(v)}.`);
-  }
-  return v;
-}
-
-/** Validates a seed. @internal */
-export function checkSeed(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) {
-    throw invalidOption(`${name} must be an integer from 0 to 2^53-1, got ${typeof v === "number" ? v : show(v)}.`);
-  }
-  return v;
-}
-
-/** Validates a count (integer in [min, max]). @internal */
-export function checkCount(v: unknown, name: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw invalidOption(`${name} must be an integer from ${min} to ${max}, got ${typeof v === "number" ? v : show(v)}.`);
-  }
-  return v;
-}
-
-/** Validates an options object of a method against its known keys. @internal */
-export function methodOptions(raw: unknown, known: readonly string[], where: string): Record<string, unknown> {
-  const o = checkPlainObject(raw, `${where} options`);
-  checkKeys(o, known, where);
-  return o;
 }

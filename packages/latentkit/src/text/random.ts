@@ -3,6 +3,8 @@
 // every engine; Math.log and Math.exp are implementation-approximated and may differ in the
 // last bit between engines, which would change sampled tokens).
 
+import { mulberry32 } from "../mulberry32.js";
+
 const LN2_HI = 0.6931471803691238; // high bits of ln 2 (exact product with small integers)
 const LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI
 const LN2 = 0.6931471805599453;
@@ -80,23 +82,15 @@ export function detExp(x: number): number {
   return y;
 }
 
-/** A seeded PRNG (mulberry32 state stepping, 53-bit floats) with standard normal draws. @internal */
+/** A seeded PRNG (mulberry32, 53-bit floats) with standard normal draws. @internal */
 export class Random {
-  #state: number;
+  readonly #next32: () => number;
   #spare: number | null = null;
 
   constructor(seed: number) {
     // Fold a seed of up to 53 bits into 32.
     const hi = Math.floor(seed / TWO32);
-    this.#state = ((seed >>> 0) ^ Math.imul(hi >>> 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
-  }
-
-  #next32(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.#next32 = mulberry32(((seed >>> 0) ^ Math.imul(hi >>> 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0);
   }
 
   /** Uniform in [0, 1). */

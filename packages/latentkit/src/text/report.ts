@@ -3,7 +3,7 @@
 // text.train() or text.load() is called (the size budget of the default entry).
 
 import { LatentkitError, invalidOption } from "../errors.js";
-import { checkKeys, checkPlainObject, show } from "../options.js";
+import { checkKeys, checkPlainObject, show } from "../validate.js";
 
 /** Checks that \`texts\` is an array of strings (non-empty unless \`allowEmpty\`). @internal */
 export function checkTexts(texts: unknown, what: string, allowEmpty = false): string[] {

@@ -9,6 +9,8 @@ import { printJson, readCsv, readTextLines } from "../io.js";
 import { fileExists, writeFileAtomic } from "../write-file.js";
 import { formatDuration, formatLoss, Progress } from "../progress.js";
 import {
+  ACTIVATIONS,
+  defaultLatent,
   LatentkitError,
   text,
   train as trainNumeric,
@@ -22,7 +24,6 @@ import {
 
 /** Epochs when --epochs is not given (the SDK's defaults). */
 export const DEFAULT_EPOCHS = { text: 30, numeric: 10 } as const;
-const ACTIVATIONS = ["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid", "linear"] as const;
 
 export const spec: CommandSpec = {
   name: "train",
@@ -135,13 +136,14 @@ function textOptions(v: Parsed["values"], epochs: number): TextTrainOptions {
   return o as TextTrainOptions;
 }
 
-function numericOptions(v: Parsed["values"], epochs: number, cols: number): TrainOptions {
+/**
+ * The numeric options, every flag read (and checked) now; the result completes them once the
+ * data's column count is known (the default latent size depends on it).
+ */
+function numericOptions(v: Parsed["values"], epochs: number): (cols: number) => TrainOptions {
   const o: Record<string, unknown> = { ...fitOptions(v), epochs };
   const latent = num(v, "latent", { integer: true });
   const hidden = intList(v, "hidden");
-  if (latent !== undefined || hidden !== undefined) {
-    o.encoder = [...(hidden ?? []), latent ?? Math.min(32, Math.max(2, Math.ceil(cols / 4)))];
-  }
   const decoder = intList(v, "decoder");
   if (decoder !== undefined) o.decoder = decoder;
   const la = choice(v, "latent-activation", ACTIVATIONS);
@@ -153,7 +155,10 @@ function numericOptions(v: Parsed["values"], epochs: number, cols: number): Trai
   const noise = num(v, "noise");
   const mask = num(v, "mask");
   if (noise !== undefined || mask !== undefined) o.noise = { ...(noise !== undefined ? { gaussian: noise } : {}), ...(mask !== undefined ? { mask } : {}) };
-  return o as TrainOptions;
+  return (cols) => {
+    const encoder = latent !== undefined || hidden !== undefined ? { encoder: [...(hidden ?? []), latent ?? defaultLatent(cols)] } : {};
+    return { ...encoder, ...o } as TrainOptions;
+  };
 }
 
 /** The best epoch of a history by validation loss (or loss without validation). */
@@ -166,7 +171,24 @@ function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
   return best;
 }
 
-export async function run({ values: v, positionals }: Parsed): Promise<number> {
+/** The flags of one run, checked, with the training data read. */
+interface Job {
+  numeric: boolean;
+  output: string;
+  epochs: number;
+  earlyStopping: boolean;
+  quiet: boolean;
+  json: boolean;
+  /** What is trained, for the header line. */
+  what: string;
+  /** Loads what training needs, so that start() rejects bad options within one event-loop turn. */
+  ready(): Promise<void>;
+  /** Starts training with these callbacks. */
+  start(onEpochEnd: (info: EpochInfo) => false | undefined, signal: AbortSignal): Promise<TextGenerator | Autoencoder>;
+}
+
+/** Checks every flag and the output path, then reads the data. */
+async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
   const file = positionals[0]!;
   const numeric = v.numeric === true;
   for (const flag of numeric ? TEXT_ONLY : NUMERIC_ONLY) {
@@ -176,37 +198,52 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   }
   const output = str(v, "output") ?? defaultOutput(file);
   const epochs = num(v, "epochs", { integer: true }) ?? (numeric ? DEFAULT_EPOCHS.numeric : DEFAULT_EPOCHS.text);
-  const json = v.json === true;
-  const quiet = v.quiet === true;
-
   const outDir = dirname(resolve(output));
   if (!existsSync(outDir)) throw new CliError(`cannot write ${output}: no such directory`);
   if (existsSync(output) && statSync(output).isDirectory()) throw new CliError(`cannot write ${output}: it is a directory`);
-
-  // Validate every flag before reading the data.
-  let textOpts: TextTrainOptions | undefined;
-  let lines: string[] | undefined;
-  let table: Awaited<ReturnType<typeof readCsv>> | undefined;
-  let numOpts: TrainOptions | undefined;
+  const common = { numeric, output, epochs, earlyStopping: v["early-stopping"] === true || v.patience !== undefined, quiet: v.quiet === true, json: v.json === true };
+  // Every flag is read before the data.
   if (numeric) {
-    numericOptions(v, epochs, 1);
-    table = await readCsv(file);
-    numOpts = numericOptions(v, epochs, table.header.length);
-  } else {
-    textOpts = textOptions(v, epochs);
-    lines = await readTextLines(file);
+    const options = numericOptions(v, epochs);
+    const table = await readCsv(file);
+    return {
+      ...common,
+      what: `numeric autoencoder on ${table.rows.length} rows x ${table.header.length} columns`,
+      ready: async () => {},
+      start: (onEpochEnd, signal) => trainNumeric(table.rows, { ...options(table.header.length), onEpochEnd, signal }),
+    };
   }
+  const options = textOptions(v, epochs);
+  const lines = await readTextLines(file);
+  return {
+    ...common,
+    what: `text model on ${lines.length} texts`,
+    ready: () => text.preload(),
+    start: (onEpochEnd, signal) => text.train(lines, { ...options, onEpochEnd, signal }),
+  };
+}
 
+/** How a run ended: the model to save, and whether it was interrupted or diverged. */
+interface Outcome {
+  model: TextGenerator | Autoencoder;
+  interrupted: boolean;
+  diverged: boolean;
+  /** Whether the first Ctrl-C asked to stop at the end of an epoch. */
+  stopAtEpochEnd: boolean;
+  seconds: number;
+}
+
+/**
+ * Trains with progress on stderr. Ctrl-C: with early stopping, the first one ends training
+ * after the current epoch (the SDK then restores the best epoch's weights); otherwise, or the
+ * second time, it aborts at once through the SDK's AbortSignal (the model keeps its last
+ * finished batch). Either way the model is saved. One more Ctrl-C quits without saving.
+ */
+async function trainWithProgress(job: Job, progress: Progress): Promise<Outcome> {
   const controller = new AbortController();
-  const progress = new Progress({ epochs, stream: quiet ? { write: () => true } : process.stderr });
-  // Ctrl-C: with early stopping, the first one ends training after the current epoch (the SDK
-  // then restores the best epoch's weights); otherwise, or the second time, it aborts at once
-  // through the SDK's AbortSignal (the model keeps its last finished batch). Either way the model
-  // is saved. One more Ctrl-C quits without saving.
-  const earlyStopping = v["early-stopping"] === true || v.patience !== undefined;
   let stopAtEpochEnd = false;
   const onSigint = () => {
-    if (earlyStopping && !stopAtEpochEnd) {
+    if (job.earlyStopping && !stopAtEpochEnd) {
       stopAtEpochEnd = true;
       progress.note("stopping after this epoch to keep the best one (Ctrl-C again to stop now)");
     } else if (!controller.signal.aborted) {
@@ -224,12 +261,7 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const begin = () => {
     if (begun) return;
     begun = true;
-    if (!quiet) {
-      const what = numeric
-        ? `numeric autoencoder on ${table!.rows.length} rows x ${table!.header.length} columns`
-        : `text model on ${lines!.length} texts`;
-      process.stderr.write(`training a ${what} for ${epochs} epochs\n`);
-    }
+    if (!job.quiet) process.stderr.write(`training a ${job.what} for ${job.epochs} epochs\n`);
     progress.start();
   };
   const onEpochEnd = (info: EpochInfo) => {
@@ -237,18 +269,12 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
     progress.epoch(info);
     return stopAtEpochEnd ? false : undefined;
   };
-
   const started = Date.now();
-  let model: TextGenerator | Autoencoder;
-  let interrupted = false;
-  let stopNote = "";
+  const outcome = (model: TextGenerator | Autoencoder, interrupted: boolean, diverged: boolean): Outcome =>
+    ({ model, interrupted, diverged, stopAtEpochEnd, seconds: (Date.now() - started) / 1000 });
   try {
-    // With the generator's code loaded, text.train() rejects bad options within one turn
-    // of the event loop, before the header below is printed.
-    if (!numeric) await text.preload();
-    const training: Promise<TextGenerator | Autoencoder> = numeric
-      ? trainNumeric(table!.rows, { ...numOpts!, onEpochEnd, signal: controller.signal })
-      : text.train(lines!, { ...textOpts!, onEpochEnd, signal: controller.signal });
+    await job.ready();
+    const training = job.start(onEpochEnd, controller.signal);
     let settled = false;
     training.then(
       () => (settled = true),
@@ -256,41 +282,31 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
     );
     await new Promise((r) => setImmediate(r));
     if (!settled) begin();
-    model = await training;
+    const model = await training;
     begin();
-    interrupted = stopAtEpochEnd;
+    return outcome(model, stopAtEpochEnd, false);
   } catch (e) {
-    const partial =
-      e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED")
-        ? ((e as { generator?: TextGenerator }).generator ?? e.model)
-        : undefined;
+    const partial = e instanceof LatentkitError && (e.code === "ABORTED" || e.code === "DIVERGED") ? (e.model as TextGenerator | Autoencoder | undefined) : undefined;
     if (!partial) {
       progress.finish();
       throw e;
     }
-    model = partial;
-    if (e instanceof LatentkitError && e.code === "DIVERGED") {
-      stopNote = "diverged";
-    } else {
-      interrupted = true;
-    }
+    const diverged = (e as LatentkitError).code === "DIVERGED";
+    return outcome(partial, !diverged, diverged);
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
 
-  const history = model.history;
-  const seconds = (Date.now() - started) / 1000;
-  if (stopNote === "diverged" && v.force !== true && fileExists(output)) {
-    progress.finish();
-    model.dispose();
-    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); ${output} was left as it was (--force replaces it with the model from before the failed epoch)`);
-  }
-  const bytes = model.save();
-  writeFileAtomic(output, bytes);
+/** The summary line and the --json result of a finished run whose model was saved (`bytes`). */
+function report(job: Job, run: Outcome, bytes: number): { summary: string; json: Record<string, unknown> } {
+  const { output, epochs, earlyStopping } = job;
+  const { interrupted, diverged, stopAtEpochEnd, seconds } = run;
+  const history = run.model.history;
   const last = history[history.length - 1];
   const best = bestEpoch(history);
-  const earlyStopped = !interrupted && !stopNote && history.length < epochs;
-  const saved = `saved ${output} (${(bytes.length / 1024).toFixed(1)} KiB)`;
+  const earlyStopped = !interrupted && !diverged && history.length < epochs;
+  const saved = `saved ${output} (${(bytes / 1024).toFixed(1)} KiB)`;
   const aborted = interrupted && !stopAtEpochEnd;
   // The epoch whose weights were saved: with early stopping the best one (the SDK restores it
   // whenever training ends, unless aborted), else the last one; null after an abort, which
@@ -309,29 +325,43 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
     if (last) summary += `, loss ${formatLoss(last.loss)}${last.valLoss !== null ? `, val_loss ${formatLoss(last.valLoss)}` : ""}`;
     if (earlyStopping && best) summary += `; ${earlyStopped ? "stopped early, " : ""}kept epoch ${keptEpoch} (${bestText})`;
   }
-  progress.finish();
-  if (!json) process.stdout.write(summary + "\n");
-  if (json) {
-    printJson({
-      model: output,
-      kind: numeric ? "numeric" : "text",
-      bytes: bytes.length,
-      epochs: history.length,
-      interrupted,
-      diverged: stopNote === "diverged",
-      stoppedEarly: earlyStopped,
-      bestEpoch: best?.epoch ?? null,
-      keptEpoch,
-      seconds: Math.round(seconds * 1000) / 1000,
-      loss: last?.loss ?? null,
-      valLoss: last?.valLoss ?? null,
-      history: history.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds ?? null })),
-    });
+  const json = {
+    model: output,
+    kind: job.numeric ? "numeric" : "text",
+    bytes,
+    epochs: history.length,
+    interrupted,
+    diverged,
+    stoppedEarly: earlyStopped,
+    bestEpoch: best?.epoch ?? null,
+    keptEpoch,
+    seconds: Math.round(seconds * 1000) / 1000,
+    loss: last?.loss ?? null,
+    valLoss: last?.valLoss ?? null,
+    history: history.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds ?? null })),
+  };
+  return { summary, json };
+}
+
+export async function run(parsed: Parsed): Promise<number> {
+  const job = await prepare(parsed);
+  const progress = new Progress({ epochs: job.epochs, stream: job.quiet ? { write: () => true } : process.stderr });
+  const outcome = await trainWithProgress(job, progress);
+  if (outcome.diverged && parsed.values.force !== true && fileExists(job.output)) {
+    progress.finish();
+    outcome.model.dispose();
+    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); ${job.output} was left as it was (--force replaces it with the model from before the failed epoch)`);
   }
-  model.dispose();
-  if (interrupted) return EXIT.INTERRUPTED;
-  if (stopNote === "diverged") {
-    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); the model before the failed epoch was saved to ${output}`);
+  const bytes = outcome.model.save();
+  writeFileAtomic(job.output, bytes);
+  const { summary, json } = report(job, outcome, bytes.length);
+  progress.finish();
+  if (job.json) printJson(json);
+  else process.stdout.write(summary + "\n");
+  outcome.model.dispose();
+  if (outcome.interrupted) return EXIT.INTERRUPTED;
+  if (outcome.diverged) {
+    throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); the model before the failed epoch was saved to ${job.output}`);
   }
   return EXIT.OK;
 }

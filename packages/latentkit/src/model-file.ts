@@ -1,0 +1,60 @@
+// The model file seen from TypeScript: its format tag, the kind of model it holds, and the
+// epoch history in its meta. The kind is decided from the structure (a config with `tokens` is a
+// text model), the same way for load(), text.load() and the CLI. Pure code without
+// WebAssembly: the CLI bundles it to tell files apart before it loads them (src/cli/sdk.ts).
+
+import type { EpochRecord } from "./training.js";
+
+/** The `format` field of the meta object stored in every model file. */
+export const FILE_FORMAT = "latentkit";
+
+/** What a model file holds: a numeric autoencoder (load()) or a text generator (text.load()). */
+export type ModelKind = "numeric" | "text";
+
+/**
+ * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
+ * is a text model. The meta's `kind` is not consulted (it says the same for every file latentkit
+ * writes; refusing files where it does not is issue #11's). @internal
+ */
+export function modelKind(config: unknown): ModelKind {
+  return (config as { tokens?: unknown } | null)?.tokens !== undefined ? "text" : "numeric";
+}
+
+/**
+ * The config and meta of a model file's header, read without WebAssembly and without checking
+ * the CRC (load() and text.load() do that); null when the bytes are not a readable model file.
+ * @internal
+ */
+export function readModelHeader(bytes: Uint8Array): { config: unknown; meta: unknown } | null {
+  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "LATENTKT") return null;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
+  if (16 + length > bytes.length) return null;
+  try {
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length))) as { config?: unknown; meta?: unknown };
+    return { config: header.config, meta: header.meta };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kind of model in `bytes` (see {@link modelKind}), or null when they are not a readable
+ * model file (loading them reports why).
+ * @internal
+ */
+export function modelFileKind(bytes: Uint8Array): ModelKind | null {
+  const header = readModelHeader(bytes);
+  return header && modelKind(header.config);
+}
+
+/** The epochs stored in a model file's meta (entries that are not epochs are skipped). @internal */
+export function historyFromMeta(meta: unknown): EpochRecord[] {
+  const list = (meta as { history?: unknown } | null)?.history;
+  if (!Array.isArray(list)) return [];
+  const out: EpochRecord[] = [];
+  for (const r of list as { epoch?: unknown; loss?: unknown; valLoss?: unknown }[]) {
+    if (typeof r !== "object" || r === null || typeof r.epoch !== "number" || typeof r.loss !== "number") continue;
+    out.push(Object.freeze({ epoch: r.epoch, loss: r.loss, valLoss: typeof r.valLoss === "number" ? r.valLoss : null }));
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// text.train(): the vocabulary from the corpus, the core model for it (its size checked
+// first), the training run, and the sampling prior fitted on the training codes.
+
+import { splitRows, type Matrix } from "../data.js";
+import { LatentkitError } from "../errors.js";
+import { withPartialModel } from "../handle.js";
+import { MAX_PARAMS, TEXT_LIMITS } from "../limits.js";
+import { throwIfAborted } from "../abort.js";
+import { init, wasmCall, WasmModel } from "../wasm.js";
+import type { WireModelConfig } from "../wire.js";
+import { TextGenerator } from "./generator.js";
+import { normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
+import { checkTexts } from "./report.js";
+import { buildVocabulary, encodeRows, END_ID, MASK_ID, PAD_ID, percentile, tokenize, Vocabulary } from "./tokenizer.js";
+import type { TextMeta, TextStats, TextTrainingError } from "./types.js";
+
+/** The version of the `text` object in a text model file's meta. @internal */
+export const TEXT_VERSION = 1;
+
+/** Weights and biases of a text model: encoder, decoder hidden layers, and its output layer. */
+function textParamCount(opts: NormalizedTextOptions, L: number, V: number): number {
+  const z = opts.latent * (opts.variational ? 2 : 1);
+  const enc = [L * V, ...opts.hidden, z];
+  const dec = [opts.latent, ...[...opts.hidden].reverse(), L * V];
+  let params = 0;
+  for (let i = 0; i + 1 < enc.length; i++) params += enc[i]! * enc[i + 1]! + enc[i + 1]!;
+  for (let i = 0; i + 2 < dec.length; i++) params += dec[i]! * dec[i + 1]! + dec[i + 1]!;
+  // The output layer: dense, or the context head (core: context_head.rs) of width H.
+  const H = dec[dec.length - 2]!;
+  const k = opts.context;
+  return params + (k === 0 ? H * L * V + L * V : H * H + k * V * H + L * H + H + H * V + V);
+}
+
+/** TOO_LARGE before any allocation when the model would be over the limits. */
+function checkTextSize(opts: NormalizedTextOptions, L: number, V: number): void {
+  if (L * V > TEXT_LIMITS.width) {
+    throw new LatentkitError(
+      "TOO_LARGE",
+      `(maxLength + 1) × vocabulary = ${L} × ${V} = ${L * V} is above the limit of ${TEXT_LIMITS.width}; use a smaller maxLength or a larger minCount.`,
+    );
+  }
+  const params = textParamCount(opts, L, V);
+  if (params > MAX_PARAMS) {
+    throw new LatentkitError(
+      "TOO_LARGE",
+      `This text model would have ${params} parameters (vocabulary ${V}, length ${L}, hidden ${JSON.stringify(opts.hidden)}), ` +
+        `more than the limit of ${MAX_PARAMS}; raise minCount, lower maxLength or use narrower hidden layers.`,
+    );
+  }
+}
+
+/** The core's config of a text model over `L` positions of `V` tokens. */
+function coreConfig(opts: NormalizedTextOptions, L: number, V: number): WireModelConfig {
+  return {
+    inputSize: L * V,
+    tokens: { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context },
+    encoder: [...opts.hidden, opts.latent],
+    activation: opts.activation,
+    latentActivation: "linear",
+    outputActivation: "linear",
+    loss: "cce",
+    init: opts.activation === "relu" || opts.activation === "leakyRelu" ? "heUniform" : "glorotUniform",
+    seed: opts.seed,
+    ...(opts.variational ? { variational: opts.variational } : {}),
+  };
+}
+
+/** The meta of a new text model, before training (prior and code spread: N(0, I)). */
+function newMeta(opts: NormalizedTextOptions, maxLength: number, vocabulary: string[], stats: TextStats): TextMeta {
+  return {
+    version: TEXT_VERSION,
+    level: opts.level,
+    lowercase: opts.lowercase,
+    minCount: opts.minCount,
+    maxLength,
+    vocabulary,
+    latent: opts.latent,
+    hidden: opts.hidden,
+    activation: opts.activation,
+    variational: opts.variational,
+    seed: opts.seed,
+    prior: { mean: new Array<number>(opts.latent).fill(0), chol: null, mixture: null },
+    codeStd: new Array<number>(opts.latent).fill(1),
+    stats,
+  };
+}
+
+/**
+ * Keeps `error.generator` working (the name text.train()'s errors used for the partial model
+ * before it became `error.model`, as for train()).
+ */
+function withGeneratorAlias(e: unknown): unknown {
+  if (e instanceof LatentkitError && e.model !== undefined) {
+    Object.defineProperty(e, "generator", {
+      get: () => e.model,
+      set: (v: LatentkitError["model"]) => (e.model = v),
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return e;
+}
+
+/** text.train(): see the `text` namespace. @internal */
+export async function trainText(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
+  const list = checkTexts(texts, "texts", true);
+  const opts = normalizeTextOptions(options);
+  throwIfAborted(opts.fit.signal);
+  const toks = list.map((t) => tokenize(t, opts.level, opts.lowercase));
+  const lengths = toks.map((t) => t.length);
+  if (list.length === 0 || lengths.every((n) => n === 0)) {
+    throw new LatentkitError("EMPTY_DATA", "The corpus has no text (no texts, or only empty ones); pass at least one non-empty string.");
+  }
+  const vocabulary = buildVocabulary(toks, opts.minCount);
+  const maxLength = opts.maxLength ?? Math.max(1, percentile(lengths, TEXT_DEFAULTS.percentile));
+  const L = maxLength + 1;
+  const V = vocabulary.length;
+  checkTextSize(opts, L, V);
+  const rows = encodeRows(toks, new Vocabulary(vocabulary), maxLength);
+  const stats: TextStats = Object.freeze({
+    texts: list.length,
+    truncated: rows.truncated.length,
+    longest: lengths.reduce((a, b) => (b > a ? b : a), 0),
+    unknownTokens: rows.unknown,
+    tokens: rows.tokens,
+  });
+  await init();
+  const handle = wasmCall(() => WasmModel.create(JSON.stringify(coreConfig(opts, L, V))));
+  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), []);
+  const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
+  const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
+  try {
+    await gen._train(() => (opts.fit.validationSplit > 0 ? splitRows(all, opts.fit.validationSplit, "texts") : [all, null]), fit);
+  } catch (e) {
+    withPartialModel(e, gen);
+    if ((e as TextTrainingError).model === gen) {
+      try {
+        await gen._fitPrior(rows.ids, list.length); // so that the partial generator samples
+      } catch {
+        (e as TextTrainingError).model = undefined;
+        gen.dispose();
+      }
+    }
+    throw withGeneratorAlias(e);
+  }
+  return gen;
+}

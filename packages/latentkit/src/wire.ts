@@ -1,0 +1,55 @@
+// The JSON the core reads, as TypeScript types: the model config (`ModelConfig::from_json` in
+// crates/latentkit-core/src/config.rs, also what `configJson()` returns) and the training
+// options (`TrainOptions::from_json`). The SDK validates everything before it builds these;
+// the core checks them again and rejects unknown keys.
+
+import type { Activation, Initializer, NormalizedVariational, Optimizer } from "./options.js";
+
+/** The token layout of a text model (`tokens` of the core's config). @internal */
+export interface WireTokens {
+  /** Positions per text: maxLength + 1 (the end token). */
+  length: number;
+  vocab: number;
+  padId: number;
+  endId: number;
+  /** The `<mask>` id: denoising's replacement token, and the start of a context decoder's window. */
+  maskId: number;
+  /** Tokens before each position the decoder sees (absent: 0). */
+  context?: number;
+}
+
+/** The core's model config. @internal */
+export interface WireModelConfig {
+  inputSize: number;
+  encoder: readonly number[];
+  decoder?: readonly number[];
+  activation: Activation;
+  latentActivation: Activation;
+  outputActivation: Activation;
+  /** `cce` (categorical cross-entropy per position) is for text models only. */
+  loss: "mse" | "bce" | "cce";
+  init: Initializer;
+  seed: number;
+  /** Present exactly for text models. */
+  tokens?: WireTokens;
+  variational?: NormalizedVariational;
+}
+
+/** The core's training options. @internal */
+export interface WasmTrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: Optimizer;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  momentum: number;
+  shuffle: boolean;
+  seed: number;
+  clipNorm: number | null;
+  earlyStopping: null | { monitor: "valLoss" | "loss"; patience: number; minDelta: number; restoreBestWeights: boolean };
+  /** Numeric models use gaussian and mask; text models mask, delete, swap and context. */
+  noise?: { gaussian?: number; mask?: number; delete?: number; swap?: number; context?: number };
+}
