@@ -6,6 +6,7 @@ import { init, LatentkitError, text, train as trainNumeric, load as loadNumeric,
 import { TextGenerator as TextGeneratorClass } from "../src/text/generator.js";
 import { detExp, detLog, Random } from "../src/text/random.js";
 import { fitMixture } from "../src/text/mixture.js";
+import { Slices } from "../src/yield.js";
 import { WasmModel } from "../src/wasm.js";
 import { buildVocabulary, detokenize, percentile, tokenize } from "../src/text/tokenizer.js";
 import { rng } from "./helpers.js";
@@ -355,7 +356,7 @@ describe("mixture prior", () => {
       codes[2 * i] = c[0]! + 0.1 * (u() - 0.5);
       codes[2 * i + 1] = c[1]! + 0.1 * (u() - 0.5);
     }
-    const m = await fitMixture(codes, 600, 2, 7);
+    const m = await fitMixture(codes, 600, 2, 7, new Slices());
     expect(m.weights).toHaveLength(6); // one component per 100 codes
     expect(m.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(m.means).toHaveLength(12);
@@ -365,7 +366,7 @@ describe("mixture prior", () => {
       const [x, y] = [m.means[2 * c]!, m.means[2 * c + 1]!];
       expect(Math.min(...centres.map(([a, b]) => Math.hypot(x - a!, y - b!)))).toBeLessThan(0.1);
     }
-    expect(await fitMixture(codes, 600, 2, 7)).toEqual(m);
+    expect(await fitMixture(codes, 600, 2, 7, new Slices())).toEqual(m);
   });
 
   it("samples reproducibly from the fitted mixture, also after save and load", async () => {

@@ -9,6 +9,7 @@ import { addSymbolDispose, ModelHandle } from "../handle.js";
 import type { EpochRecord } from "../training.js";
 import { NON_NEGATIVE, num, oneOf, POSITIVE, show } from "../validate.js";
 import { wasmCall, type WasmModel } from "../wasm.js";
+import { Slices } from "../yield.js";
 import { count, methodOptions, seedOf } from "./arguments.js";
 import { argmax, decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
 import { drawFromMixture } from "./mixture.js";
@@ -410,7 +411,10 @@ export class TextGenerator {
     this.#model.dispose();
   }
 
-  /** Trains on id rows, then fits the sampling distribution. @internal */
+  /**
+   * Trains on id rows, then fits the sampling distribution (DIVERGED when the trained model's
+   * codes are not finite; the generator keeps its previous prior then). @internal
+   */
   async _train(data: () => [Matrix, Matrix | null], opts: NormalizedFitOptions): Promise<void> {
     let trainRows: Matrix | undefined;
     await this.#model.train("train()", opts, () => {
@@ -418,12 +422,16 @@ export class TextGenerator {
       trainRows = split[0];
       return split;
     });
-    await this._fitPrior(trainRows!.data, trainRows!.rows);
+    await this._fitPrior(trainRows!.data, trainRows!.rows, opts.signal);
   }
 
-  /** Fits the code statistics (and a plain model's sampling Gaussian) on training rows. @internal */
-  async _fitPrior(ids: Float32Array, rows: number): Promise<void> {
-    const fitted = await fitPrior(this.#encodeRaw(ids, rows), rows, this.latentSize, this.variational, this.#meta.seed);
+  /**
+   * Fits the code statistics (and a plain model's sampling Gaussian) on training rows, in
+   * slices that yield to the event loop and honour `signal`. @internal
+   */
+  async _fitPrior(ids: Float32Array, rows: number, signal?: AbortSignal): Promise<void> {
+    const slices = new Slices(signal);
+    const fitted = await fitPrior(this.#encodeRaw(ids, rows), rows, this.latentSize, this.variational, this.#meta.seed, slices);
     this.#codeStd = fitted.codeStd;
     this.#prior = fitted.prior;
   }

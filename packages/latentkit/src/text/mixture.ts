@@ -5,7 +5,7 @@
 // corpus. Fitted with seeded k-means in f64 arithmetic only, so every runtime gets the same
 // mixture from the same codes.
 
-import { yieldToEventLoop } from "../yield.js";
+import type { Slices } from "../yield.js";
 import { Random } from "./random.js";
 
 /** K components over a d-dimensional latent space. */
@@ -24,14 +24,12 @@ export const MAX_COMPONENTS = 256;
 const MAX_FIT_ROWS = 20_000;
 const ITERATIONS = 10;
 
-/** Time between yields to the event loop while fitting, like training's steps. */
-const SLICE_MS = 15;
-
 /**
  * Fits a mixture to `rows` codes of `d` values (seeded k-means, then each cluster's spread).
- * A large corpus takes seconds, so it yields to the event loop every ~15 ms.
+ * A large corpus takes seconds, so it yields to the event loop every ~15 ms (and throws
+ * ABORTED there when the signal of `slices` fired). Bounded: ITERATIONS rounds of k-means.
  */
-export async function fitMixture(codes: Float32Array, rows: number, d: number, seed: number): Promise<Mixture> {
+export async function fitMixture(codes: Float32Array, rows: number, d: number, seed: number, slices: Slices): Promise<Mixture> {
   const stride = Math.ceil(rows / MAX_FIT_ROWS);
   const n = Math.ceil(rows / stride);
   const x = new Float64Array(n * d);
@@ -53,7 +51,7 @@ export async function fitMixture(codes: Float32Array, rows: number, d: number, s
   const count = new Float64Array(k);
   const sums = new Float64Array(k * d);
   for (let it = 0; it < ITERATIONS; it++) {
-    await nearest(x, n, d, centres, k, assign);
+    await nearest(x, n, d, centres, k, assign, slices);
     count.fill(0);
     sums.fill(0);
     for (let i = 0; i < n; i++) {
@@ -64,7 +62,7 @@ export async function fitMixture(codes: Float32Array, rows: number, d: number, s
     // an empty cluster keeps its centre
     for (let c = 0; c < k; c++) if (count[c]! > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sums[c * d + j]! / count[c]!;
   }
-  await nearest(x, n, d, centres, k, assign);
+  await nearest(x, n, d, centres, k, assign, slices);
 
   // Each cluster's spread, floored at a thousandth of the codes' own spread so a cluster of
   // identical codes still has a proper distribution.
@@ -100,13 +98,9 @@ export async function fitMixture(codes: Float32Array, rows: number, d: number, s
 }
 
 /** assign[i] = the centre nearest to row i (squared distance; ties to the lower index). */
-async function nearest(x: Float64Array, n: number, d: number, centres: Float64Array, k: number, assign: Int32Array): Promise<void> {
-  let slice = Date.now();
+async function nearest(x: Float64Array, n: number, d: number, centres: Float64Array, k: number, assign: Int32Array, slices: Slices): Promise<void> {
   for (let i = 0; i < n; i++) {
-    if ((i & 255) === 0 && Date.now() - slice > SLICE_MS) {
-      await yieldToEventLoop();
-      slice = Date.now();
-    }
+    if ((i & 15) === 0 && slices.due()) await slices.pause();
     let best = 0;
     let bestD = Infinity;
     for (let c = 0; c < k; c++) {

@@ -2,14 +2,28 @@
 // plain model's prior; a VAE's is N(0, I)), the mixture beside it, draws from them, and the
 // path between two codes that interpolate() decodes.
 
+import { LatentkitError } from "../errors.js";
+import type { Slices } from "../yield.js";
+import { isF32 } from "./finite.js";
 import { fitMixture } from "./mixture.js";
 import type { Random } from "./random.js";
 import type { Prior } from "./types.js";
 
+/** Most tries of the ridge, ×10 each (1e-8 relative to 1e32 covers every finite covariance). */
+const RIDGE_TRIES = 40;
+
+function diverged(why: string): LatentkitError {
+  return new LatentkitError(
+    "DIVERGED",
+    `Training diverged: ${why}, so no sampling distribution can be fitted. Lower learningRate or set clipNorm, and train again.`,
+  );
+}
+
 /** Cholesky factor of a symmetric positive definite n × n matrix (row-major), or null. */
-function cholesky(a: Float64Array, n: number): Float64Array | null {
+async function cholesky(a: Float64Array, n: number, slices: Slices): Promise<Float64Array | null> {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    if (slices.due()) await slices.pause();
     for (let j = 0; j <= i; j++) {
       let s = a[i * n + j]!;
       for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
@@ -24,14 +38,15 @@ function cholesky(a: Float64Array, n: number): Float64Array | null {
   return l;
 }
 
-/** Mean, per-dimension std and a ridge-regularised Cholesky factor of the codes. */
-export function fitGaussian(codes: Float32Array, rows: number, d: number): { mean: number[]; std: number[]; chol: number[] } {
+/** Mean and covariance (lower triangle mirrored) of rows × d codes, in f64. */
+async function moments(codes: Float32Array, rows: number, d: number, slices: Slices): Promise<{ mean: Float64Array; cov: Float64Array }> {
   const mean = new Float64Array(d);
   for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) mean[j]! += codes[r * d + j]!;
   for (let j = 0; j < d; j++) mean[j]! /= rows;
   const cov = new Float64Array(d * d);
   const x = new Float64Array(d);
   for (let r = 0; r < rows; r++) {
+    if (slices.due()) await slices.pause();
     for (let j = 0; j < d; j++) x[j] = codes[r * d + j]! - mean[j]!;
     for (let i = 0; i < d; i++) {
       const xi = x[i]!;
@@ -39,32 +54,48 @@ export function fitGaussian(codes: Float32Array, rows: number, d: number): { mea
     }
   }
   const denom = Math.max(1, rows - 1);
-  let trace = 0;
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
       cov[i * d + j]! /= denom;
       cov[j * d + i] = cov[i * d + j]!;
     }
-    trace += cov[i * d + i]!;
   }
+  return { mean, cov };
+}
+
+/**
+ * Mean, per-dimension std and a ridge-regularised Cholesky factor of the codes. DIVERGED when
+ * the codes (or what follows from them) are not finite in float32: a diverged model's codes
+ * must never reach the ridge loop, whose ridge would be NaN.
+ */
+export async function fitGaussian(codes: Float32Array, rows: number, d: number, slices: Slices): Promise<{ mean: number[]; std: number[]; chol: number[] }> {
+  for (let i = 0; i < rows * d; i++) if (!isF32(codes[i])) throw diverged(`the model's code of training text ${Math.floor(i / d)} is ${codes[i]}`);
+  const { mean, cov } = await moments(codes, rows, d, slices);
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += cov[i * d + i]!;
   const std = Array.from({ length: d }, (_, j) => Math.sqrt(cov[j * d + j]!));
   let ridge = 1e-4 * (trace / d) + 1e-8;
-  for (;;) {
+  for (let t = 0; t < RIDGE_TRIES && Number.isFinite(ridge); t++, ridge *= 10) {
     const a = cov.slice();
     for (let i = 0; i < d; i++) a[i * d + i]! += ridge;
-    const l = cholesky(a, d);
-    if (l) return { mean: Array.from(mean), std, chol: Array.from(l) };
-    ridge *= 10;
+    const l = await cholesky(a, d, slices);
+    if (!l) continue;
+    const fitted = { mean: Array.from(mean), std, chol: Array.from(l) };
+    if (![fitted.mean, fitted.std, fitted.chol].every((v) => v.every(isF32))) break;
+    return fitted;
   }
+  throw diverged("the model's codes are too spread out to fit a Gaussian to them in float32");
 }
 
 /**
  * The prior of a model from its training codes (rows × d) and their per-dimension std: a VAE
  * samples N(0, I), a plain model the Gaussian fitted to its codes; both get the mixture.
+ * Yields every ~15 ms and honours the signal of `slices` (ABORTED).
  */
-export async function fitPrior(codes: Float32Array, rows: number, d: number, variational: boolean, seed: number): Promise<{ prior: Prior; codeStd: number[] }> {
-  const g = fitGaussian(codes, rows, d);
-  const mixture = await fitMixture(codes, rows, d, seed);
+export async function fitPrior(codes: Float32Array, rows: number, d: number, variational: boolean, seed: number, slices: Slices): Promise<{ prior: Prior; codeStd: number[] }> {
+  const g = await fitGaussian(codes, rows, d, slices);
+  const mixture = await fitMixture(codes, rows, d, seed, slices);
+  if (![mixture.means, mixture.stds].every((v) => v.every(isF32))) throw diverged("the model's codes are too spread out for a mixture in float32");
   const prior = variational ? { mean: new Array<number>(d).fill(0), chol: null, mixture } : { mean: g.mean, chol: g.chol, mixture };
   return { prior, codeStd: g.std };
 }

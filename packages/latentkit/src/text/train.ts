@@ -131,17 +131,25 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
   try {
     await gen._train(() => (opts.fit.validationSplit > 0 ? splitRows(all, opts.fit.validationSplit, "texts") : [all, null]), fit);
+    return gen;
   } catch (e) {
     withPartialModel(e, gen);
-    if ((e as TextTrainingError).model === gen) {
-      try {
-        await gen._fitPrior(rows.ids, list.length); // so that the partial generator samples
-      } catch {
-        (e as TextTrainingError).model = undefined;
-        gen.dispose();
-      }
-    }
+    if ((e as TextTrainingError).model === gen) await partialPrior(gen, rows.ids, list.length, e as LatentkitError);
     throw withGeneratorAlias(e);
   }
-  return gen;
+}
+
+/**
+ * Fits the prior of a partly trained generator (ABORTED, DIVERGED) so that it samples like
+ * the corpus. Without the signal: it fired already, and the fit is bounded and yields. Codes
+ * that are not finite (a diverged model) keep the N(0, I) prior: the generator stays usable.
+ */
+async function partialPrior(gen: TextGenerator, ids: Float32Array, rows: number, e: LatentkitError): Promise<void> {
+  try {
+    await gen._fitPrior(ids, rows);
+  } catch (e2) {
+    if (e2 instanceof LatentkitError && e2.code === "DIVERGED") return;
+    e.model = undefined;
+    gen.dispose();
+  }
 }
