@@ -114,17 +114,40 @@ export function addSymbolDispose(proto: { dispose(): void }): void {
 }
 
 /**
+ * Why a file's meta contradicts its kind (decided by the config), or "" when it does not:
+ * `meta.kind` is absent or "text" on a text model and absent on a numeric one, and `meta.text`
+ * is there exactly on text models. Both loaders ask this first, so they agree.
+ */
+function kindConflict(kind: ModelKind, meta: Record<string, unknown>): string {
+  const tokens = kind === "text" ? "declares tokens (a text model)" : "declares no tokens (a numeric model)";
+  if (meta.kind !== undefined && (kind !== "text" || meta.kind !== "text")) return `meta.kind is ${JSON.stringify(meta.kind)} but the config ${tokens}`;
+  const hasText = typeof meta.text === "object" && meta.text !== null;
+  return hasText === (kind === "text") ? "" : `meta.text is ${hasText ? "there" : "missing"} but the config ${tokens}`;
+}
+
+/**
  * Reads a model file of the `want`ed kind (the core checks magic, CRC, version and shapes).
+ * CORRUPT_MODEL when the meta contradicts the kind.
  * @param wrongKind the INVALID_OPTION message for a file of the other kind
  * @internal
  */
 export function openModelFile(bytes: Uint8Array, want: ModelKind, wrongKind: string): { wasm: WasmModel; meta: Record<string, unknown>; history: EpochRecord[] } {
   const wasm = wasmCall(() => WasmModel.fromBytes(bytes));
   try {
-    // JSON objects both: the core read them from the header, itself JSON.
-    const meta = JSON.parse(wasm.metaJson()) as Record<string, unknown>;
-    if (modelKind(JSON.parse(wasm.configJson())) !== want) throw invalidOption(wrongKind);
-    return { wasm, meta, history: historyFromMeta(meta) };
+    let meta: Record<string, unknown> | undefined;
+    let conflict = "its meta is not a JSON object";
+    let kind: ModelKind = "numeric";
+    try {
+      // The core's JSON reader is more lenient than JSON.parse (e.g. leading zeros).
+      meta = JSON.parse(wasm.metaJson()) as Record<string, unknown>;
+      kind = modelKind(JSON.parse(wasm.configJson()));
+      if (typeof meta === "object" && meta) conflict = kindConflict(kind, meta);
+    } catch {
+      // conflict says it
+    }
+    if (conflict) throw new LatentkitError("CORRUPT_MODEL", `This model file is damaged: ${conflict}.`);
+    if (kind !== want) throw invalidOption(wrongKind);
+    return { wasm, meta: meta!, history: historyFromMeta(meta) };
   } catch (e) {
     wasm.free();
     throw e;

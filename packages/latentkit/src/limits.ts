@@ -1,19 +1,23 @@
-// Every size limit of the SDK, in one place: option validation (numeric and text), the data
-// checks and the CLI read them from here. The core enforces the same limits again (config.rs);
-// when it exposes them, this file is the one to switch over.
+// The size limits the SDK checks before it calls the core: option validation (numeric and
+// text), the data checks and the CLI read them from here. The core owns them (limits.rs) and
+// enforces them again; its `limits()` binding reports them, but options are validated before
+// the WebAssembly is loaded (and the slim and browser entries cannot load it synchronously),
+// so these stay constants, and test/limits.test.ts asserts they equal what `limits()` reports.
+// Parameter counts and layer counts are not copied here: the core's plan decides them.
 
 /** Largest accepted layer size (and number of input columns). */
 export const MAX_LAYER = 65536;
-/** Largest accepted parameter count (2^25 ≈ 33.5M; training keeps ~6 copies of the weights). */
-export const MAX_PARAMS = 2 ** 25;
-/** Most layers in a numeric model (encoder + decoder hidden layers + output layer). */
-export const MAX_LAYERS = 64;
 /** Largest accepted batch size. */
 export const MAX_BATCH = 65536;
 /** Most epochs of one training run (also the largest patience and KL warm-up). */
 export const MAX_EPOCHS = 1_000_000;
 /** Largest number of values (rows × cols) accepted in one matrix: 2^28. */
 export const MAX_ELEMENTS = 2 ** 28;
+/**
+ * Most values one core call may return (the core's `maxDataValues`, which bounds its outputs
+ * too): text decoding splits rows × length × vocabulary into calls of at most this many.
+ */
+export const MAX_OUTPUT = MAX_ELEMENTS;
 
 /** The limits of text models (text.train() options). */
 export const TEXT_LIMITS = Object.freeze({

@@ -1,8 +1,10 @@
 // Validation of a numeric model's architecture (train() and create()): defaults filled in,
-// INVALID_OPTION naming the option, TOO_LARGE before any allocation.
+// INVALID_OPTION naming the option. The sizes (layers, units, parameters) are the core's to
+// refuse (TOO_LARGE, before it allocates): its config check is the parameter plan
+// (`planJson`), so the SDK keeps no copy of the layout.
 
-import { LatentkitError, invalidOption, show } from "./errors.js";
-import { MAX_EPOCHS, MAX_LAYER, MAX_LAYERS, MAX_PARAMS } from "./limits.js";
+import { invalidOption, show } from "./errors.js";
+import { MAX_EPOCHS, MAX_LAYER } from "./limits.js";
 import { ACTIVATIONS, DEFAULT_SEED, FIT_KEYS, MODEL_KEYS, type Initializer, type Loss, type ModelConfig, type NormalizedVariational } from "./options.js";
 import { checkKeys, checkPlainObject, layerList, NON_NEGATIVE, num, oneOf, SEED } from "./validate.js";
 
@@ -35,31 +37,9 @@ export function normalizeModelOptions(raw: unknown, inputSize: number, allowFitK
   }
   const init = oneOf<Initializer>(o, "init", ["glorotUniform", "heUniform"], "glorotUniform");
   const seed = num(o, "seed", DEFAULT_SEED, SEED);
-  if (encoder.length + decoder.length + 1 > MAX_LAYERS) {
-    throw new LatentkitError(
-      "TOO_LARGE",
-      `The model would have ${encoder.length + decoder.length + 1} layers (encoder + decoder + output); at most ${MAX_LAYERS} are supported.`,
-    );
-  }
-  if (inputSize > MAX_LAYER) {
-    throw new LatentkitError("TOO_LARGE", `The data has ${inputSize} columns; at most ${MAX_LAYER} are supported.`);
-  }
   const variational = normalizeVariational(o.variational, { beta: 1, klWarmupEpochs: 0, freeBits: 0 });
   if (variational && latentActivation !== "linear") {
     throw invalidOption(`variational models need latentActivation "linear" (the encoder emits a mean and a log-variance), got "${latentActivation}".`);
-  }
-  const latent = encoder[encoder.length - 1]!;
-  // Weights and biases: encoder (a VAE's last layer emits a mean and a log-variance), then decoder.
-  let params = 0;
-  for (const chain of [[inputSize, ...encoder.slice(0, -1), variational ? 2 * latent : latent], [latent, ...decoder, inputSize]]) {
-    for (let i = 0; i + 1 < chain.length; i++) params += chain[i]! * chain[i + 1]! + chain[i + 1]!;
-  }
-  if (params > MAX_PARAMS) {
-    const sizes = [inputSize, ...encoder, ...decoder, inputSize];
-    throw new LatentkitError(
-      "TOO_LARGE",
-      `This model would have ${params} parameters (layers ${sizes.join(" → ")}), more than the limit of 2^25 (${MAX_PARAMS}); use narrower layers.`,
-    );
   }
   return Object.freeze({
     inputSize,

@@ -17,12 +17,15 @@ import {
   Model as WasmModel,
   buildInfo as wasmBuildInfo,
   kernelParityReport as wasmKernelParityReport,
+  limits as wasmLimits,
+  planJson as wasmPlanJson,
 } from "./generated/latentkit_wasm.js";
 import { AUTO_INIT, ENTRY, INIT_HINT, asyncSource, syncSource } from "./wasm-source.js";
 import { asBytes } from "./data.js";
 import { ERROR_CODES, LatentkitError, type LatentkitErrorCode } from "./errors.js";
 
-export { WasmModel };
+// limits() and planJson() are the core's size limits and parameter layout (src/limits.ts).
+export { WasmModel, wasmLimits, wasmPlanJson };
 
 /**
  * Where `init(source)` can take the WebAssembly module from: its URL (a string or `URL`,

@@ -122,16 +122,33 @@ describe("model kind: decided from the structure (a config with tokens is a text
     expect(e2.message).toMatch(/load\(\)/);
   });
 
-  it("the config decides, not meta.kind: a text model's weights are a text model whatever its meta says", async () => {
-    const textWithoutKind = await withMeta(textBytes, { format: "latentkit", history: [] });
+  it("the config decides, not meta.kind: a text model's weights are a text model whatever its meta says (#11 cause 5)", async () => {
+    const textMeta = JSON.parse(new TextDecoder().decode(textBytes.subarray(16, 16 + new DataView(textBytes.buffer, textBytes.byteOffset).getUint32(12, true)))).meta;
+    const textWithoutKind = await withMeta(textBytes, { ...textMeta, kind: undefined });
     expect(modelFileKind(textWithoutKind)).toBe("text");
     const e = await loadError(textWithoutKind);
     expect(e.code).toBe("INVALID_OPTION");
     expect(e.message).toMatch(/text\.load\(\)/);
-    const numericSaysText = await withMeta(bytes, { format: "latentkit", kind: "text", history: [] });
-    expect(modelFileKind(numericSaysText)).toBe("numeric");
-    const e2 = (await text.load(numericSaysText).catch((x: unknown) => x)) as LatentkitError;
-    expect(e2.code).toBe("INVALID_OPTION");
+    const gen = await text.load(textWithoutKind);
+    expect(gen.sample(2)).toHaveLength(2);
+    gen.dispose();
+  });
+
+  it("a meta that contradicts the config is CORRUPT_MODEL naming the field, from both loaders alike (#11 cause 5)", async () => {
+    const textMeta = JSON.parse(new TextDecoder().decode(textBytes.subarray(16, 16 + new DataView(textBytes.buffer, textBytes.byteOffset).getUint32(12, true)))).meta;
+    const cases: [Uint8Array, RegExp][] = [
+      [await withMeta(bytes, { format: "latentkit", kind: "text", history: [] }), /meta\.kind is "text" but the config declares no tokens/],
+      [await withMeta(textBytes, { ...textMeta, kind: "numeric" }), /meta\.kind is "numeric" but the config declares tokens/],
+      [await withMeta(textBytes, { format: "latentkit", kind: "text", history: [] }), /meta\.text is missing but the config declares tokens/],
+      [await withMeta(textBytes, { format: "latentkit", history: [] }), /meta\.text is missing/],
+      [await withMeta(bytes, { format: "latentkit", text: textMeta.text, history: [] }), /meta\.text is there but the config declares no tokens/],
+    ];
+    for (const [file, message] of cases) {
+      for (const e of [await loadError(file), (await text.load(file).catch((x: unknown) => x)) as LatentkitError]) {
+        expect(e.code).toBe("CORRUPT_MODEL");
+        expect(e.message).toMatch(message);
+      }
+    }
   });
 
   it("modelKind() looks at the config's tokens", () => {

@@ -131,12 +131,3 @@ export function drawFromMixture(m: Mixture, d: number, temperature: number, rng:
   }
   for (let j = 0; j < d; j++) out[r * d + j] = m.means[c * d + j]! + temperature * m.stds[c * d + j]! * rng.normal();
 }
-
-/** Whether `v` is a well-formed mixture over d dimensions (model file check). */
-export function isMixture(v: unknown, d: number): v is Mixture {
-  if (typeof v !== "object" || v === null) return false;
-  const m = v as Partial<Mixture>;
-  const finite = (a: unknown, len: number) => Array.isArray(a) && a.length === len && a.every((x) => typeof x === "number" && Number.isFinite(x));
-  const k = Array.isArray(m.weights) ? m.weights.length : 0;
-  return k >= 1 && finite(m.weights, k) && finite(m.means, k * d) && finite(m.stds, k * d) && m.stds!.every((s) => s > 0);
-}

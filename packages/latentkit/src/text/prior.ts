@@ -4,11 +4,13 @@
 
 import { LatentkitError } from "../errors.js";
 import type { Slices } from "../yield.js";
-import { isF32 } from "./finite.js";
+import { isCode, isF32 } from "./finite.js";
 import { fitMixture } from "./mixture.js";
 import type { Random } from "./random.js";
 import type { Prior } from "./types.js";
 
+/** Smallest code spread kept (a model file's codeStd must be positive). */
+const MIN_STD = 1e-6;
 /** Most tries of the ridge, ×10 each (1e-8 relative to 1e32 covers every finite covariance). */
 const RIDGE_TRIES = 40;
 
@@ -73,7 +75,8 @@ export async function fitGaussian(codes: Float32Array, rows: number, d: number, 
   const { mean, cov } = await moments(codes, rows, d, slices);
   let trace = 0;
   for (let i = 0; i < d; i++) trace += cov[i * d + i]!;
-  const std = Array.from({ length: d }, (_, j) => Math.sqrt(cov[j * d + j]!));
+  // floored: a dimension where every code is the same (one text) still has a positive spread
+  const std = Array.from({ length: d }, (_, j) => Math.max(Math.sqrt(cov[j * d + j]!), MIN_STD));
   let ridge = 1e-4 * (trace / d) + 1e-8;
   for (let t = 0; t < RIDGE_TRIES && Number.isFinite(ridge); t++, ridge *= 10) {
     const a = cov.slice();
@@ -81,10 +84,10 @@ export async function fitGaussian(codes: Float32Array, rows: number, d: number, 
     const l = await cholesky(a, d, slices);
     if (!l) continue;
     const fitted = { mean: Array.from(mean), std, chol: Array.from(l) };
-    if (![fitted.mean, fitted.std, fitted.chol].every((v) => v.every(isF32))) break;
+    if (![fitted.mean, fitted.std, fitted.chol].every((v) => v.every(isCode))) break;
     return fitted;
   }
-  throw diverged("the model's codes are too spread out to fit a Gaussian to them in float32");
+  throw diverged("the model's codes are too far out (beyond ±1e18) to fit a Gaussian to them");
 }
 
 /**
@@ -95,7 +98,7 @@ export async function fitGaussian(codes: Float32Array, rows: number, d: number, 
 export async function fitPrior(codes: Float32Array, rows: number, d: number, variational: boolean, seed: number, slices: Slices): Promise<{ prior: Prior; codeStd: number[] }> {
   const g = await fitGaussian(codes, rows, d, slices);
   const mixture = await fitMixture(codes, rows, d, seed, slices);
-  if (![mixture.means, mixture.stds].every((v) => v.every(isF32))) throw diverged("the model's codes are too spread out for a mixture in float32");
+  if (![mixture.means, mixture.stds].every((v) => v.every(isCode))) throw diverged("the model's codes are too far out (beyond ±1e18) for a mixture");
   const prior = variational ? { mean: new Array<number>(d).fill(0), chol: null, mixture } : { mean: g.mean, chol: g.chol, mixture };
   return { prior, codeStd: g.std };
 }

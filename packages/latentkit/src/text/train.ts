@@ -4,47 +4,36 @@
 import { splitRows, type Matrix } from "../data.js";
 import { LatentkitError } from "../errors.js";
 import { withPartialModel } from "../handle.js";
-import { MAX_PARAMS, TEXT_LIMITS } from "../limits.js";
+import { TEXT_LIMITS } from "../limits.js";
 import { throwIfAborted } from "../abort.js";
-import { init, wasmCall, WasmModel } from "../wasm.js";
+import { fromWasmError, init, wasmCall, WasmModel, wasmPlanJson } from "../wasm.js";
 import type { WireModelConfig } from "../wire.js";
 import { TextGenerator } from "./generator.js";
+import { TEXT_VERSION } from "./meta-check.js";
 import { normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
 import { checkTexts } from "./report.js";
 import { buildVocabulary, encodeRows, END_ID, MASK_ID, PAD_ID, percentile, tokenize, Vocabulary } from "./tokenizer.js";
 import type { TextMeta, TextStats, TextTrainingError } from "./types.js";
 
-/** The version of the `text` object in a text model file's meta. @internal */
-export const TEXT_VERSION = 1;
-
-/** Weights and biases of a text model: encoder, decoder hidden layers, and its output layer. */
-function textParamCount(opts: NormalizedTextOptions, L: number, V: number): number {
-  const z = opts.latent * (opts.variational ? 2 : 1);
-  const enc = [L * V, ...opts.hidden, z];
-  const dec = [opts.latent, ...[...opts.hidden].reverse(), L * V];
-  let params = 0;
-  for (let i = 0; i + 1 < enc.length; i++) params += enc[i]! * enc[i + 1]! + enc[i + 1]!;
-  for (let i = 0; i + 2 < dec.length; i++) params += dec[i]! * dec[i + 1]! + dec[i + 1]!;
-  // The output layer: dense, or the context head (core: context_head.rs) of width H.
-  const H = dec[dec.length - 2]!;
-  const k = opts.context;
-  return params + (k === 0 ? H * L * V + L * V : H * H + k * V * H + L * H + H + H * V + V);
-}
-
-/** TOO_LARGE before any allocation when the model would be over the limits. */
-function checkTextSize(opts: NormalizedTextOptions, L: number, V: number): void {
+/**
+ * TOO_LARGE before any allocation when the model would be over the limits: the width here
+ * (with advice in text terms), the parameters by the core's own plan of the layout.
+ */
+function checkTextSize(opts: NormalizedTextOptions, config: WireModelConfig, L: number, V: number): void {
   if (L * V > TEXT_LIMITS.width) {
     throw new LatentkitError(
       "TOO_LARGE",
       `(maxLength + 1) × vocabulary = ${L} × ${V} = ${L * V} is above the limit of ${TEXT_LIMITS.width}; use a smaller maxLength or a larger minCount.`,
     );
   }
-  const params = textParamCount(opts, L, V);
-  if (params > MAX_PARAMS) {
+  try {
+    wasmPlanJson(JSON.stringify(config));
+  } catch (e) {
+    const err = fromWasmError(e);
+    if (err.code !== "TOO_LARGE") throw err;
     throw new LatentkitError(
       "TOO_LARGE",
-      `This text model would have ${params} parameters (vocabulary ${V}, length ${L}, hidden ${JSON.stringify(opts.hidden)}), ` +
-        `more than the limit of ${MAX_PARAMS}; raise minCount, lower maxLength or use narrower hidden layers.`,
+      `This text model (vocabulary ${V}, length ${L}, hidden ${JSON.stringify(opts.hidden)}) is too large: ${err.message}. Raise minCount, lower maxLength or use narrower hidden layers.`,
     );
   }
 }
@@ -115,7 +104,9 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const maxLength = opts.maxLength ?? Math.max(1, percentile(lengths, TEXT_DEFAULTS.percentile));
   const L = maxLength + 1;
   const V = vocabulary.length;
-  checkTextSize(opts, L, V);
+  const config = coreConfig(opts, L, V);
+  await init();
+  checkTextSize(opts, config, L, V);
   const rows = encodeRows(toks, new Vocabulary(vocabulary), maxLength);
   const stats: TextStats = Object.freeze({
     texts: list.length,
@@ -124,8 +115,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
     unknownTokens: rows.unknown,
     tokens: rows.tokens,
   });
-  await init();
-  const handle = wasmCall(() => WasmModel.create(JSON.stringify(coreConfig(opts, L, V))));
+  const handle = wasmCall(() => WasmModel.create(JSON.stringify(config)));
   const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), []);
   const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
