@@ -1,14 +1,14 @@
 // From the decoder's output to texts: the most likely token at each position, or tokens drawn
-// from softmax(log p / temperature) with the seeded PRNG. A model with a context (the decoder
-// sees the tokens before each position) is decoded by the core, which walks the positions
-// itself (each chosen token is the context of the next); this file then only supplies the
-// uniforms of the draws and turns the ids into texts.
+// from softmax(log p / temperature). Drawing is the core's one sampler (decodeSampled, for
+// models with and without a context): this file supplies the seeded uniforms of the draws and
+// turns the ids into texts. Rows go to the core in chunks whose output stays within its limit.
 
 import { wasmCall, type WasmModel } from "../wasm.js";
-import { detExp, detLog, Random } from "./random.js";
-import { decodeIds, END_ID, MASK_ID, PAD_ID, SPECIAL_TOKENS, type TextLevel, type Vocabulary } from "./tokenizer.js";
+import { MAX_OUTPUT } from "../limits.js";
+import { Random } from "./random.js";
+import { decodeIds, END_ID, PAD_ID, SPECIAL_TOKENS, type TextLevel, type Vocabulary } from "./tokenizer.js";
 
-/** Rows per decode/reconstruct call (bounds the probability buffers: rows × length × vocab floats). */
+/** Most rows per decode/reconstruct call (smaller models' calls also stay within MAX_OUTPUT values). */
 const CHUNK_ROWS = 2048;
 /** The largest float32 below 1. */
 const ONE_BELOW = 1 - 2 ** -24;
@@ -47,48 +47,17 @@ export function argmax(p: Float32Array, base: number, vocab: number): number {
   return best;
 }
 
-/**
- * A token id from the distribution `p[base .. base + vocab]`: argmax, or drawn with the
- * uniform number `u` in [0, 1). `w` is scratch space of vocab entries.
- */
-function pick(p: Float32Array, base: number, temperature: number, u: number | null, w: Float64Array): number {
-  const V = w.length;
-  if (temperature === 0 || u === null) return argmax(p, base, V);
-  // softmax(log p / T), computed stably; the mask and pad tokens are never drawn
-  // (pad counts as an end of text, which the end token already covers).
-  let maxL = -Infinity;
-  for (let v = 0; v < V; v++) {
-    const pv = p[base + v]!;
-    const l = v === MASK_ID || v === PAD_ID || !(pv > 0) ? -Infinity : detLog(pv) / temperature;
-    w[v] = l;
-    if (l > maxL) maxL = l;
-  }
-  let total = 0;
-  for (let v = 0; v < V; v++) {
-    const e = w[v] === -Infinity ? 0 : detExp(w[v]! - maxL);
-    w[v] = e;
-    total += e;
-  }
-  let left = u * total;
-  for (let v = 0; v < V; v++) {
-    left -= w[v]!;
-    if (left < 0 && w[v]! > 0) return v;
-  }
-  return END_ID;
-}
-
-/** Per-position probabilities (rows × length × vocab) -> texts, most likely or drawn tokens. @internal */
-export function textsFromProbs(dec: Decoder, p: Float32Array, rows: number, temperature: number, rng: Random | null): string[] {
+/** Per-position probabilities (rows × length × vocab) -> texts of the most likely tokens. @internal */
+export function textsFromProbs(dec: Decoder, p: Float32Array, rows: number): string[] {
   const L = dec.maxLength + 1;
   const V = dec.vocab.size;
   const out: string[] = [];
   const ids = new Int32Array(L);
-  const w = new Float64Array(V);
   for (let r = 0; r < rows; r++) {
     // At most maxLength tokens: the last position can only end the text.
     let n = 0;
     for (let pos = 0; pos < L - 1; pos++) {
-      const id = pick(p, (r * L + pos) * V, temperature, rng && rng.uniform(), w);
+      const id = argmax(p, (r * L + pos) * V, V);
       ids[n++] = id;
       if (id === END_ID || id === PAD_ID) break;
     }
@@ -98,11 +67,11 @@ export function textsFromProbs(dec: Decoder, p: Float32Array, rows: number, temp
 }
 
 /**
- * Drawn texts of a context model: the core draws every token (decodeSampled) with uniforms
- * taken here, row after row and position after position as textsFromProbs takes them, so a
- * row's text does not depend on the rows decoded with it.
+ * Drawn texts: the core draws every token (decodeSampled; for a context model each drawn token
+ * is the context of the next) with uniforms taken here, a full grid of rows × (length − 1) in
+ * row-major order, so a row's text does not depend on the rows decoded with it.
  */
-function drawnContextTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random): string[] {
+function drawnTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random): string[] {
   const L = dec.maxLength + 1;
   const us = new Float32Array(rows * (L - 1));
   // float32 can round a double just below 1 up to 1; the core wants [0, 1)
@@ -113,20 +82,26 @@ function drawnContextTexts(dec: Decoder, codes: Float32Array, rows: number, temp
   return out;
 }
 
+/**
+ * Rows per core call for this model: each call's output (rows × length × vocab probabilities)
+ * within the core's output limit, and at most CHUNK_ROWS. @internal
+ */
+export function chunkRows(dec: Decoder): number {
+  return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_OUTPUT / ((dec.maxLength + 1) * dec.vocab.size))));
+}
+
 /** Codes (rows × latent) -> texts: most likely tokens, or drawn when `temperature > 0` (seeded). @internal */
 export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, temperature: number, seed: number): string[] {
   const d = dec.latent;
   const rng = temperature > 0 ? new Random(seed) : null;
   const out: string[] = [];
-  for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
-    const n = Math.min(CHUNK_ROWS, rows - r0);
-    const chunk = codes.subarray(r0 * d, (r0 + n) * d);
+  const chunk = chunkRows(dec);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const n = Math.min(chunk, rows - r0);
+    const part = codes.subarray(r0 * d, (r0 + n) * d);
     // The core's decode() gives each position's probabilities (for a context model, along the
-    // path of the most likely tokens); drawing from a context model needs the core's own walk.
-    const texts =
-      rng !== null && dec.context > 0
-        ? drawnContextTexts(dec, chunk, n, temperature, rng)
-        : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(chunk, n)), n, temperature, rng);
+    // path of the most likely tokens); drawn tokens are the core's decodeSampled.
+    const texts = rng !== null ? drawnTexts(dec, part, n, temperature, rng) : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(part, n)), n);
     for (const t of texts) out.push(t);
   }
   return out;
@@ -135,8 +110,9 @@ export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, tem
 /** Reconstruction probabilities of id rows, in chunks; `each(p, firstRow, rows)`. @internal */
 export function reconstructChunks(dec: Decoder, ids: Float32Array, rows: number, each: (p: Float32Array, r0: number, n: number) => void): void {
   const L = dec.maxLength + 1;
-  for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
-    const n = Math.min(CHUNK_ROWS, rows - r0);
+  const chunk = chunkRows(dec);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const n = Math.min(chunk, rows - r0);
     const p = wasmCall(() => dec.wasm.reconstruct(ids.subarray(r0 * L, (r0 + n) * L), n));
     each(p, r0, n);
   }

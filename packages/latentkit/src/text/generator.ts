@@ -42,6 +42,11 @@ function checkText(t: unknown, what: string): string {
   return t;
 }
 
+/** INVALID_OPTION when codes drawn with this option's value overflow float32. */
+function checkDrawn(codes: Float32Array, option: string, value: number): void {
+  if (!codes.every(Number.isFinite)) throw invalidOption(`${option} ${value} draws latent codes beyond the float32 range (±3.4e38); use a smaller ${option}.`);
+}
+
 /** The core config's `tokens.context` of a model handle (0 for models without it). */
 function contextOf(handle: WasmModel): number {
   const cfg = JSON.parse(handle.configJson()) as { tokens?: { context?: number } };
@@ -207,7 +212,7 @@ export class TextGenerator {
     const { ids } = this.#rows(list, "texts", this.#policy(o));
     const out: string[] = [];
     reconstructChunks(dec, ids, list.length, (p, _r0, n) => {
-      for (const t of textsFromProbs(dec, p, n, 0, null)) out.push(t);
+      for (const t of textsFromProbs(dec, p, n)) out.push(t);
     });
     return out;
   }
@@ -239,6 +244,7 @@ export class TextGenerator {
     } else {
       codes = drawGaussian(this.#prior, n, this.latentSize, temperature, rng);
     }
+    checkDrawn(codes, "temperature", temperature);
     let texts = decodeCodes(dec, codes, n, tokenTemperature, seed + 1 > Number.MAX_SAFE_INTEGER ? 0 : seed + 1);
     for (let i = 0; i < refine; i++) texts = this.reconstruct(texts);
     return texts;
@@ -305,6 +311,7 @@ export class TextGenerator {
       for (let r = 0; r < m; r++) {
         for (let j = 0; j < d; j++) codes[r * d + j] = mu[j]! + scale * sigma[j]! * rng.normal();
       }
+      checkDrawn(codes, "spread", spread);
       for (const t of decodeCodes(dec, codes, m, 0, 0)) {
         if (!seen.has(t) && found.length < n) {
           seen.add(t);

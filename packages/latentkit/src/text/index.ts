@@ -51,7 +51,7 @@ export const text = Object.freeze({
    * Tokens: `level: "char"` splits Unicode code points, `"word"` words with punctuation split
    * off. The vocabulary is `<pad>` 0, `<end>` 1, `<mask>` 2, `<unk>` 3, then every token seen
    * `minCount` times or more, most frequent first (ties in code-point order). Texts longer
-   * than `maxLength` tokens (default: the 99th percentile of the corpus) are truncated and
+   * than `maxLength` tokens (default: the 99th percentile of the corpus, at most 4096) are truncated and
    * counted in `gen.stats.truncated`.
    *
    * @throws LatentkitError EMPTY_DATA for a corpus without text; INVALID_OPTION for non-string

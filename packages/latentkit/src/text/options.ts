@@ -46,7 +46,7 @@ export interface TextTrainOptions {
   /**
    * Longest text in tokens (the end token not counted). Longer training texts are truncated
    * (counted in `gen.stats.truncated`); at encode time see `onLongText`. Integer 1..4096.
-   * Default: the 99th percentile of the corpus' lengths (nearest rank).
+   * Default: the 99th percentile of the corpus' lengths (nearest rank), capped at 4096.
    */
   maxLength?: number;
   /** Size of the latent code. Integer 1..4096. Default `32`. */

@@ -101,7 +101,8 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
     throw new LatentkitError("EMPTY_DATA", "The corpus has no text (no texts, or only empty ones); pass at least one non-empty string.");
   }
   const vocabulary = buildVocabulary(toks, opts.minCount);
-  const maxLength = opts.maxLength ?? Math.max(1, percentile(lengths, TEXT_DEFAULTS.percentile));
+  // The default is capped at the documented limit (an explicit value over it is INVALID_OPTION).
+  const maxLength = opts.maxLength ?? Math.min(TEXT_LIMITS.maxLength, Math.max(1, percentile(lengths, TEXT_DEFAULTS.percentile)));
   const L = maxLength + 1;
   const V = vocabulary.length;
   const config = coreConfig(opts, L, V);

@@ -45,24 +45,6 @@ describe("cause 1: output sizes are not checked", () => {
     expect(v.c, "encode() of another model after the failed decode").toEqual(v.before);
   });
 
-  it("a word-level corpus of one 100,000-word text: maxLength capped at 4,096 (or refused), sample(2048) works or is TOO_LARGE, the generator lives on", async () => {
-    const v = await isolated(`
-      const r = {};
-      let g;
-      try { g = await lk.text.train(["abcdefghij ".repeat(1e5)], { level: "word", epochs: 1, latent: 2, hidden: [8] }); r.maxLength = g.maxLength; } catch (e) { r.train = caught(e); done(r); return; }
-      try { r.s = g.sample(2048).length; } catch (e) { r.s = caught(e); }
-      try { r.s1 = g.sample(1).length; } catch (e) { r.s1 = caught(e); }
-      done(r);`, 60_000);
-    if (v.train) {
-      expectRefused(v.train, ["TOO_LARGE", "INVALID_OPTION"], "text.train");
-      return;
-    }
-    expect(v.maxLength).toBeLessThanOrEqual(4096);
-    if (typeof v.s !== "number") expectRefused(v.s, ["TOO_LARGE"], "sample(2048)");
-    else expect(v.s).toBe(2048);
-    expect(v.s1, "sample(1) afterwards").toBe(1);
-  });
-
   it("256 texts of 4,096 characters over 1,024 characters, every option in range: trains or is refused (TOO_LARGE), no trap", async () => {
     const v = await isolated(`
       const chars = Array.from({ length: 1024 }, (_, i) => String.fromCodePoint(0x4e00 + i));
