@@ -8,7 +8,7 @@ import type { NormalizedFitOptions } from "./fit-options.js";
 import { FILE_FORMAT, historyFromMeta, modelKind, type ModelKind } from "./model-file.js";
 import { throwIfAborted } from "./abort.js";
 import type { EpochRecord, History, TrainingTarget } from "./training.js";
-import { wasmCall, WasmModel } from "./wasm.js";
+import { checkCore, wasmCall, WasmModel } from "./wasm.js";
 
 /** A core model handle with its life cycle. @internal */
 export class ModelHandle {
@@ -27,8 +27,9 @@ export class ModelHandle {
     this.#name = name;
   }
 
-  /** The core model, or DISPOSED naming the method `what`. */
+  /** The core model, or DISPOSED naming the method `what` (INTERNAL once the core trapped). */
   live(what: string): WasmModel {
+    checkCore();
     if (this.#disposed || this.#wasm === null) {
       throw new LatentkitError(
         "DISPOSED",

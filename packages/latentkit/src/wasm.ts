@@ -171,9 +171,33 @@ export function requireInit(what: string): void {
 
 const KNOWN = new Set<string>(ERROR_CODES);
 
+/**
+ * What the WebAssembly instance died of, once a call trapped (a WebAssembly.RuntimeError: a
+ * latentkit bug). A trap leaves the instance's memory and borrow state undefined, and the glue
+ * cannot instantiate a second one, so from then on every call fails with this one error
+ * rather than with whatever the broken instance would do ("recursive use of an object").
+ */
+let trap: string | undefined;
+
+/** INTERNAL: the core trapped earlier (or `e` is that trap), so no model can be used any more. */
+function trapped(): LatentkitError {
+  return new LatentkitError(
+    "INTERNAL",
+    `latentkit's WebAssembly core trapped (${trap}), a latentkit bug; please report the call that caused it. ` +
+      "The core cannot be used again in this process, page or worker: every latentkit call fails with this error. Restart it (or reload the page).",
+  );
+}
+
+/** Throws the trap's INTERNAL error if the core trapped earlier. @internal */
+export function checkCore(): void {
+  if (trap) throw trapped();
+}
+
 /** Converts anything thrown by the core into a LatentkitError. @internal */
 export function fromWasmError(e: unknown): LatentkitError {
   if (e instanceof LatentkitError) return e;
+  if (e instanceof WebAssembly.RuntimeError) trap ??= `${e.name}: ${e.message}`;
+  if (trap) return trapped();
   const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
   if (typeof code === "string" && KNOWN.has(code)) {
     // The core's message already says what happened and what to do.
@@ -189,6 +213,7 @@ export function fromWasmError(e: unknown): LatentkitError {
 
 /** Runs a call into the core, translating what it throws. @internal */
 export function wasmCall<T>(fn: () => T): T {
+  checkCore();
   try {
     return fn();
   } catch (e) {
