@@ -56,7 +56,8 @@ describe("LatentkitError", () => {
   });
 
   it("wraps foreign throwables from the core as INTERNAL", () => {
-    const e = fromWasmError(new WebAssembly.RuntimeError("unreachable"));
+    // (a WebAssembly.RuntimeError, a trap, poisons the core for good: test/trap.test.ts)
+    const e = fromWasmError(new TypeError("boom"));
     expect(e.code).toBe("INTERNAL");
     expect(e.message).toMatch(/latentkit bug; please report/);
     const coded = Object.assign(new Error("bad shape"), { code: "SHAPE_MISMATCH" });
