@@ -1,14 +1,13 @@
 // A WebAssembly trap (issue #11): the SDK cannot re-instantiate the core (the generated glue
 // keeps one instance), so after a trap every call fails with one clear error, INTERNAL "the
 // core trapped ... restart", never the broken instance's "recursive use of an object" nor a
-// wrong result. The trap is a real one: the core's test-only `__trapForTests()` binding, or,
+// wrong result. The trap is a real one: the core's test-only `Model.__trapForTests()`, or,
 // in a core without it, issue #11's reproduction 1a (a 65,537-row decode of a 65,536-wide
 // model). This file's module graph, and so its instance, is its own (vitest isolates files).
 
 import { beforeAll, expect, it } from "vitest";
-import * as glue from "../src/generated/latentkit_wasm.js";
 import { create, init, LatentkitError, load, text, train, type Autoencoder, type TextGenerator } from "../src/index.js";
-import { wasmCall } from "../src/wasm.js";
+import { wasmCall, WasmModel } from "../src/wasm.js";
 
 let model: Autoencoder;
 let gen: TextGenerator;
@@ -39,13 +38,14 @@ async function rejected(p: Promise<unknown>): Promise<LatentkitError> {
   );
 }
 
-/** A real trap of the core. */
+/** A real trap of the core: a model's test-only `__trapForTests()`, else reproduction 1a. */
 function trapNow(): void {
-  const t = (glue as unknown as { __trapForTests?: () => void }).__trapForTests;
-  if (typeof t === "function") {
-    wasmCall(() => t());
+  const h = WasmModel.fromBytes(saved) as WasmModel & { __trapForTests?: () => void };
+  if (typeof h.__trapForTests === "function") {
+    wasmCall(() => h.__trapForTests!());
     return;
   }
+  h.free();
   const wide = create(65536, { encoder: [1] });
   wide.decode({ data: new Float32Array(65537), rows: 65537, cols: 1 });
 }
