@@ -1,6 +1,8 @@
 //! Every size limit of the core, in one place: the checks read them from here and the
 //! bindings hand them to the SDK (`limits_json`), so no other layer keeps a copy.
 
+use crate::error::{Error, Result};
+
 /// Widest layer accepted.
 pub const MAX_LAYER_WIDTH: usize = 65_536;
 /// Most layers in encoder + decoder together (the output layer included).
@@ -10,6 +12,15 @@ pub const MAX_LAYERS: usize = 64;
 pub const MAX_PARAMS: usize = 1 << 25;
 /// Most elements in one matrix handed to the core (1 GiB of f32).
 pub const MAX_DATA_VALUES: usize = 1 << 28;
+/// Most values one call returns (rows × output columns; 1 GiB of f32, the same bound as
+/// its input): a larger result is refused with TOO_LARGE before anything is allocated.
+pub const MAX_OUTPUT_VALUES: usize = 1 << 28;
+/// Most f32 values of working memory for one batch: training's workspace (every layer's
+/// pre-activations and activations, two gradient buffers, the batch copies and a context
+/// head's buffers, for batch × length × vocabulary logits) and inference's scratch per
+/// chunk of rows. 512 MiB: with the data (up to 1 GiB), its validation rows and six copies
+/// of the parameters (768 MiB at most) it stays within wasm32's 4 GiB.
+pub const MAX_WORKSPACE_VALUES: usize = 1 << 27;
 /// Largest batch.
 pub const MAX_BATCH: usize = 65_536;
 /// Most epochs of one training session.
@@ -21,10 +32,32 @@ pub const MAX_TOKEN_WIDTH: usize = 1 << 24;
 /// Largest seed: every integer up to it is exact in a JavaScript number.
 pub const MAX_SEED: u64 = 1 << 53;
 
-/// `{ maxParams, maxUnits, maxLayers, maxDataValues, maxBatch, maxEpochs, maxContext,
-/// maxTokenWidth, maxSeed }`, all integers.
+/// `{ maxParams, maxUnits, maxLayers, maxDataValues, maxOutputValues, maxWorkspaceValues,
+/// maxBatch, maxEpochs, maxContext, maxTokenWidth, maxSeed }`, all integers.
 pub fn limits_json() -> String {
     format!(
-        r#"{{"maxParams":{MAX_PARAMS},"maxUnits":{MAX_LAYER_WIDTH},"maxLayers":{MAX_LAYERS},"maxDataValues":{MAX_DATA_VALUES},"maxBatch":{MAX_BATCH},"maxEpochs":{MAX_EPOCHS},"maxContext":{MAX_CONTEXT},"maxTokenWidth":{MAX_TOKEN_WIDTH},"maxSeed":{MAX_SEED}}}"#
+        r#"{{"maxParams":{MAX_PARAMS},"maxUnits":{MAX_LAYER_WIDTH},"maxLayers":{MAX_LAYERS},"maxDataValues":{MAX_DATA_VALUES},"maxOutputValues":{MAX_OUTPUT_VALUES},"maxWorkspaceValues":{MAX_WORKSPACE_VALUES},"maxBatch":{MAX_BATCH},"maxEpochs":{MAX_EPOCHS},"maxContext":{MAX_CONTEXT},"maxTokenWidth":{MAX_TOKEN_WIDTH},"maxSeed":{MAX_SEED}}}"#
     )
+}
+
+/// The size of `rows` rows of `cols` values, refused with TOO_LARGE above `limit`.
+/// Computed in u128, so no product can wrap on wasm32 (whose usize is 32 bits).
+pub fn checked_values(rows: usize, cols: u128, limit: usize, what: &str, advice: &str) -> Result<usize> {
+    let n = rows as u128 * cols;
+    if n > limit as u128 {
+        return Err(Error::TooLarge(format!("{what}: {rows} rows x {cols} values = {n}, above the limit of {limit}: {advice}")));
+    }
+    Ok(n as usize)
+}
+
+/// Rows of one chunk whose working memory (`per_row` values a row) stays within
+/// MAX_WORKSPACE_VALUES, at most `cap`; TOO_LARGE when not even one row fits.
+pub fn rows_within_budget(per_row: u128, cap: usize, what: &str) -> Result<usize> {
+    let fit = MAX_WORKSPACE_VALUES as u128 / per_row.max(1);
+    if fit == 0 {
+        return Err(Error::TooLarge(format!(
+            "{what}: one row needs {per_row} values of working memory, above the budget of {MAX_WORKSPACE_VALUES}: use a shorter maxLength, a smaller vocabulary or narrower layers"
+        )));
+    }
+    Ok((fit.min(cap as u128)) as usize)
 }

@@ -10,6 +10,7 @@ use crate::autoencoder::{Autoencoder, Workspace};
 use crate::error::{Error, Result};
 use crate::io::json::{opt_num, NumberFormat};
 use crate::layers::loss::Loss;
+use crate::limits::MAX_WORKSPACE_VALUES;
 use crate::rng::Rng;
 use crate::train::noise;
 use crate::train::optimizer::{Hyper, OptimizerState};
@@ -142,6 +143,7 @@ impl TrainSession {
             }
         }
         let batch = options.batch_size.min(rows);
+        check_batch_budget(net, batch)?;
         let n = net.params().len();
         let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
@@ -347,6 +349,29 @@ impl TrainSession {
             if loss.is_nan() { "NaN" } else { "infinite" }
         ))
     }
+}
+
+/// Refuses a batch whose working memory (the workspace and the batch's three copies of its
+/// rows) passes MAX_WORKSPACE_VALUES, before any of it is allocated.
+fn check_batch_budget(net: &Autoencoder, batch: usize) -> Result<()> {
+    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u128;
+    let need = per_row * batch as u128;
+    if need > MAX_WORKSPACE_VALUES as u128 {
+        let most = MAX_WORKSPACE_VALUES as u128 / per_row;
+        let what = match net.config().tokens {
+            Some(t) => format!("batchSize {batch} x maxLength {} x vocabulary {}", t.length, t.vocab),
+            None => format!("batchSize {batch} x the layers' widths"),
+        };
+        let advice = if most == 0 {
+            "even one row does not fit: use a shorter maxLength, a smaller vocabulary or narrower layers".to_string()
+        } else {
+            format!("use batchSize {most} or less, a shorter maxLength or a smaller vocabulary")
+        };
+        return Err(Error::TooLarge(format!(
+            "one training batch would need {need} values of working memory ({what}), above the budget of {MAX_WORKSPACE_VALUES}: {advice}"
+        )));
+    }
+    Ok(())
 }
 
 /// For BCE the targets must be probabilities.
