@@ -148,7 +148,7 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     assert_ne!(net.decode_sampled(&z, rows, &uniforms, 1.0).unwrap(), hot);
 
     // the saved model keeps the context and the weights
-    let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}")).unwrap();
+    let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}"), None).unwrap();
     let back = latentkit_core::model_file::decode(&bytes).unwrap().model;
     assert_eq!(back.config().tokens.unwrap().context, 2);
     assert_eq!(back.decode(&z, rows).unwrap(), greedy);

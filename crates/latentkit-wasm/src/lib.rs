@@ -38,14 +38,19 @@ impl Model {
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> JsResult<Model> {
         let file = model_file::decode(bytes).map_err(to_js)?;
-        Ok(Model { net: file.model, trainer: Trainer::new(), meta_json: file.meta_json })
+        // a file saved with the optimiser's state continues it in the next session
+        Ok(Model { net: file.model, trainer: Trainer::resumed(file.optimizer), meta_json: file.meta_json })
     }
 
     /// Writes the model file. `meta_json` must be a JSON object; it is stored verbatim
-    /// in the header (keep it free of timings if saved bytes must be reproducible).
+    /// in the header (keep it free of timings if saved bytes must be reproducible). With
+    /// `optimizer` true and a finished session behind the model, the file (format version 2)
+    /// also carries the optimiser's state, so that a `fit` after `fromBytes` continues
+    /// bit for bit; otherwise it is the default version 1 file. INVALID_STATE while training.
     #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self, meta_json: &str) -> JsResult<Vec<u8>> {
-        model_file::encode(&self.net, meta_json, &js_number).map_err(to_js)
+    pub fn to_bytes(&self, meta_json: &str, optimizer: Option<bool>) -> JsResult<Vec<u8>> {
+        let state = if optimizer == Some(true) { self.trainer.saved_state().map_err(to_js)? } else { None };
+        model_file::encode(&self.net, meta_json, &js_number, state).map_err(to_js)
     }
 
     /// The normalised model config as JSON (defaults filled in).
@@ -180,6 +185,17 @@ fn js_number(x: f64) -> String {
 #[wasm_bindgen(js_name = kernelParityReport)]
 pub fn kernel_parity_report() -> JsString {
     diagnostics::parity_report_json(&js_number).into()
+}
+
+/// Internal, for tests only: makes the WebAssembly instance trap (an `unreachable`
+/// instruction), so the SDK's tests can check that a trap never poisons other models.
+/// Not part of the API; it costs a few bytes of wasm.
+#[wasm_bindgen(js_name = __trapForTests)]
+pub fn trap_for_tests() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
+    panic!("__trapForTests");
 }
 
 /// The core's version and whether it was compiled with SIMD128.

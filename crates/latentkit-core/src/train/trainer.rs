@@ -41,6 +41,22 @@ impl Trainer {
         Trainer::default()
     }
 
+    /// A trainer whose next session continues `state` (read from a model file saved with
+    /// its optimiser state), exactly as if the model had stayed in memory.
+    pub fn resumed(state: Option<OptimizerState>) -> Trainer {
+        Trainer { state: State::Idle(state) }
+    }
+
+    /// The optimiser state the next session would continue (None before any session or
+    /// after a divergence). Refused while a session runs: its state is mid-epoch, and a
+    /// file saved from it could not resume bit for bit.
+    pub fn saved_state(&self) -> Result<Option<&OptimizerState>> {
+        match &self.state {
+            State::Idle(state) => Ok(state.as_ref()),
+            State::Training(_) => Err(Error::InvalidState("the optimiser state cannot be saved while training runs: save it after fit() ends".into())),
+        }
+    }
+
     pub fn is_training(&self) -> bool {
         matches!(self.state, State::Training(_))
     }
