@@ -104,7 +104,7 @@ impl Autoencoder {
             limits::rows_within_budget(Workspace::values_per_row(self), 1, what)?;
         }
         let most = MAX_OUTPUT_VALUES / cols.max(1);
-        limits::checked_values(rows, cols as u128, MAX_OUTPUT_VALUES, what, &format!("the result would be too large; pass at most {most} rows a call"))?;
+        limits::checked_values(rows, cols as u64, MAX_OUTPUT_VALUES, what, &format!("the result would be too large; pass at most {most} rows a call"))?;
         Ok(())
     }
 
@@ -452,12 +452,13 @@ pub(crate) struct Workspace {
 
 impl Workspace {
     /// The f32 values one row of a batch takes in a workspace (what `new` allocates per
-    /// row), in u128 so that no size overflows before it is compared with the budget.
-    pub fn values_per_row(net: &Autoencoder) -> u128 {
+    /// row), in u64: every term is bounded by the config limits (widths below 2^25, at most
+    /// 64 layers, a context head's length × width within MAX_PARAMS), so the sum cannot wrap.
+    pub fn values_per_row(net: &Autoencoder) -> u64 {
         let layers = net.layers();
-        let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0) as u128;
-        let latent = if net.is_variational() { net.latent_size() as u128 } else { 0 };
-        let outputs: u128 = layers.iter().map(|l| l.outputs as u128).sum();
+        let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0) as u64;
+        let latent = if net.is_variational() { net.latent_size() as u64 } else { 0 };
+        let outputs: u64 = layers.iter().map(|l| l.outputs as u64).sum();
         let head = net.context_head().map_or(0, |h| context_head::Scratch::values_per_row(&h));
         2 * outputs + 2 * widest + 2 * latent + head
     }

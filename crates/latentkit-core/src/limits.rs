@@ -41,10 +41,11 @@ pub fn limits_json() -> String {
 }
 
 /// The size of `rows` rows of `cols` values, refused with TOO_LARGE above `limit`.
-/// Computed in u128, so no product can wrap on wasm32 (whose usize is 32 bits).
-pub fn checked_values(rows: usize, cols: u128, limit: usize, what: &str, advice: &str) -> Result<usize> {
-    let n = rows as u128 * cols;
-    if n > limit as u128 {
+/// Computed in u64 (rows < 2^32 times cols < 2^32 cannot wrap), so no product wraps on
+/// wasm32, whose usize is 32 bits; u64 also avoids u128 division helpers in the wasm.
+pub fn checked_values(rows: usize, cols: u64, limit: usize, what: &str, advice: &str) -> Result<usize> {
+    let n = rows as u64 * cols;
+    if n > limit as u64 {
         return Err(Error::TooLarge(format!("{what}: {rows} rows x {cols} values = {n}, above the limit of {limit}: {advice}")));
     }
     Ok(n as usize)
@@ -52,12 +53,12 @@ pub fn checked_values(rows: usize, cols: u128, limit: usize, what: &str, advice:
 
 /// Rows of one chunk whose working memory (`per_row` values a row) stays within
 /// MAX_WORKSPACE_VALUES, at most `cap`; TOO_LARGE when not even one row fits.
-pub fn rows_within_budget(per_row: u128, cap: usize, what: &str) -> Result<usize> {
-    let fit = MAX_WORKSPACE_VALUES as u128 / per_row.max(1);
+pub fn rows_within_budget(per_row: u64, cap: usize, what: &str) -> Result<usize> {
+    let fit = MAX_WORKSPACE_VALUES as u64 / per_row.max(1);
     if fit == 0 {
         return Err(Error::TooLarge(format!(
             "{what}: one row needs {per_row} values of working memory, above the budget of {MAX_WORKSPACE_VALUES}: use a shorter maxLength, a smaller vocabulary or narrower layers"
         )));
     }
-    Ok((fit.min(cap as u128)) as usize)
+    Ok((fit.min(cap as u64)) as usize)
 }

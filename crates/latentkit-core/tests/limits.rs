@@ -69,7 +69,7 @@ fn inference_chunks_wide_rows_within_the_budget_and_gives_the_same_results() {
     assert_eq!(all, one_by_one);
     assert_eq!(rows_within_budget(1 << 20, 256, "x").unwrap(), 128);
     assert_eq!(rows_within_budget(1, 256, "x").unwrap(), 256);
-    let err = rows_within_budget(MAX_WORKSPACE_VALUES as u128 + 1, 256, "decode").unwrap_err();
+    let err = rows_within_budget(MAX_WORKSPACE_VALUES as u64 + 1, 256, "decode").unwrap_err();
     assert_eq!(err.code(), "TOO_LARGE");
 }
 

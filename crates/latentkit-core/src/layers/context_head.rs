@@ -230,8 +230,8 @@ pub struct Scratch {
 
 impl Scratch {
     /// The values one row takes (what `new` allocates per row).
-    pub fn values_per_row(head: &ContextHead) -> u128 {
-        let (l, g) = (head.length as u128, head.width as u128);
+    pub fn values_per_row(head: &ContextHead) -> u64 {
+        let (l, g) = (head.length as u64, head.width as u64);
         g + 3 * l * g
     }
 

@@ -354,10 +354,10 @@ impl TrainSession {
 /// Refuses a batch whose working memory (the workspace and the batch's three copies of its
 /// rows) passes MAX_WORKSPACE_VALUES, before any of it is allocated.
 fn check_batch_budget(net: &Autoencoder, batch: usize) -> Result<()> {
-    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u128;
-    let need = per_row * batch as u128;
-    if need > MAX_WORKSPACE_VALUES as u128 {
-        let most = MAX_WORKSPACE_VALUES as u128 / per_row;
+    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u64;
+    let need = per_row * batch as u64;
+    if need > MAX_WORKSPACE_VALUES as u64 {
+        let most = MAX_WORKSPACE_VALUES as u64 / per_row;
         let what = match net.config().tokens {
             Some(t) => format!("batchSize {batch} x maxLength {} x vocabulary {}", t.length, t.vocab),
             None => format!("batchSize {batch} x the layers' widths"),
