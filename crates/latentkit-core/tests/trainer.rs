@@ -117,3 +117,25 @@ fn divergence_ends_the_session() {
     assert_eq!(tr.step(&mut net, 1).err().unwrap().code(), "INVALID_STATE");
     tr.begin(&net, options("{}"), &data, 40, None).unwrap();
 }
+
+#[test]
+fn a_validation_loss_that_overflows_is_diverged_with_the_weights_rolled_back() {
+    let data = low_rank_data(40, 10, 4);
+    // finite validation rows whose squared error overflows float32
+    let val = vec![1e30f32; 20];
+    let mut net = small_net();
+    let before = net.params().to_vec();
+    let mut tr = Trainer::new();
+    tr.begin(&net, options(r#"{"epochs":3,"batchSize":8}"#), &data, 40, Some((&val, 2))).unwrap();
+    let err = loop {
+        match tr.step(&mut net, 100) {
+            Ok(r) => assert!(!r.stop, "ended without noticing the validation loss"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.code(), "DIVERGED");
+    assert!(err.message().contains("epoch 1"), "{}", err.message());
+    assert_eq!(net.params(), &before[..], "back at the start of the failed epoch");
+    assert!(!tr.is_training());
+    assert!(tr.saved_state().unwrap().is_none(), "the optimiser starts afresh after a divergence");
+}

@@ -296,14 +296,19 @@ impl TrainSession {
         }
     }
 
-    fn end_epoch(&mut self, net: &Autoencoder, report: &mut StepReport) -> Result<()> {
-        self.cursor = 0;
-        self.epochs_done += 1;
+    fn end_epoch(&mut self, net: &mut Autoencoder, report: &mut StepReport) -> Result<()> {
         let loss = self.epoch_loss_sum / self.rows as f64;
         let val_loss = match &self.val {
-            Some((v, vrows)) => Some(net.evaluate(v, *vrows)?),
+            // a validation loss that overflows is a divergence like a training loss that does
+            Some((v, vrows)) => match net.evaluate(v, *vrows) {
+                Ok(l) => Some(l),
+                Err(Error::NonFiniteInput(_)) => return Err(self.diverged(net, f64::INFINITY)),
+                Err(e) => return Err(e),
+            },
             None => None,
         };
+        self.cursor = 0;
+        self.epochs_done += 1;
         report.epoch_ended = true;
         report.loss = Some(loss);
         report.val_loss = val_loss;
