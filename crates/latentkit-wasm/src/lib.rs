@@ -166,6 +166,18 @@ impl Model {
         Ok(self.trainer.end(&mut self.net).map_err(to_js)?.to_json(&js_number).into())
     }
 
+    /// Internal, for tests only (not part of the API): traps (an `unreachable`
+    /// instruction) inside a method of this model, as a bug would: the instance is left as
+    /// after a real trap (this model's borrow flag set, the shadow stack not unwound), so
+    /// the SDK's tests can check that a trap never poisons other models. A few bytes of wasm.
+    #[wasm_bindgen(js_name = __trapForTests)]
+    pub fn trap_for_tests(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        core::arch::wasm32::unreachable();
+        #[cfg(not(target_arch = "wasm32"))]
+        panic!("__trapForTests");
+    }
+
     /// Ends the session early, keeping the weights of the last finished batch (a stopped or
     /// failed run). Returns a JSON `TrainSummary` (`restored` false).
     #[wasm_bindgen(js_name = trainAbort)]
@@ -185,17 +197,6 @@ fn js_number(x: f64) -> String {
 #[wasm_bindgen(js_name = kernelParityReport)]
 pub fn kernel_parity_report() -> JsString {
     diagnostics::parity_report_json(&js_number).into()
-}
-
-/// Internal, for tests only: makes the WebAssembly instance trap (an `unreachable`
-/// instruction), so the SDK's tests can check that a trap never poisons other models.
-/// Not part of the API; it costs a few bytes of wasm.
-#[wasm_bindgen(js_name = __trapForTests)]
-pub fn trap_for_tests() {
-    #[cfg(target_arch = "wasm32")]
-    core::arch::wasm32::unreachable();
-    #[cfg(not(target_arch = "wasm32"))]
-    panic!("__trapForTests");
 }
 
 /// The core's version and whether it was compiled with SIMD128.
@@ -218,7 +219,8 @@ pub fn bench_kernel(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> JsRe
 }
 
 /// The core's size limits as JSON: `{ maxParams, maxUnits, maxLayers, maxDataValues,
-/// maxBatch, maxEpochs, maxContext, maxTokenWidth, maxSeed }`.
+/// maxOutputValues, maxWorkspaceValues, maxBatch, maxEpochs, maxContext, maxTokenWidth,
+/// maxSeed }`.
 #[wasm_bindgen]
 pub fn limits() -> JsString {
     limits::limits_json().into()
