@@ -21,6 +21,11 @@ pub const MAX_OUTPUT_VALUES: usize = 1 << 28;
 /// chunk of rows. 512 MiB: with the data (up to 1 GiB), its validation rows and six copies
 /// of the parameters (768 MiB at most) it stays within wasm32's 4 GiB.
 pub const MAX_WORKSPACE_VALUES: usize = 1 << 27;
+/// Largest magnitude of a weight: 2^64 ≈ 1.8e19. Training that reaches beyond it has
+/// diverged (its outputs would overflow float32 on ordinary inputs: two such weights in a
+/// row already pass 3.4e38), so an epoch ending there is DIVERGED, and a model file with
+/// such a weight is CORRUPT_MODEL. Every model that trained therefore loads.
+pub const MAX_ABS_WEIGHT: f32 = 18_446_744_073_709_551_616.0;
 /// Largest batch.
 pub const MAX_BATCH: usize = 65_536;
 /// Most epochs of one training session.

@@ -17,15 +17,15 @@
 //! | 4         | CRC-32 of every byte before it                                 |
 //!
 //! Every version keeps the magic, the version field and the CRC trailer; the reader checks
-//! magic, then CRC, then version, then that the header, shapes and lengths agree, and that
-//! every weight and moment is finite.
+//! magic, then CRC, then version, then that the header, shapes and lengths agree, that
+//! every weight is finite and within ±2^64 (`limits::MAX_ABS_WEIGHT`), and every moment finite.
 
 use crate::autoencoder::Autoencoder;
 use crate::config::ModelConfig;
 use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::io::json::{self, Fields, Json, NumberFormat};
-use crate::limits::{MAX_PARAMS, MAX_SEED};
+use crate::limits::{MAX_ABS_WEIGHT, MAX_PARAMS, MAX_SEED};
 use crate::train::optimizer::{OptimizerKind, OptimizerState};
 
 pub const MAGIC: &[u8; 8] = b"LATENTKT";
@@ -129,8 +129,8 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
     }
     let (weights, block) = rest.split_at(count * 4);
     let params = floats(weights);
-    if params.iter().any(|p| !p.is_finite()) {
-        return Err(corrupt("a weight is NaN or infinite"));
+    if let Some(i) = params.iter().position(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
+        return Err(corrupt(&format!("weight {i} is {}, not a finite number within ±2^64", params[i])));
     }
     let model = Autoencoder::from_parts(header.config, params).map_err(|e| corrupt(&format!("the config is invalid ({e})")))?;
     let shapes: Vec<[usize; 2]> = model.layers().iter().map(|l| [l.inputs, l.outputs]).collect();

@@ -95,6 +95,26 @@ fn a_resealed_file_with_nan_weights_is_refused() {
 }
 
 #[test]
+fn a_weight_beyond_2_to_the_64_is_corrupt_and_one_at_it_loads() {
+    // training stops (DIVERGED) before a weight passes 2^64, so no trained model is refused
+    let good = encode(&trained(), "{}", NUM, None).unwrap();
+    let n = good.len() - 4;
+    for (w, ok) in [(1e30f32, false), (-3.4e38, false), (1.9e19, false), (18_446_744_073_709_551_616.0, true), (-1e19, true)] {
+        let mut bytes = good.clone();
+        bytes[n - 4..n].copy_from_slice(&w.to_le_bytes());
+        let crc = crc32(&bytes[..n]);
+        bytes[n..].copy_from_slice(&crc.to_le_bytes());
+        match decode(&bytes) {
+            Ok(_) => assert!(ok, "{w} loaded"),
+            Err(e) => {
+                assert!(!ok && e.code() == "CORRUPT_MODEL", "{w}: {e}");
+                assert!(e.message().contains("2^64"), "{}", e.message());
+            }
+        }
+    }
+}
+
+#[test]
 fn meta_must_be_a_json_object() {
     let net = trained();
     assert_eq!(encode(&net, "[1,2]", NUM, None).err().unwrap().code(), "INVALID_OPTION");

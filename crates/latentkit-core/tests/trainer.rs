@@ -139,3 +139,22 @@ fn a_validation_loss_that_overflows_is_diverged_with_the_weights_rolled_back() {
     assert!(!tr.is_training());
     assert!(tr.saved_state().unwrap().is_none(), "the optimiser starts afresh after a divergence");
 }
+
+#[test]
+fn an_epoch_ending_with_a_weight_beyond_2_to_the_64_is_diverged() {
+    // the first input column is always 0, so its weights (here 1e20) never reach the loss
+    let config = latentkit_core::ModelConfig::from_json(r#"{"inputSize":2,"encoder":[2]}"#).unwrap();
+    let mut params = Autoencoder::new(config.clone()).unwrap().params().to_vec();
+    params[0] = 1e20;
+    let mut net = Autoencoder::from_parts(config, params).unwrap();
+    let data: Vec<f32> = (0..20).flat_map(|i| [0.0, (i % 5) as f32 / 5.0]).collect();
+    let mut tr = Trainer::new();
+    tr.begin(&net, options(r#"{"epochs":2,"batchSize":4}"#), &data, 20, None).unwrap();
+    let err = loop {
+        if let Err(e) = tr.step(&mut net, 100) {
+            break e;
+        }
+    };
+    assert_eq!(err.code(), "DIVERGED");
+    assert!(err.message().contains("beyond ±2^64") && err.message().contains("epoch 1"), "{}", err.message());
+}

@@ -10,7 +10,7 @@ use crate::autoencoder::{Autoencoder, Workspace};
 use crate::error::{Error, Result};
 use crate::io::json::{opt_num, NumberFormat};
 use crate::layers::loss::Loss;
-use crate::limits::MAX_WORKSPACE_VALUES;
+use crate::limits::{MAX_ABS_WEIGHT, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
 use crate::train::noise;
 use crate::train::optimizer::{Hyper, OptimizerState};
@@ -228,14 +228,14 @@ impl TrainSession {
             });
             let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae);
             if !loss.is_finite() {
-                return Err(self.diverged(net, loss));
+                return Err(self.diverged(net, &format!("the loss became {}", nan_or_inf(loss))));
             }
             // A non-finite gradient with a finite loss shows up as non-finite weights after
             // the step, which the optimizer reports; the norm is only needed for clipping.
             if let Some(max) = self.options.clip_norm {
                 let norm = global_norm(&self.grads);
                 if !norm.is_finite() {
-                    return Err(self.diverged(net, norm));
+                    return Err(self.diverged(net, &format!("the gradient became {}", nan_or_inf(norm))));
                 }
                 if norm > max as f64 {
                     let scale = (max as f64 / norm) as f32;
@@ -243,7 +243,7 @@ impl TrainSession {
                 }
             }
             if !self.optimizer.step(&self.hyper, net.params_mut(), &self.grads) {
-                return Err(self.diverged(net, f64::INFINITY));
+                return Err(self.diverged(net, "a weight became NaN or infinite"));
             }
             self.epoch_loss_sum += loss * b as f64;
             self.cursor += b;
@@ -297,12 +297,17 @@ impl TrainSession {
     }
 
     fn end_epoch(&mut self, net: &mut Autoencoder, report: &mut StepReport) -> Result<()> {
+        // Weights past ±2^64 overflow on ordinary inputs and would not load: checked once an
+        // epoch (a pass over the parameters, nothing next to the epoch's products).
+        if let Some(&w) = net.params().iter().find(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
+            return Err(self.diverged(net, &format!("a weight reached {w:e}, beyond ±2^64")));
+        }
         let loss = self.epoch_loss_sum / self.rows as f64;
         let val_loss = match &self.val {
             // a validation loss that overflows is a divergence like a training loss that does
             Some((v, vrows)) => match net.evaluate(v, *vrows) {
                 Ok(l) => Some(l),
-                Err(Error::NonFiniteInput(_)) => return Err(self.diverged(net, f64::INFINITY)),
+                Err(Error::NonFiniteInput(_)) => return Err(self.diverged(net, "the validation loss overflowed")),
                 Err(e) => return Err(e),
             },
             None => None,
@@ -344,15 +349,23 @@ impl TrainSession {
         Ok(())
     }
 
-    fn diverged(&mut self, net: &mut Autoencoder, loss: f64) -> Error {
+    /// Rolls back to the start of the epoch and stops; `why` says what went wrong.
+    fn diverged(&mut self, net: &mut Autoencoder, why: &str) -> Error {
         // The optimiser state goes with the session (the trainer drops both).
         net.params_mut().copy_from_slice(&self.epoch_start_params);
         self.stopped = true;
         Error::Diverged(format!(
-            "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
-            self.epochs_done + 1,
-            if loss.is_nan() { "NaN" } else { "infinite" }
+            "training diverged in epoch {} ({why}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
+            self.epochs_done + 1
         ))
+    }
+}
+
+fn nan_or_inf(x: f64) -> &'static str {
+    if x.is_nan() {
+        "NaN"
+    } else {
+        "infinite"
     }
 }
 
