@@ -39,7 +39,7 @@ pub fn finite_output(out: Vec<f32>, cols: usize, call: &str, input: &str) -> Res
     match out.iter().position(|v| !v.is_finite()) {
         None => Ok(out),
         Some(i) => Err(Error::NonFiniteInput(format!(
-            "{call}: result row {}, column {} overflowed float32 (NaN or Infinity) although the {input} was finite: scale the {input} to a smaller range",
+            "{call}: result row {}, column {} overflowed float32 (NaN or Infinity) although every value of the {input} was finite: scale the {input} to a smaller range",
             i / cols.max(1),
             i % cols.max(1)
         ))),

@@ -130,7 +130,8 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
     let (weights, block) = rest.split_at(count * 4);
     let params = floats(weights);
     if let Some(i) = params.iter().position(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
-        return Err(corrupt(&format!("weight {i} is {}, not a finite number within ±2^64", params[i])));
+        // no float in the message: formatting one would pull a float printer into the wasm
+        return Err(corrupt(&format!("weight {i} is NaN, infinite or beyond ±2^64")));
     }
     let model = Autoencoder::from_parts(header.config, params).map_err(|e| corrupt(&format!("the config is invalid ({e})")))?;
     let shapes: Vec<[usize; 2]> = model.layers().iter().map(|l| [l.inputs, l.outputs]).collect();

@@ -299,8 +299,8 @@ impl TrainSession {
     fn end_epoch(&mut self, net: &mut Autoencoder, report: &mut StepReport) -> Result<()> {
         // Weights past ±2^64 overflow on ordinary inputs and would not load: checked once an
         // epoch (a pass over the parameters, nothing next to the epoch's products).
-        if let Some(&w) = net.params().iter().find(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
-            return Err(self.diverged(net, &format!("a weight reached {w:e}, beyond ±2^64")));
+        if net.params().iter().any(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
+            return Err(self.diverged(net, "a weight went beyond ±2^64"));
         }
         let loss = self.epoch_loss_sum / self.rows as f64;
         let val_loss = match &self.val {
