@@ -7,13 +7,9 @@
 // reach vitest's timeout. Cause 3 (lone surrogates) is fixed: test/text-well-formed.test.ts;
 // cause 1's decode() of 65,536 rows and its 4,096 × 1,024 training batch: test/issue11-sizes.test.ts.
 // Of the word-level case below the core part holds (sample(2048) is TOO_LARGE, the generator
-// lives on); maxLength's cap at 4,096 is the SDK's.
+// lives on); maxLength's cap at 4,096 is the SDK's. Cause 2's cases pass since the core ends an
+// epoch whose weights pass ±2^64 with DIVERGED: test/issue11-divergence.test.ts.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LatentkitError, load, text, train } from "../../src/index.js";
 import { editHeader } from "../fuzz/model-bytes.js";
@@ -52,43 +48,6 @@ describe("cause 1: output sizes are not checked", () => {
     else expect(v.s).toBe(2048);
     expect(v.s1, "sample(1) afterwards").toBe(1);
   });
-});
-
-describe("cause 2: divergence can hang", () => {
-  it("learningRate 1e30 rejects with DIVERGED within seconds (and the generator is usable)", async () => {
-    const v = await isolated(`
-      const t0 = Date.now();
-      try { await lk.text.train(${CITIES}, { epochs: 3, latent: 4, hidden: [16], learningRate: 1e30 }); done({ settled: "resolved", ms: Date.now() - t0 }); }
-      catch (e) { const r = caught(e); r.ms = Date.now() - t0; try { r.sample = e.generator ? e.generator.sample(2).length : null; } catch (e2) { r.sample = caught(e2); } done(r); }`, 20_000);
-    expectRefused(v, ["DIVERGED"], "text.train with learningRate 1e30");
-    expect(v.ms).toBeLessThan(10_000);
-    expect(v.sample).toBe(2);
-  });
-
-  it("an AbortSignal stops it", async () => {
-    const v = await isolated(`
-      const ac = new AbortController();
-      setTimeout(() => ac.abort(), 200);
-      try { await lk.text.train(${CITIES}, { epochs: 1000, latent: 4, hidden: [16], learningRate: 1e30, signal: ac.signal }); done("resolved"); }
-      catch (e) { done(caught(e)); }`, 20_000);
-    expectRefused(v, ["ABORTED", "DIVERGED"], "aborted training");
-  });
-
-  it("the CLI with --learning-rate 1e30 stops on two Ctrl-Cs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "latentkit-diverge-"));
-    writeFileSync(join(dir, "cities.txt"), JSON.parse(CITIES).join("\n") + "\n");
-    const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "cli.js");
-    const child = spawn(process.execPath, [cli, "train", "cities.txt", "-o", "m.lk", "--epochs", "3", "--latent", "4", "--hidden", "16", "--learning-rate", "1e30", "-q"], { cwd: dir, stdio: "ignore" });
-    const closed = new Promise<number | null>((r) => child.on("close", r));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 200));
-    child.kill("SIGINT");
-    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r("still running 5 s after two Ctrl-Cs"), 5000))]);
-    if (typeof code === "string") child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    expect(code).not.toBe("still running 5 s after two Ctrl-Cs");
-  }, 20_000);
 });
 
 describe("cause 4: text.load trusts the numbers in the file", () => {
