@@ -26,6 +26,11 @@ pub const MAX_WORKSPACE_VALUES: usize = 1 << 27;
 /// row already pass 3.4e38), so an epoch ending there is DIVERGED, and a model file with
 /// such a weight is CORRUPT_MODEL. Every model that trained therefore loads.
 pub const MAX_ABS_WEIGHT: f32 = 18_446_744_073_709_551_616.0;
+
+/// Whether a weight is finite and within ±MAX_ABS_WEIGHT (NaN compares false, so it is not).
+pub fn weight_ok(w: f32) -> bool {
+    w.abs() <= MAX_ABS_WEIGHT
+}
 /// Largest batch.
 pub const MAX_BATCH: usize = 65_536;
 /// Most epochs of one training session.

@@ -25,7 +25,7 @@ use crate::config::ModelConfig;
 use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::io::json::{self, Fields, Json, NumberFormat};
-use crate::limits::{MAX_ABS_WEIGHT, MAX_PARAMS, MAX_SEED};
+use crate::limits::{weight_ok, MAX_PARAMS, MAX_SEED};
 use crate::train::optimizer::{OptimizerKind, OptimizerState};
 
 pub const MAGIC: &[u8; 8] = b"LATENTKT";
@@ -129,7 +129,7 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
     }
     let (weights, block) = rest.split_at(count * 4);
     let params = floats(weights);
-    if let Some(i) = params.iter().position(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
+    if let Some(i) = params.iter().position(|&p| !weight_ok(p)) {
         // no float in the message: formatting one would pull a float printer into the wasm
         return Err(corrupt(&format!("weight {i} is NaN, infinite or beyond ±2^64")));
     }

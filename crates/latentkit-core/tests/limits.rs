@@ -48,7 +48,7 @@ fn a_training_batch_above_the_workspace_budget_is_too_large_and_names_what_to_lo
     let net = Autoencoder::new(token_config(4096, 1024)).unwrap();
     let data = vec![3.0f32; 256 * 4096];
     let mut tr = Trainer::new();
-    let err = tr.begin(&net, options(r#"{"batchSize":256,"epochs":1}"#), &data, 256, None).unwrap_err();
+    let err = tr.begin(&net, options(r#"{"batchSize":256,"epochs":1}"#), &data[..], 256, None).unwrap_err();
     assert_eq!(err.code(), "TOO_LARGE");
     for word in ["batchSize 256", "maxLength 4096", "vocabulary 1024", "use batchSize 7 or less"] {
         assert!(err.message().contains(word), "{word}: {}", err.message());

@@ -87,7 +87,7 @@ fn the_default_file_stays_version_1_and_a_new_model_has_no_state_to_save() {
     assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), FORMAT_VERSION);
     assert!(decode(&bytes).unwrap().optimizer.is_none());
     let mut training = Trainer::new();
-    training.begin(&net, options("{}"), &[1.0; 8], 2, None).unwrap();
+    training.begin(&net, options("{}"), [1.0; 8], 2, None).unwrap();
     assert_eq!(training.saved_state().unwrap_err().code(), "INVALID_STATE");
 }
 

@@ -97,7 +97,7 @@ fn numeric_denoising_trains_and_repeats() {
     assert!(epochs.last().unwrap().0 < epochs[0].0);
     // noise kinds are checked against the model kind
     let net = Autoencoder::new(keras_config(20, 1)).unwrap();
-    let err = latentkit_core::Trainer::new().begin(&net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
+    let err = latentkit_core::Trainer::new().begin(&net, options(r#"{"noise":{"swap":0.1}}"#), &data[..], 300, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
 

@@ -134,13 +134,14 @@ impl Model {
         self.net.evaluate(data, rows).map_err(to_js)
     }
 
-    /// Starts a training session on a copy of `data` (and of `val_data` when `val_rows` > 0).
-    /// `options_json` is a JSON `TrainOptions`.
+    /// Starts a training session on `data` (and a copy of `val_data` when `val_rows` > 0).
+    /// `options_json` is a JSON `TrainOptions`. `data` is taken by value: the glue's copy in
+    /// wasm memory becomes the session's, so the data is not held twice.
     #[wasm_bindgen(js_name = trainBegin)]
     pub fn train_begin(
         &mut self,
         options_json: &str,
-        data: &[f32],
+        data: Vec<f32>,
         rows: usize,
         val_data: &[f32],
         val_rows: usize,

@@ -10,7 +10,7 @@ use crate::autoencoder::{Autoencoder, Workspace};
 use crate::error::{Error, Result};
 use crate::io::json::{opt_num, NumberFormat};
 use crate::layers::loss::Loss;
-use crate::limits::{MAX_ABS_WEIGHT, MAX_WORKSPACE_VALUES};
+use crate::limits::{weight_ok, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
 use crate::train::noise;
 use crate::train::optimizer::{Hyper, OptimizerState};
@@ -107,14 +107,14 @@ pub struct TrainSession {
 }
 
 impl TrainSession {
-    /// Checks the options and data against the model and copies the data in. `carried` is
+    /// Checks the options and data against the model and keeps the data. `carried` is
     /// the optimiser state a previous session of this model ended with: it is taken (and
     /// continued) when the options' optimiser matches, and left alone if this fails.
-    pub fn new(net: &Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>, carried: &mut Option<OptimizerState>) -> Result<TrainSession> {
+    pub fn new(net: &Autoencoder, options: TrainOptions, data: Vec<f32>, rows: usize, val: Option<(&[f32], usize)>, carried: &mut Option<OptimizerState>) -> Result<TrainSession> {
         options.validate()?;
         let cols = net.data_cols();
-        net.check_data(data, rows, "data")?;
-        check_targets(net, data, cols, "data")?;
+        net.check_data(&data, rows, "data")?;
+        check_targets(net, &data, cols, "data")?;
         if !options.noise.is_none() {
             let tokens = net.config().tokens.is_some();
             if tokens && options.noise.gaussian > 0.0 {
@@ -165,7 +165,7 @@ impl TrainSession {
             eps_rng,
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
-            data: data.to_vec(),
+            data,
             rows,
             cols,
             val,
@@ -299,7 +299,7 @@ impl TrainSession {
     fn end_epoch(&mut self, net: &mut Autoencoder, report: &mut StepReport) -> Result<()> {
         // Weights past ±2^64 overflow on ordinary inputs and would not load: checked once an
         // epoch (a pass over the parameters, nothing next to the epoch's products).
-        if net.params().iter().any(|p| !(p.abs() <= MAX_ABS_WEIGHT)) {
+        if net.params().iter().any(|&p| !weight_ok(p)) {
             return Err(self.diverged(net, "a weight went beyond ±2^64"));
         }
         let loss = self.epoch_loss_sum / self.rows as f64;

@@ -63,12 +63,14 @@ impl Trainer {
 
     /// Starts a session on a copy of `data` (and of the validation rows). Refused while a
     /// session runs; on any error the trainer stays as it was.
-    pub fn begin(&mut self, net: &Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>) -> Result<()> {
+    /// `data` is taken by value (a slice is copied): the bindings hand over the buffer the
+    /// JS glue already copied into wasm memory, so the data is not held twice.
+    pub fn begin(&mut self, net: &Autoencoder, options: TrainOptions, data: impl Into<Vec<f32>>, rows: usize, val: Option<(&[f32], usize)>) -> Result<()> {
         let State::Idle(carried) = &mut self.state else {
             return Err(Error::InvalidState("a training session is already running on this model: end or abort it first".into()));
         };
         // `new` takes the carried state only once everything is checked
-        let session = TrainSession::new(net, options, data, rows, val, carried)?;
+        let session = TrainSession::new(net, options, data.into(), rows, val, carried)?;
         self.state = State::Training(Box::new(session));
         Ok(())
     }
