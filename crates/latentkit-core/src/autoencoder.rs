@@ -22,6 +22,10 @@ const INIT_STREAM: u64 = 1;
 /// 256 of them would pass the working-memory budget (`limits::MAX_WORKSPACE_VALUES`).
 const INFERENCE_CHUNK: usize = 256;
 
+/// Largest ping-pong buffer `infer` keeps between calls: 2^20 values (4 MiB), 256 rows of
+/// 4,096 units.
+const KEPT_INFER_BUFFER: usize = 1 << 20;
+
 thread_local! {
     /// The two ping-pong activation buffers of `infer`.
     static INFER_BUFFERS: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
@@ -257,7 +261,14 @@ impl Autoencoder {
                     buf.resize(chunk_rows * widest, 0.0);
                 }
             }
-            self.infer_with(layers, data, rows, cols, out_cols, ping, pong)
+            let out = self.infer_with(layers, data, rows, cols, out_cols, ping, pong);
+            // Keep small buffers for the next call; give large ones (a wide token model's,
+            // up to the workspace budget) back, so no model holds them after it is gone.
+            if ping.len() > KEPT_INFER_BUFFER {
+                *ping = Vec::new();
+                *pong = Vec::new();
+            }
+            out
         })
     }
 
