@@ -31,6 +31,7 @@ async function runs(trainOpts: Record<string, unknown>, fitOpts: Record<string, 
   expect(version(saved)).toBe(2);
   await kept.fit(B, fitOpts);
   const back = await load(saved);
+  expect(back.save({ optimizer: true }), "load then save keeps the state byte for byte").toEqual(saved);
   await back.fit(B, fitOpts);
   const fresh = await load(plain);
   await fresh.fit(B, fitOpts);
