@@ -228,14 +228,14 @@ impl TrainSession {
             });
             let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae);
             if !loss.is_finite() {
-                return Err(self.diverged(net, &format!("the loss became {}", nan_or_inf(loss))));
+                return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
             }
             // A non-finite gradient with a finite loss shows up as non-finite weights after
             // the step, which the optimizer reports; the norm is only needed for clipping.
             if let Some(max) = self.options.clip_norm {
                 let norm = global_norm(&self.grads);
                 if !norm.is_finite() {
-                    return Err(self.diverged(net, &format!("the gradient became {}", nan_or_inf(norm))));
+                    return Err(self.diverged(net, if norm.is_nan() { "the gradient became NaN" } else { "the gradient became infinite" }));
                 }
                 if norm > max as f64 {
                     let scale = (max as f64 / norm) as f32;
@@ -349,7 +349,9 @@ impl TrainSession {
         Ok(())
     }
 
-    /// Rolls back to the start of the epoch and stops; `why` says what went wrong.
+    /// Rolls back to the start of the epoch and stops; `why` says what went wrong. Out of
+    /// line: the error path needs no inlining into the batch loop.
+    #[inline(never)]
     fn diverged(&mut self, net: &mut Autoencoder, why: &str) -> Error {
         // The optimiser state goes with the session (the trainer drops both).
         net.params_mut().copy_from_slice(&self.epoch_start_params);
@@ -358,14 +360,6 @@ impl TrainSession {
             "training diverged in epoch {} ({why}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
             self.epochs_done + 1
         ))
-    }
-}
-
-fn nan_or_inf(x: f64) -> &'static str {
-    if x.is_nan() {
-        "NaN"
-    } else {
-        "infinite"
     }
 }
 
