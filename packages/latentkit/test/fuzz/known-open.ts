@@ -9,7 +9,8 @@ export const KNOWN_OPEN: readonly { id: string; cause: string; kind: RegExp; det
     id: "cause 4 (prior numbers)",
     cause: "#11 cause 4: text.load() trusts the prior's numbers (a mean, chol, mixture or codeStd that overflows float32); sampling then blames the caller",
     kind: /^text (sample|sample \(tokenTemperature 1\)|sample \(mixture prior\)|variations): NON_FINITE_INPUT$/,
-    detail: /^NON_FINITE_INPUT: codes row \d+, column \d+ is -?Infinity/,
+    // the codes drawn from such a prior are Infinity, or finite and overflow in the decoder
+    detail: /^NON_FINITE_INPUT: (codes row \d+, column \d+ is -?Infinity|decode: result row \d+, column \d+ overflowed float32)/,
   },
   {
     id: "cause 5 (meta.kind)",

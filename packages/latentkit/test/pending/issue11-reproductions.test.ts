@@ -4,13 +4,12 @@
 //
 // The cases that trap or hang run in a child process with a time limit (test/isolated.ts): a
 // trap poisons every model of the WebAssembly instance, and a blocked event loop would never
-// reach vitest's timeout. Cause 3 (lone surrogates) is fixed: test/text-well-formed.test.ts.
+// reach vitest's timeout. Cause 3 (lone surrogates) is fixed: test/text-well-formed.test.ts;
+// cause 1's decode() of 65,536 rows and its 4,096 × 1,024 training batch: test/issue11-sizes.test.ts.
+// Of the word-level case below the core part holds (sample(2048) is TOO_LARGE, the generator
+// lives on); maxLength's cap at 4,096 is the SDK's. Cause 2's cases pass since the core ends an
+// epoch whose weights pass ±2^64 with DIVERGED: test/issue11-divergence.test.ts.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LatentkitError, load, text, train } from "../../src/index.js";
 import { editHeader } from "../fuzz/model-bytes.js";
@@ -32,23 +31,6 @@ function expectRefused(v: any, codes: string[], what: string): void {
 }
 
 describe("cause 1: output sizes are not checked", () => {
-  it("decode() of 65,536 rows of a 65,536-column model: a right result or TOO_LARGE; 65,537 rows: TOO_LARGE; other models unharmed", async () => {
-    const v = await isolated(`
-      await lk.init();
-      const m = lk.create(65536, { encoder: [1] });
-      const other = await lk.train([[1, 2], [3, 4]], { epochs: 1 });
-      const before = Array.from(other.encode([[1, 2]]).data);
-      const r = {};
-      try { const out = lk.decode(m, { data: new Float32Array(65536), rows: 65536, cols: 1 }); r.a = { len: out.data.length, rows: out.rows, cols: out.cols }; } catch (e) { r.a = caught(e); }
-      try { lk.decode(m, { data: new Float32Array(65537), rows: 65537, cols: 1 }); r.b = "returned"; } catch (e) { r.b = caught(e); }
-      try { r.c = Array.from(other.encode([[1, 2]]).data); r.before = before; } catch (e) { r.c = caught(e); }
-      done(r);`);
-    if (v.a.threw) expectRefused(v.a, ["TOO_LARGE"], "65536 rows");
-    else expect(v.a.len, "65536 rows: data.length must be rows × cols").toBe(v.a.rows * v.a.cols);
-    expectRefused(v.b, ["TOO_LARGE"], "65537 rows");
-    expect(v.c, "encode() of another model after the failed decode").toEqual(v.before);
-  });
-
   it("a word-level corpus of one 100,000-word text: maxLength capped at 4,096 (or refused), sample(2048) works or is TOO_LARGE, the generator lives on", async () => {
     const v = await isolated(`
       const r = {};
@@ -66,52 +48,6 @@ describe("cause 1: output sizes are not checked", () => {
     else expect(v.s).toBe(2048);
     expect(v.s1, "sample(1) afterwards").toBe(1);
   });
-
-  it("256 texts of 4,096 characters over 1,024 characters, every option in range: trains or is refused (TOO_LARGE), no trap", async () => {
-    const v = await isolated(`
-      const chars = Array.from({ length: 1024 }, (_, i) => String.fromCodePoint(0x4e00 + i));
-      const texts = Array.from({ length: 256 }, (_, t) => Array.from({ length: 4096 }, (_, i) => chars[(i * 7 + t * 13) % 1024]).join(""));
-      try { const g = await lk.text.train(texts, { maxLength: 4096, hidden: [1], latent: 1, epochs: 1, batchSize: 256 }); done({ trained: true, sample: g.sample(1).length }); } catch (e) { done(caught(e)); }`, 120_000);
-    if (!v.trained) expectRefused(v, ["TOO_LARGE", "INVALID_OPTION"], "text.train");
-    else expect(v.sample).toBe(1);
-  });
-});
-
-describe("cause 2: divergence can hang", () => {
-  it("learningRate 1e30 rejects with DIVERGED within seconds (and the generator is usable)", async () => {
-    const v = await isolated(`
-      const t0 = Date.now();
-      try { await lk.text.train(${CITIES}, { epochs: 3, latent: 4, hidden: [16], learningRate: 1e30 }); done({ settled: "resolved", ms: Date.now() - t0 }); }
-      catch (e) { const r = caught(e); r.ms = Date.now() - t0; try { r.sample = e.generator ? e.generator.sample(2).length : null; } catch (e2) { r.sample = caught(e2); } done(r); }`, 20_000);
-    expectRefused(v, ["DIVERGED"], "text.train with learningRate 1e30");
-    expect(v.ms).toBeLessThan(10_000);
-    expect(v.sample).toBe(2);
-  });
-
-  it("an AbortSignal stops it", async () => {
-    const v = await isolated(`
-      const ac = new AbortController();
-      setTimeout(() => ac.abort(), 200);
-      try { await lk.text.train(${CITIES}, { epochs: 1000, latent: 4, hidden: [16], learningRate: 1e30, signal: ac.signal }); done("resolved"); }
-      catch (e) { done(caught(e)); }`, 20_000);
-    expectRefused(v, ["ABORTED", "DIVERGED"], "aborted training");
-  });
-
-  it("the CLI with --learning-rate 1e30 stops on two Ctrl-Cs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "latentkit-diverge-"));
-    writeFileSync(join(dir, "cities.txt"), JSON.parse(CITIES).join("\n") + "\n");
-    const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "cli.js");
-    const child = spawn(process.execPath, [cli, "train", "cities.txt", "-o", "m.lk", "--epochs", "3", "--latent", "4", "--hidden", "16", "--learning-rate", "1e30", "-q"], { cwd: dir, stdio: "ignore" });
-    const closed = new Promise<number | null>((r) => child.on("close", r));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 200));
-    child.kill("SIGINT");
-    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r("still running 5 s after two Ctrl-Cs"), 5000))]);
-    if (typeof code === "string") child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    expect(code).not.toBe("still running 5 s after two Ctrl-Cs");
-  }, 20_000);
 });
 
 describe("cause 4: text.load trusts the numbers in the file", () => {
