@@ -9,6 +9,7 @@ use crate::io::crc32::crc32;
 use crate::layers::context_head::{self, ContextHead};
 use crate::layers::loss::{self, OutputSpec, Reduction};
 use crate::layers::{dense, embedding, mat, mat_mut, variational};
+use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
 use crate::tokens::TokenSpec;
@@ -17,8 +18,13 @@ use std::ops::Range;
 
 /// RNG stream of weight initialisation (training's shuffling uses another).
 const INIT_STREAM: u64 = 1;
-/// Rows processed at once by inference: bounds its temporary memory.
-pub(crate) const INFERENCE_CHUNK: usize = 256;
+/// Most rows processed at once by inference; fewer when a row's scratch is so large that
+/// 256 of them would pass the working-memory budget (`limits::MAX_WORKSPACE_VALUES`).
+const INFERENCE_CHUNK: usize = 256;
+
+/// Largest ping-pong buffer `infer` keeps between calls: 2^20 values (4 MiB), 256 rows of
+/// 4,096 units.
+const KEPT_INFER_BUFFER: usize = 1 << 20;
 
 thread_local! {
     /// The two ping-pong activation buffers of `infer`.
@@ -31,6 +37,9 @@ pub struct Autoencoder {
     layers: Vec<Layer>,
     pub(crate) encoder_layers: usize,
     params: Vec<f32>,
+    /// Rows of one inference chunk (see `INFERENCE_CHUNK`); 0 when one row alone needs
+    /// more scratch than the budget, and inference is refused.
+    pub(crate) chunk_rows: usize,
 }
 
 impl Autoencoder {
@@ -70,8 +79,7 @@ impl Autoencoder {
             }
             // biases start at zero
         }
-        let encoder_layers = config.encoder.len();
-        Ok(Autoencoder { config, layers, encoder_layers, params })
+        Ok(Autoencoder::assemble(config, layers, params))
     }
 
     /// A model from a config and saved weights (the model file's reader).
@@ -81,8 +89,27 @@ impl Autoencoder {
         if params.len() != plan.param_count {
             return Err(Error::CorruptModel(format!("the config needs {} weights but {} were given", plan.param_count, params.len())));
         }
+        Ok(Autoencoder::assemble(config, plan.layers, params))
+    }
+
+    fn assemble(config: ModelConfig, layers: Vec<Layer>, params: Vec<f32>) -> Autoencoder {
         let encoder_layers = config.encoder.len();
-        Ok(Autoencoder { config, layers: plan.layers, encoder_layers, params })
+        let mut net = Autoencoder { config, layers, encoder_layers, params, chunk_rows: 0 };
+        // The workspace of a row is a superset of every inference path's scratch (the
+        // ping-pong buffers, a decoder's logits and probabilities, a context head's buffers).
+        net.chunk_rows = limits::rows_within_budget(Workspace::values_per_row(&net), INFERENCE_CHUNK, "").unwrap_or(0);
+        net
+    }
+
+    /// Refuses a call whose result of rows × cols values passes MAX_OUTPUT_VALUES, or a
+    /// model one row of which does not fit the working-memory budget. Before any allocation.
+    pub(crate) fn check_output(&self, rows: usize, cols: usize, what: &str) -> Result<()> {
+        if self.chunk_rows == 0 {
+            limits::rows_within_budget(Workspace::values_per_row(self), 1, what)?;
+        }
+        let most = MAX_OUTPUT_VALUES / cols.max(1);
+        limits::checked_values(rows, cols as u64, MAX_OUTPUT_VALUES, what, &format!("the result would be too large; pass at most {most} rows a call"))?;
+        Ok(())
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -153,7 +180,8 @@ impl Autoencoder {
 
     pub fn encode(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
         self.check_data(data, rows, "data")?;
-        Ok(self.encode_rows(data, rows))
+        self.check_output(rows, self.latent_size(), "encode")?;
+        matrix::finite_output(self.encode_rows(data, rows), self.latent_size(), "encode", "data")
     }
     /// rows × 2·latentSize: each row's posterior mean then log-variance (variational
     /// models only).
@@ -162,19 +190,26 @@ impl Autoencoder {
             return Err(Error::InvalidState("the encoder's distribution (mean and log-variance) exists only for a variational model: train with variational: true".into()));
         }
         self.check_data(data, rows, "data")?;
-        Ok(self.infer(0..self.encoder_layers, data, rows))
+        self.check_output(rows, 2 * self.latent_size(), "encodeDistribution")?;
+        matrix::finite_output(self.infer(0..self.encoder_layers, data, rows), 2 * self.latent_size(), "encodeDistribution", "data")
     }
 
     pub fn score(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
         self.check_data(data, rows, "data")?;
-        Ok(self.evaluate_rows(data, rows).0)
+        self.check_output(rows, 1, "score")?;
+        matrix::finite_output(self.evaluate_rows(data, rows).0, 1, "score", "data")
     }
     pub fn evaluate(&self, data: &[f32], rows: usize) -> Result<f64> {
         self.check_data(data, rows, "data")?;
+        self.check_output(rows, 1, "evaluate")?;
         let (scores, kl) = self.evaluate_rows(data, rows);
         let recon = scores.iter().map(|&s| s as f64).sum::<f64>() / rows as f64;
         let beta = self.config.variational.map_or(0.0, |v| v.beta);
-        Ok(recon + beta * kl)
+        let loss = recon + beta * kl;
+        if !loss.is_finite() {
+            return Err(Error::NonFiniteInput("evaluate: the loss overflowed (NaN or Infinity): scale the data to a smaller range".into()));
+        }
+        Ok(loss)
     }
 
     /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational).
@@ -183,9 +218,9 @@ impl Autoencoder {
         let spec = self.output_spec();
         let mut scores = vec![0f32; rows];
         let mut kl_sum = 0f64;
-        let mut ws = Workspace::new(self, INFERENCE_CHUNK.min(rows));
+        let mut ws = Workspace::new(self, self.chunk_rows.min(rows));
         let n = self.layers.len();
-        for (chunk, out) in data.chunks(INFERENCE_CHUNK * cols).zip(scores.chunks_mut(INFERENCE_CHUNK)) {
+        for (chunk, out) in data.chunks(self.chunk_rows * cols).zip(scores.chunks_mut(self.chunk_rows)) {
             let r = out.len();
             self.forward(chunk, chunk, r, &mut ws, None);
             let m = r * spec.cols;
@@ -216,7 +251,7 @@ impl Autoencoder {
         let cols = if layers.start == 0 { self.data_cols() } else { self.layers[layers.start].inputs };
         let out_cols = self.layers[layers.end - 1].outputs;
         let widest = self.layers[layers.clone()].iter().map(|l| l.outputs).max().unwrap_or(0);
-        let chunk_rows = INFERENCE_CHUNK.min(rows);
+        let chunk_rows = self.chunk_rows.min(rows);
         // Reused between calls: a single-row encode is a few microseconds, and two fresh
         // buffers a call were a measurable part of it.
         INFER_BUFFERS.with(|cell| {
@@ -226,14 +261,21 @@ impl Autoencoder {
                     buf.resize(chunk_rows * widest, 0.0);
                 }
             }
-            self.infer_with(layers, data, rows, cols, out_cols, ping, pong)
+            let out = self.infer_with(layers, data, rows, cols, out_cols, ping, pong);
+            // Keep small buffers for the next call; give large ones (a wide token model's,
+            // up to the workspace budget) back, so no model holds them after it is gone.
+            if ping.len() > KEPT_INFER_BUFFER {
+                *ping = Vec::new();
+                *pong = Vec::new();
+            }
+            out
         })
     }
 
     #[allow(clippy::too_many_arguments)]
     fn infer_with(&self, layers: Range<usize>, data: &[f32], rows: usize, cols: usize, out_cols: usize, ping: &mut [f32], pong: &mut [f32]) -> Vec<f32> {
         let mut out = vec![0f32; rows * out_cols];
-        for (chunk, dest) in data.chunks(INFERENCE_CHUNK * cols).zip(out.chunks_mut(INFERENCE_CHUNK * out_cols)) {
+        for (chunk, dest) in data.chunks(self.chunk_rows * cols).zip(out.chunks_mut(self.chunk_rows * out_cols)) {
             let n = chunk.len() / cols;
             for (i, layer) in self.layers[layers.clone()].iter().enumerate() {
                 // layer i reads the chunk (i = 0) or the buffer layer i-1 wrote, writes the other
@@ -420,6 +462,18 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
+    /// The f32 values one row of a batch takes in a workspace (what `new` allocates per
+    /// row), in u64: every term is bounded by the config limits (widths below 2^25, at most
+    /// 64 layers, a context head's length × width within MAX_PARAMS), so the sum cannot wrap.
+    pub fn values_per_row(net: &Autoencoder) -> u64 {
+        let layers = net.layers();
+        let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0) as u64;
+        let latent = if net.is_variational() { net.latent_size() as u64 } else { 0 };
+        let outputs: u64 = layers.iter().map(|l| l.outputs as u64).sum();
+        let head = net.context_head().map_or(0, |h| context_head::Scratch::values_per_row(&h));
+        2 * outputs + 2 * widest + 2 * latent + head
+    }
+
     pub fn new(net: &Autoencoder, rows: usize) -> Workspace {
         let layers = net.layers();
         let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0);

@@ -2,7 +2,7 @@
 //! (greedy or drawn) through the context head, which feeds each chosen token back as the
 //! context of the next position. The sampler serves plain token models too.
 
-use crate::autoencoder::{Autoencoder, INFERENCE_CHUNK};
+use crate::autoencoder::Autoencoder;
 use crate::error::{Error, Result};
 use crate::layers::context_head::ContextHead;
 use crate::layers::loss;
@@ -16,13 +16,17 @@ impl Autoencoder {
     /// a context head, along the greedy path).
     pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
         matrix::check(codes, rows, self.latent_size(), "codes")?;
-        Ok(self.decode_rows(codes, rows))
+        self.check_output(rows, self.input_size(), "decode")?;
+        matrix::finite_output(self.decode_rows(codes, rows), self.input_size(), "decode", "codes")
     }
 
     /// rows × dataCols -> rows × inputSize, through the code (μ for a VAE).
     pub fn reconstruct(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
         self.check_data(data, rows, "data")?;
-        Ok(self.decode_rows(&self.encode_rows(data, rows), rows))
+        // the codes in between are a result too
+        self.check_output(rows, self.latent_size(), "reconstruct")?;
+        self.check_output(rows, self.input_size(), "reconstruct")?;
+        matrix::finite_output(self.decode_rows(&self.encode_rows(data, rows), rows), self.input_size(), "reconstruct", "data")
     }
 
     /// Decoder over checked codes; probabilities per position for a token model.
@@ -51,6 +55,7 @@ impl Autoencoder {
     pub fn decode_sampled(&self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> Result<Vec<f32>> {
         let t = self.config().tokens.ok_or_else(|| Error::InvalidState("sampled decoding needs a token model (a model trained on texts)".into()))?;
         matrix::check(codes, rows, self.latent_size(), "codes")?;
+        self.check_output(rows, t.length, "decodeSampled")?;
         let last = t.length - 1;
         if last > 0 {
             matrix::check(uniforms, rows, last, "uniforms")?;
@@ -93,8 +98,8 @@ impl Autoencoder {
     /// `choose(row, t, probabilities)` called position by position (the choice feeds nothing).
     fn walk_positions(&self, t: TokenSpec, codes: &[f32], rows: usize, mut choose: impl FnMut(usize, usize, &[f32]) -> usize) {
         let (l, v, d) = (t.length, t.vocab, self.latent_size());
-        for start in (0..rows).step_by(INFERENCE_CHUNK) {
-            let n = INFERENCE_CHUNK.min(rows - start);
+        for start in (0..rows).step_by(self.chunk_rows) {
+            let n = self.chunk_rows.min(rows - start);
             let p = self.decode_rows(&codes[start * d..(start + n) * d], n);
             for r in 0..n {
                 for pos in 0..l {
@@ -135,11 +140,11 @@ impl Autoencoder {
         let (l, v, d) = (head.length, head.vocab, self.latent_size());
         let layer = &self.layers()[self.layers().len() - 1];
         let (w, bu) = (&self.params()[layer.weights.clone()], &self.params()[layer.biases.clone()]);
-        let chunk = INFERENCE_CHUNK.min(rows);
+        let chunk = self.chunk_rows.min(rows);
         let (mut act, mut logits, mut p) = (Vec::new(), vec![0f32; chunk * v], vec![0f32; chunk * v]);
         let mut ids = vec![0f32; chunk * l];
-        for start in (0..rows).step_by(INFERENCE_CHUNK) {
-            let n = INFERENCE_CHUNK.min(rows - start);
+        for start in (0..rows).step_by(self.chunk_rows) {
+            let n = self.chunk_rows.min(rows - start);
             let q = head.queries(mat(&self.head_input(&codes[start * d..(start + n) * d], n), n, head.hidden), w);
             for t in 0..l {
                 head.step(mat(&q, n, head.width), mat(&ids, n, l), t, w, bu, &mut act, mat_mut(&mut logits, n, v));

@@ -6,13 +6,15 @@
 //!
 //! The modules form layers; each imports only from the layers above it in this list:
 //!
-//! 1. leaves: `math`, `error`, `limits`, `tokens`, `rng` (uses `math`), `matrix` (checks data)
+//! 1. leaves: `math`, `error`, `limits` (uses `error`), `tokens`, `rng` (uses `math`), `matrix`
+//!    (checks data and results)
 //! 2. `kernels`: the hot loops, SIMD128 and a scalar twin (import `math` only)
 //! 3. `io`: JSON (and number formatting for its writers), CRC-32
 //! 4. `layers`: dense, embedding, context head, variational, activations, losses
 //! 5. `config`: the model config and its parameter plan, computed once
 //! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
-//! 7. `model_file`, `train` (options, optimizer, noise, session, trainer), `diagnostics`
+//! 7. `train` (options, optimizer, noise, session, trainer), then `model_file` (which also
+//!    stores the optimiser's state), `diagnostics`
 //!
 //! To check that no file imports from a layer below it, list every file's `crate::` imports:
 //!

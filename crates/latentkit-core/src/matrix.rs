@@ -31,3 +31,17 @@ pub fn check(data: &[f32], rows: usize, cols: usize, what: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// `out` (rows of `cols`) when every value is finite; otherwise NON_FINITE_INPUT: finite
+/// inputs can still overflow float32 inside the network (values near ±3.4e38), and a
+/// NaN or Infinity must never reach the caller as if it were a result.
+pub fn finite_output(out: Vec<f32>, cols: usize, call: &str, input: &str) -> Result<Vec<f32>> {
+    match out.iter().position(|v| !v.is_finite()) {
+        None => Ok(out),
+        Some(i) => Err(Error::NonFiniteInput(format!(
+            "{call}: result row {}, column {} overflowed float32 (NaN or Infinity) although every value of the {input} was finite: scale the {input} to a smaller range",
+            i / cols.max(1),
+            i % cols.max(1)
+        ))),
+    }
+}

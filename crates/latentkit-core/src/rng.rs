@@ -46,7 +46,12 @@ impl Rng {
         let mut m = self.next_u32() as u64 * n as u64;
         if (m as u32) < n {
             let threshold = n.wrapping_neg() % n;
-            while (m as u32) < threshold {
+            // Each draw is rejected with probability below 1/2, so 64 rejections in a row
+            // (p < 2^-64) never happen; the bound only keeps the loop provably finite.
+            for _ in 0..64 {
+                if (m as u32) >= threshold {
+                    break;
+                }
                 m = self.next_u32() as u64 * n as u64;
             }
         }
@@ -56,7 +61,9 @@ impl Rng {
     /// Standard normal sample (Marsaglia's polar method: needs only ln and sqrt, both
     /// reproducible bit for bit).
     pub fn normal(&mut self) -> f32 {
-        loop {
+        // A pair is rejected with probability 1 - π/4 ≈ 0.21: 64 rejections in a row
+        // (p < 1e-43) never happen, and the bound keeps the loop provably finite.
+        for _ in 0..64 {
             let u = 2.0 * self.uniform() - 1.0;
             let v = 2.0 * self.uniform() - 1.0;
             let s = u * u + v * v;
@@ -64,6 +71,7 @@ impl Rng {
                 return u * (-2.0 * math::ln(s) / s).sqrt();
             }
         }
+        0.0
     }
 
     /// Fisher–Yates shuffle.

@@ -1,7 +1,7 @@
 mod common;
 
 use common::*;
-use latentkit_core::model_file::{decode, encode, FORMAT_VERSION};
+use latentkit_core::model_file::{decode, encode, FORMAT_VERSION, OPTIMIZER_FORMAT_VERSION};
 use latentkit_core::Autoencoder;
 
 const NUM: &dyn Fn(f64) -> String = &|x| format!("{x}");
@@ -31,8 +31,8 @@ fn trained() -> Autoencoder {
 #[test]
 fn round_trip_is_exact_and_saving_is_deterministic() {
     let net = trained();
-    let bytes = encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#, NUM).unwrap();
-    assert_eq!(bytes, encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#, NUM).unwrap());
+    let bytes = encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#, NUM, None).unwrap();
+    assert_eq!(bytes, encode(&net, r#"{"history":[{"epoch":1,"loss":0.5}]}"#, NUM, None).unwrap());
     let file = decode(&bytes).unwrap();
     assert_eq!(file.model.params(), net.params());
     assert_eq!(file.model.config(), net.config());
@@ -45,7 +45,7 @@ fn round_trip_is_exact_and_saving_is_deterministic() {
 
 #[test]
 fn every_truncation_is_refused() {
-    let bytes = encode(&trained(), "{}", NUM).unwrap();
+    let bytes = encode(&trained(), "{}", NUM, None).unwrap();
     for len in 0..bytes.len() {
         let err = decode(&bytes[..len]).err().unwrap_or_else(|| panic!("accepted a file cut at {len}"));
         assert_eq!(err.code(), "CORRUPT_MODEL", "cut at {len}");
@@ -54,7 +54,7 @@ fn every_truncation_is_refused() {
 
 #[test]
 fn every_single_bit_flip_is_refused() {
-    let bytes = encode(&trained(), "{}", NUM).unwrap();
+    let bytes = encode(&trained(), "{}", NUM, None).unwrap();
     for i in (0..bytes.len()).step_by(7) {
         for bit in [0, 3, 7] {
             let mut b = bytes.clone();
@@ -74,8 +74,8 @@ fn foreign_bytes_are_refused() {
 
 #[test]
 fn a_newer_format_version_is_unsupported() {
-    let mut bytes = encode(&trained(), "{}", NUM).unwrap();
-    bytes[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    let mut bytes = encode(&trained(), "{}", NUM, None).unwrap();
+    bytes[8..12].copy_from_slice(&(OPTIMIZER_FORMAT_VERSION + 1).to_le_bytes());
     let n = bytes.len() - 4;
     let crc = crc32(&bytes[..n]);
     bytes[n..].copy_from_slice(&crc.to_le_bytes());
@@ -86,7 +86,7 @@ fn a_newer_format_version_is_unsupported() {
 
 #[test]
 fn a_resealed_file_with_nan_weights_is_refused() {
-    let mut bytes = encode(&trained(), "{}", NUM).unwrap();
+    let mut bytes = encode(&trained(), "{}", NUM, None).unwrap();
     let n = bytes.len() - 4;
     bytes[n - 4..n].copy_from_slice(&f32::NAN.to_le_bytes());
     let crc = crc32(&bytes[..n]);
@@ -95,8 +95,28 @@ fn a_resealed_file_with_nan_weights_is_refused() {
 }
 
 #[test]
+fn a_weight_beyond_2_to_the_64_is_corrupt_and_one_at_it_loads() {
+    // training stops (DIVERGED) before a weight passes 2^64, so no trained model is refused
+    let good = encode(&trained(), "{}", NUM, None).unwrap();
+    let n = good.len() - 4;
+    for (w, ok) in [(1e30f32, false), (-3.4e38, false), (1.9e19, false), (18_446_744_073_709_551_616.0, true), (-1e19, true)] {
+        let mut bytes = good.clone();
+        bytes[n - 4..n].copy_from_slice(&w.to_le_bytes());
+        let crc = crc32(&bytes[..n]);
+        bytes[n..].copy_from_slice(&crc.to_le_bytes());
+        match decode(&bytes) {
+            Ok(_) => assert!(ok, "{w} loaded"),
+            Err(e) => {
+                assert!(!ok && e.code() == "CORRUPT_MODEL", "{w}: {e}");
+                assert!(e.message().contains("2^64"), "{}", e.message());
+            }
+        }
+    }
+}
+
+#[test]
 fn meta_must_be_a_json_object() {
     let net = trained();
-    assert_eq!(encode(&net, "[1,2]", NUM).err().unwrap().code(), "INVALID_OPTION");
-    assert_eq!(encode(&net, "{oops", NUM).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(encode(&net, "[1,2]", NUM, None).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(encode(&net, "{oops", NUM, None).err().unwrap().code(), "INVALID_OPTION");
 }

@@ -97,7 +97,7 @@ fn numeric_denoising_trains_and_repeats() {
     assert!(epochs.last().unwrap().0 < epochs[0].0);
     // noise kinds are checked against the model kind
     let net = Autoencoder::new(keras_config(20, 1)).unwrap();
-    let err = latentkit_core::Trainer::new().begin(&net, options(r#"{"noise":{"swap":0.1}}"#), &data, 300, None).err().unwrap();
+    let err = latentkit_core::Trainer::new().begin(&net, options(r#"{"noise":{"swap":0.1}}"#), &data[..], 300, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
 
@@ -148,7 +148,7 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     assert_ne!(net.decode_sampled(&z, rows, &uniforms, 1.0).unwrap(), hot);
 
     // the saved model keeps the context and the weights
-    let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}")).unwrap();
+    let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}"), None).unwrap();
     let back = latentkit_core::model_file::decode(&bytes).unwrap().model;
     assert_eq!(back.config().tokens.unwrap().context, 2);
     assert_eq!(back.decode(&z, rows).unwrap(), greedy);

@@ -40,7 +40,7 @@ fn chunking_of_steps_does_not_change_the_result() {
         cfg.decoder = None;
         let mut net = Autoencoder::new(cfg).unwrap();
         let mut s = Trainer::new();
-        s.begin(&net, options(r#"{"epochs":2,"batchSize":8}"#), &data, 200, None).unwrap();
+        s.begin(&net, options(r#"{"epochs":2,"batchSize":8}"#), &data[..], 200, None).unwrap();
         while !s.step(&mut net, chunk).unwrap().stop {}
         s.end(&mut net).unwrap();
         net.weights_digest()
@@ -71,7 +71,7 @@ fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
 fn monitoring_val_loss_without_validation_data_is_refused() {
     let data = low_rank_data(20, 10, 4);
     let net = Autoencoder::new(keras_config(10, 1)).unwrap();
-    let err = Trainer::new().begin(&net, options(r#"{"earlyStopping":{"patience":2}}"#), &data, 20, None).err().unwrap();
+    let err = Trainer::new().begin(&net, options(r#"{"earlyStopping":{"patience":2}}"#), &data[..], 20, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
 }
 
@@ -113,11 +113,11 @@ fn bad_inputs_get_the_right_codes() {
     let mut cfg = keras_config(2, 1);
     cfg.loss = latentkit_core::Loss::Bce;
     let bce = Autoencoder::new(cfg).unwrap();
-    let err = Trainer::new().begin(&bce, options("{}"), &[0.5, 1.5], 1, None).err().unwrap();
+    let err = Trainer::new().begin(&bce, options("{}"), [0.5, 1.5], 1, None).err().unwrap();
     assert_eq!(err.code(), "INVALID_OPTION");
     // a failed call leaves the model as it was
     let before = net.weights_digest();
-    let _ = Trainer::new().begin(&net, options("{}"), &[f32::INFINITY; 4], 1, None);
+    let _ = Trainer::new().begin(&net, options("{}"), [f32::INFINITY; 4], 1, None);
     assert_eq!(net.weights_digest(), before);
 }
 

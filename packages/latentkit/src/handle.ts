@@ -79,15 +79,18 @@ export class ModelHandle {
     }
   }
 
-  /** The model file: `extra` meta fields between the format tag and the history (no timings). */
-  save(extra: Record<string, unknown> = {}): Uint8Array {
+  /**
+   * The model file: `extra` meta fields between the format tag and the history (no timings);
+   * with `optimizer`, the optimiser's state too (format version 2).
+   */
+  save(extra: Record<string, unknown> = {}, optimizer = false): Uint8Array {
     const h = this.live("save()");
     const meta = {
       format: FILE_FORMAT,
       ...extra,
       history: this.#history.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss })),
     };
-    return wasmCall(() => h.toBytes(JSON.stringify(meta)));
+    return wasmCall(() => h.toBytes(JSON.stringify(meta), optimizer));
   }
 
   /** Idempotent; a model disposed while training is freed when its training ends. */

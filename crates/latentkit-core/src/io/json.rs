@@ -238,8 +238,14 @@ impl Parser<'_> {
             }
             p.i > s
         };
+        let int_start = self.i;
         if !digits(self) {
             return Err(self.err("invalid number"));
+        }
+        // RFC 8259: no leading zeros ("09"). JavaScript's JSON.parse refuses them, and the SDK
+        // parses the same header again, so the two readers must agree on what is JSON.
+        if self.i - int_start > 1 && self.b[int_start] == b'0' {
+            return Err(self.err("invalid number (leading zero)"));
         }
         if self.eat(b'.') && !digits(self) {
             return Err(self.err("invalid number"));
@@ -400,8 +406,11 @@ mod tests {
 
     #[test]
     fn rejects_malformed_documents() {
-        for bad in ["", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01x", "1e999", "\"\\q\"", "{\"a\":1,\"a\":2}", "[1] 2", "nul", "\"\\ud800\""] {
+        for bad in ["", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01x", "1e999", "\"\\q\"", "{\"a\":1,\"a\":2}", "[1] 2", "nul", "\"\\ud800\"", "09", "[-00]", "{\"a\":012.5}"] {
             assert!(parse(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in ["0", "-0", "0.5", "10", "-0e3", "1e01"] {
+            assert!(parse(good).is_ok(), "{good:?} refused");
         }
         let deep = "[".repeat(100) + &"]".repeat(100);
         assert!(parse(&deep).unwrap_err().contains("deeply"));

@@ -229,6 +229,12 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// The values one row takes (what `new` allocates per row).
+    pub fn values_per_row(head: &ContextHead) -> u64 {
+        let (l, g) = (head.length as u64, head.width as u64);
+        g + 3 * l * g
+    }
+
     pub fn new(head: &ContextHead, rows: usize) -> Scratch {
         let n = rows * head.length * head.width;
         Scratch { q: vec![0.0; rows * head.width], pre: vec![0.0; n], act: vec![0.0; n], dact: vec![0.0; n] }

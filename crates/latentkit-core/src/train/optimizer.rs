@@ -23,6 +23,15 @@ impl OptimizerKind {
             _ => None,
         }
     }
+
+    /// The name a model file stores (`from_name` reads it back).
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::AdamW => "adamw",
+            OptimizerKind::Sgd => "sgd",
+        }
+    }
 }
 
 /// The optimiser's hyper-parameters (a training session's options carry them).
@@ -58,6 +67,33 @@ impl OptimizerState {
     pub fn new(kind: OptimizerKind, params: usize) -> OptimizerState {
         let v = if kind == OptimizerKind::Sgd { Vec::new() } else { vec![0f32; params] };
         OptimizerState { kind, m: vec![0f32; params], v, t: 0, beta1_pow: 1.0, beta2_pow: 1.0 }
+    }
+
+    /// A state read back from a model file, checked like the weights: m (and v for Adam)
+    /// hold one finite value per parameter, v is >= 0, and β1ᵗ, β2ᵗ are in [0, 1]. The
+    /// error says which part is wrong; the file reader wraps it in CORRUPT_MODEL.
+    pub fn from_saved(kind: OptimizerKind, params: usize, m: Vec<f32>, v: Vec<f32>, t: u64, beta_pows: [f64; 2]) -> std::result::Result<OptimizerState, &'static str> {
+        let v_len = if kind == OptimizerKind::Sgd { 0 } else { params };
+        if m.len() != params || v.len() != v_len {
+            return Err("the optimiser's moments do not have one value per parameter");
+        }
+        if m.iter().any(|x| !x.is_finite()) || v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+            return Err("an optimiser moment is NaN, infinite or (second moment) negative");
+        }
+        if beta_pows.iter().any(|b| !(0.0..=1.0).contains(b)) {
+            return Err("the optimiser's beta powers are not in [0, 1]");
+        }
+        Ok(OptimizerState { kind, m, v, t, beta1_pow: beta_pows[0], beta2_pow: beta_pows[1] })
+    }
+
+    /// First moment (or SGD's momentum buffer) and second moment (empty for SGD).
+    pub fn moments(&self) -> (&[f32], &[f32]) {
+        (&self.m, &self.v)
+    }
+
+    /// β1ᵗ and β2ᵗ as carried from step to step (kept bit for bit by a saved file).
+    pub fn beta_pows(&self) -> [f64; 2] {
+        [self.beta1_pow, self.beta2_pow]
     }
 
     /// Whether this state can continue a session with `kind` over `params` parameters.

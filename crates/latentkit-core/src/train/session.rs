@@ -10,6 +10,7 @@ use crate::autoencoder::{Autoencoder, Workspace};
 use crate::error::{Error, Result};
 use crate::io::json::{opt_num, NumberFormat};
 use crate::layers::loss::Loss;
+use crate::limits::{weight_ok, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
 use crate::train::noise;
 use crate::train::optimizer::{Hyper, OptimizerState};
@@ -106,14 +107,14 @@ pub struct TrainSession {
 }
 
 impl TrainSession {
-    /// Checks the options and data against the model and copies the data in. `carried` is
+    /// Checks the options and data against the model and keeps the data. `carried` is
     /// the optimiser state a previous session of this model ended with: it is taken (and
     /// continued) when the options' optimiser matches, and left alone if this fails.
-    pub fn new(net: &Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>, carried: &mut Option<OptimizerState>) -> Result<TrainSession> {
+    pub fn new(net: &Autoencoder, options: TrainOptions, data: Vec<f32>, rows: usize, val: Option<(&[f32], usize)>, carried: &mut Option<OptimizerState>) -> Result<TrainSession> {
         options.validate()?;
         let cols = net.data_cols();
-        net.check_data(data, rows, "data")?;
-        check_targets(net, data, cols, "data")?;
+        net.check_data(&data, rows, "data")?;
+        check_targets(net, &data, cols, "data")?;
         if !options.noise.is_none() {
             let tokens = net.config().tokens.is_some();
             if tokens && options.noise.gaussian > 0.0 {
@@ -142,6 +143,7 @@ impl TrainSession {
             }
         }
         let batch = options.batch_size.min(rows);
+        check_batch_budget(net, batch)?;
         let n = net.params().len();
         let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
@@ -163,7 +165,7 @@ impl TrainSession {
             eps_rng,
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
-            data: data.to_vec(),
+            data,
             rows,
             cols,
             val,
@@ -226,14 +228,14 @@ impl TrainSession {
             });
             let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae);
             if !loss.is_finite() {
-                return Err(self.diverged(net, loss));
+                return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
             }
             // A non-finite gradient with a finite loss shows up as non-finite weights after
             // the step, which the optimizer reports; the norm is only needed for clipping.
             if let Some(max) = self.options.clip_norm {
                 let norm = global_norm(&self.grads);
                 if !norm.is_finite() {
-                    return Err(self.diverged(net, norm));
+                    return Err(self.diverged(net, if norm.is_nan() { "the gradient became NaN" } else { "the gradient became infinite" }));
                 }
                 if norm > max as f64 {
                     let scale = (max as f64 / norm) as f32;
@@ -241,7 +243,7 @@ impl TrainSession {
                 }
             }
             if !self.optimizer.step(&self.hyper, net.params_mut(), &self.grads) {
-                return Err(self.diverged(net, f64::INFINITY));
+                return Err(self.diverged(net, "a weight became NaN or infinite"));
             }
             self.epoch_loss_sum += loss * b as f64;
             self.cursor += b;
@@ -294,14 +296,24 @@ impl TrainSession {
         }
     }
 
-    fn end_epoch(&mut self, net: &Autoencoder, report: &mut StepReport) -> Result<()> {
-        self.cursor = 0;
-        self.epochs_done += 1;
+    fn end_epoch(&mut self, net: &mut Autoencoder, report: &mut StepReport) -> Result<()> {
+        // Weights past ±2^64 overflow on ordinary inputs and would not load: checked once an
+        // epoch (a pass over the parameters, nothing next to the epoch's products).
+        if net.params().iter().any(|&p| !weight_ok(p)) {
+            return Err(self.diverged(net, "a weight went beyond ±2^64"));
+        }
         let loss = self.epoch_loss_sum / self.rows as f64;
         let val_loss = match &self.val {
-            Some((v, vrows)) => Some(net.evaluate(v, *vrows)?),
+            // a validation loss that overflows is a divergence like a training loss that does
+            Some((v, vrows)) => match net.evaluate(v, *vrows) {
+                Ok(l) => Some(l),
+                Err(Error::NonFiniteInput(_)) => return Err(self.diverged(net, "the validation loss overflowed")),
+                Err(e) => return Err(e),
+            },
             None => None,
         };
+        self.cursor = 0;
+        self.epochs_done += 1;
         report.epoch_ended = true;
         report.loss = Some(loss);
         report.val_loss = val_loss;
@@ -337,16 +349,41 @@ impl TrainSession {
         Ok(())
     }
 
-    fn diverged(&mut self, net: &mut Autoencoder, loss: f64) -> Error {
+    /// Rolls back to the start of the epoch and stops; `why` says what went wrong. Out of
+    /// line: the error path needs no inlining into the batch loop.
+    #[inline(never)]
+    fn diverged(&mut self, net: &mut Autoencoder, why: &str) -> Error {
         // The optimiser state goes with the session (the trainer drops both).
         net.params_mut().copy_from_slice(&self.epoch_start_params);
         self.stopped = true;
         Error::Diverged(format!(
-            "training diverged in epoch {} (loss or gradient became {}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
-            self.epochs_done + 1,
-            if loss.is_nan() { "NaN" } else { "infinite" }
+            "training diverged in epoch {} ({why}): the weights were restored to the start of that epoch and the model is still usable; lower learningRate, set clipNorm, or scale the data.",
+            self.epochs_done + 1
         ))
     }
+}
+
+/// Refuses a batch whose working memory (the workspace and the batch's three copies of its
+/// rows) passes MAX_WORKSPACE_VALUES, before any of it is allocated.
+fn check_batch_budget(net: &Autoencoder, batch: usize) -> Result<()> {
+    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u64;
+    let need = per_row * batch as u64;
+    if need > MAX_WORKSPACE_VALUES as u64 {
+        let most = MAX_WORKSPACE_VALUES as u64 / per_row;
+        let what = match net.config().tokens {
+            Some(t) => format!("batchSize {batch} x maxLength {} x vocabulary {}", t.length, t.vocab),
+            None => format!("batchSize {batch} x the layers' widths"),
+        };
+        let advice = if most == 0 {
+            "even one row does not fit: use a shorter maxLength, a smaller vocabulary or narrower layers".to_string()
+        } else {
+            format!("use batchSize {most} or less, a shorter maxLength or a smaller vocabulary")
+        };
+        return Err(Error::TooLarge(format!(
+            "one training batch would need {need} values of working memory ({what}), above the budget of {MAX_WORKSPACE_VALUES}: {advice}"
+        )));
+    }
+    Ok(())
 }
 
 /// For BCE the targets must be probabilities.

@@ -41,18 +41,36 @@ impl Trainer {
         Trainer::default()
     }
 
+    /// A trainer whose next session continues `state` (read from a model file saved with
+    /// its optimiser state), exactly as if the model had stayed in memory.
+    pub fn resumed(state: Option<OptimizerState>) -> Trainer {
+        Trainer { state: State::Idle(state) }
+    }
+
+    /// The optimiser state the next session would continue (None before any session or
+    /// after a divergence). Refused while a session runs: its state is mid-epoch, and a
+    /// file saved from it could not resume bit for bit.
+    pub fn saved_state(&self) -> Result<Option<&OptimizerState>> {
+        match &self.state {
+            State::Idle(state) => Ok(state.as_ref()),
+            State::Training(_) => Err(Error::InvalidState("the optimiser state cannot be saved while training runs: save it after fit() ends".into())),
+        }
+    }
+
     pub fn is_training(&self) -> bool {
         matches!(self.state, State::Training(_))
     }
 
     /// Starts a session on a copy of `data` (and of the validation rows). Refused while a
     /// session runs; on any error the trainer stays as it was.
-    pub fn begin(&mut self, net: &Autoencoder, options: TrainOptions, data: &[f32], rows: usize, val: Option<(&[f32], usize)>) -> Result<()> {
+    /// `data` is taken by value (a slice is copied): the bindings hand over the buffer the
+    /// JS glue already copied into wasm memory, so the data is not held twice.
+    pub fn begin(&mut self, net: &Autoencoder, options: TrainOptions, data: impl Into<Vec<f32>>, rows: usize, val: Option<(&[f32], usize)>) -> Result<()> {
         let State::Idle(carried) = &mut self.state else {
             return Err(Error::InvalidState("a training session is already running on this model: end or abort it first".into()));
         };
         // `new` takes the carried state only once everything is checked
-        let session = TrainSession::new(net, options, data, rows, val, carried)?;
+        let session = TrainSession::new(net, options, data.into(), rows, val, carried)?;
         self.state = State::Training(Box::new(session));
         Ok(())
     }

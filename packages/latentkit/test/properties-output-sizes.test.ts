@@ -1,13 +1,12 @@
-// Open finding of the property tests (issue #11, cause 1): output sizes past the documented
-// 2^28-value limit are not refused. decode() of rows × inputSize above 2^28 values must be
-// TOO_LARGE before any allocation, and must not harm other models; today it allocates, wraps
-// around 2^32 (an empty result) or traps. Each case runs in its own process (a trap poisons
-// the instance). Run with `npx vitest run test/pending`.
+// Issue #11, cause 1: results are bounded like inputs. decode() of rows × inputSize above
+// the documented 2^28-value limit (maxOutputValues) is TOO_LARGE before any allocation, and
+// harms no other model (it used to allocate, wrap around 2^32 into an empty result, or trap).
+// Each case runs in its own process, so that a regression to a trap cannot poison the run.
 
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { runIsolated } from "../isolated.js";
-import { PROPERTY_SEED } from "../properties/common.js";
+import { runIsolated } from "./isolated.js";
+import { PROPERTY_SEED } from "./properties/common.js";
 
 it("decode() of more than 2^28 output values: TOO_LARGE, other models unharmed", async () => {
   // seeded row counts over the limit for 65,536 columns: just over 2^28, around 2^32 and past it

@@ -1,19 +1,9 @@
-// Issue #11's reproductions, word for word, asserting the behaviour the issue asks for. They FAIL
-// today: this folder is left out of the suite (vitest.config.ts) until the fixes land, then each
-// test moves into test/. Run them with `npx vitest run --dir test/pending`.
-//
-// The cases that trap or hang run in a child process with a time limit (test/isolated.ts): a
-// trap poisons every model of the WebAssembly instance, and a blocked event loop would never
-// reach vitest's timeout. Cause 3 (lone surrogates) is fixed: test/text-well-formed.test.ts;
-// cause 2 (divergence hangs): test/divergence.test.ts.
+// Issue #11, cause 1 (output sizes were not checked, so valid-looking calls trapped or returned
+// wrong results), the reproductions word for word. Each runs in a child process with a time limit
+// (test/isolated.ts), so that a regression to a trap cannot poison the other tests' instance.
 
 import { describe, expect, it } from "vitest";
-import { LatentkitError, load, text, train } from "../../src/index.js";
-import { editHeader } from "../fuzz/model-bytes.js";
-import { randomRows } from "../helpers.js";
-import { runIsolated } from "../isolated.js";
-
-const CITIES = `["london","paris","berlin","madrid","vienna","prague","rome","oslo"]`;
+import { runIsolated } from "./isolated.js";
 
 async function isolated(body: string, timeoutMs = 30_000): Promise<any> {
   const r = await runIsolated(body, timeoutMs);
@@ -27,7 +17,7 @@ function expectRefused(v: any, codes: string[], what: string): void {
   expect(v?.threw === true && v.lk === true && codes.includes(v.code), `${what}: ${JSON.stringify(v)}`).toBe(true);
 }
 
-describe("cause 1: output sizes are not checked", () => {
+describe("cause 1: output sizes are checked before allocation", () => {
   it("decode() of 65,536 rows of a 65,536-column model: a right result or TOO_LARGE; 65,537 rows: TOO_LARGE; other models unharmed", async () => {
     const v = await isolated(`
       await lk.init();
