@@ -183,8 +183,7 @@ let trap: string | undefined;
 function trapped(): LatentkitError {
   return new LatentkitError(
     "INTERNAL",
-    `latentkit's WebAssembly core trapped (${trap}), a latentkit bug; please report the call that caused it. ` +
-      "The core cannot be used again in this process, page or worker: every latentkit call fails with this error. Restart it (or reload the page).",
+    `latentkit's WebAssembly core trapped (${trap}), a latentkit bug: please report it. Every later call fails; restart the process, worker or page.`,
   );
 }
 

@@ -57,7 +57,7 @@ it("before the trap everything works; the trap is INTERNAL naming the trap; afte
   const trap = caught(trapNow);
   expect(trap).toBeInstanceOf(LatentkitError);
   expect(trap.code).toBe("INTERNAL");
-  expect(trap.message).toMatch(/WebAssembly core trapped \(RuntimeError: .*\).*Restart it/);
+  expect(trap.message).toMatch(/WebAssembly core trapped \(RuntimeError: .*\).*Every later call fails; restart/);
 
   const after: LatentkitError[] = [
     caught(() => model.encode([[1, 2]])),
