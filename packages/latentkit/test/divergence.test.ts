@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LatentkitError } from "../src/index.js";
+import { LatentkitError, load, train } from "../src/index.js";
 import { fitGaussian, fitPrior } from "../src/text/prior.js";
 import { Slices } from "../src/yield.js";
 import { rng } from "./helpers.js";
@@ -93,6 +93,21 @@ describe("a diverged text.train() settles (#11 cause 2)", () => {
       try { await lk.text.train(${JSON.stringify(CITIES)}, { epochs: 1000, latent: 4, hidden: [16], learningRate: 1e30, signal: ac.signal }); done("resolved"); }
       catch (e) { done(caught(e)); }`, 20_000);
     expect(["ABORTED", "DIVERGED"]).toContain(v.code);
+  });
+});
+
+describe("a diverged numeric train() and fit() settle with DIVERGED, the model usable", () => {
+  it("learningRate 1e30", async () => {
+    const rows = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i), i / 64, 1 - i / 64]);
+    const e = (await train(rows, { epochs: 5, learningRate: 1e30 }).catch((x: unknown) => x)) as LatentkitError;
+    expect(e.code).toBe("DIVERGED");
+    expect(e.model!.encode(rows).data.every(Number.isFinite)).toBe(true);
+    const again = await load(e.model!.save());
+    const e2 = (await again.fit(rows, { epochs: 5, learningRate: 1e30 }).catch((x: unknown) => x)) as LatentkitError;
+    expect(e2.code).toBe("DIVERGED");
+    expect(again.encode(rows).rows).toBe(64);
+    e.model!.dispose();
+    again.dispose();
   });
 });
 
