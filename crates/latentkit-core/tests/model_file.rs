@@ -4,20 +4,6 @@ use common::*;
 use latentkit_core::model_file::{decode, encode, FORMAT_VERSION, OPTIMIZER_FORMAT_VERSION};
 use latentkit_core::Autoencoder;
 
-const NUM: &dyn Fn(f64) -> String = &|x| format!("{x}");
-
-fn crc32(bytes: &[u8]) -> u32 {
-    // independent bitwise CRC-32 to re-seal hand-edited files
-    let mut c = 0xffff_ffffu32;
-    for &b in bytes {
-        c ^= b as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
-        }
-    }
-    !c
-}
-
 fn trained() -> Autoencoder {
     let data = low_rank_data(64, 12, 1);
     let mut cfg = keras_config(12, 3);

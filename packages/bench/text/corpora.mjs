@@ -41,8 +41,8 @@ export function frenchWords() {
  * them): every `paragraphs` entry split at ，。？！；. In file order (by n), then poem and
  * line order; a line is kept where it first appears.
  */
-export function tangLines() {
-  const dir = join(packageDir("chinese-poetry"), "dist", "quantangshi");
+export function tangLines(chinesePoetryDir = packageDir("chinese-poetry")) {
+  const dir = join(chinesePoetryDir, "dist", "quantangshi");
   const files = readdirSync(dir)
     .map((f) => /^poet\.tang\.(\d+)\.json$/.exec(f))
     .filter(Boolean)

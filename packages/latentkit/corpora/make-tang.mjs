@@ -4,9 +4,11 @@
 //   node corpora/make-tang.mjs                                   # from packages/latentkit, after pnpm install
 //   node corpora/make-tang.mjs /tmp/cp/node_modules/chinese-poetry   # or after npm install --prefix /tmp/cp chinese-poetry@2.0.1
 // Writes to stdout with --stdout instead of tang5.txt (the bench's test compares the bytes).
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { tangLines } from "../../bench/text/corpora.mjs";
+import { mulberry32 } from "../src/mulberry32.js";
 
 const COUNT = 3000;
 const SEED = 20240607;
@@ -21,39 +23,12 @@ const toStdout = process.argv.includes("--stdout");
 const packageDir =
   args[0] ?? dirname(createRequire(new URL("../../bench/package.json", import.meta.url)).resolve("chinese-poetry/package.json"));
 
-// mulberry32
-let a = SEED >>> 0;
-const random = () => {
-  a = (a + 0x6d2b79f5) >>> 0;
-  let t = a;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// mulberry32 as floats in [0, 1)
+const next = mulberry32(SEED);
+const random = () => next() / 4294967296;
 
-// Distinct lines of exactly five Han characters, in file, poem and line order (the bench's
-// tangLines() in packages/bench/text/corpora.mjs reads the same).
-const dir = join(packageDir, "dist", "quantangshi");
-const files = readdirSync(dir)
-  .map((f) => /^poet\.tang\.(\d+)\.json$/.exec(f))
-  .filter(Boolean)
-  .sort((x, y) => Number(x[1]) - Number(y[1]))
-  .map((m) => m[0]);
-const seen = new Set();
-const lines = [];
-for (const file of files) {
-  for (const poem of JSON.parse(readFileSync(join(dir, file), "utf8"))) {
-    for (const paragraph of poem.paragraphs ?? []) {
-      for (const part of paragraph.split(/[，。？！；]/u)) {
-        const line = part.trim();
-        if (/^\p{Script=Han}{5}$/u.test(line) && !seen.has(line)) {
-          seen.add(line);
-          lines.push(line);
-        }
-      }
-    }
-  }
-}
+// Distinct lines of exactly five Han characters, in file, poem and line order: the bench's reader.
+const lines = tangLines(packageDir);
 
 // Character frequencies over all lines; ties in code-point order, so the cut is deterministic.
 const counts = new Map();

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { expect } from "vitest";
 
 const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -104,4 +105,20 @@ export async function runIsolated(body: string, timeoutMs: number): Promise<Isol
   const r = await runProcess(file, {}, timeoutMs);
   const m = /@@RESULT@@(.*)\n/.exec(r.stdout);
   return { value: m ? JSON.parse(m[1]!) : undefined, timedOut: r.timedOut, code: r.code, stderr: r.stderr, ms: r.ms };
+}
+
+/**
+ * `runIsolated` inside a test: fails the test when the case hung or gave no result, else
+ * returns the value the case reported with `done(...)`.
+ */
+export async function isolated(body: string, timeoutMs = 30_000): Promise<any> {
+  const r = await runIsolated(body, timeoutMs);
+  expect(r.timedOut, `hung: killed after ${timeoutMs} ms`).toBe(false);
+  expect(r.value, `no result (exit ${r.code}): ${r.stderr.slice(0, 500)}`).toBeDefined();
+  return r.value;
+}
+
+/** Asserts an isolated case reported a thrown LatentkitError with one of `codes`. */
+export function expectRefused(v: any, codes: string[], what: string): void {
+  expect(v?.threw === true && v.lk === true && codes.includes(v.code), `${what}: ${JSON.stringify(v)}`).toBe(true);
 }

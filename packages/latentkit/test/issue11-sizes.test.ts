@@ -3,19 +3,9 @@
 // (test/isolated.ts), so that a regression to a trap cannot poison the other tests' instance.
 
 import { describe, expect, it } from "vitest";
-import { runIsolated } from "./isolated.js";
+import { expectRefused, isolated } from "./isolated.js";
 
-async function isolated(body: string, timeoutMs = 30_000): Promise<any> {
-  const r = await runIsolated(body, timeoutMs);
-  expect(r.timedOut, `hung: killed after ${timeoutMs} ms`).toBe(false);
-  expect(r.value, `no result (exit ${r.code}): ${r.stderr.slice(0, 500)}`).toBeDefined();
-  return r.value;
-}
 
-/** A thrown LatentkitError with one of `codes`, as reported by an isolated case. */
-function expectRefused(v: any, codes: string[], what: string): void {
-  expect(v?.threw === true && v.lk === true && codes.includes(v.code), `${what}: ${JSON.stringify(v)}`).toBe(true);
-}
 
 describe("cause 1: output sizes are checked before allocation", () => {
   it("decode() of 65,536 rows of a 65,536-column model: a right result or TOO_LARGE; 65,537 rows: TOO_LARGE; other models unharmed", async () => {

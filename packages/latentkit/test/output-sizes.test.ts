@@ -7,19 +7,9 @@ import { describe, expect, it } from "vitest";
 import { LatentkitError, text } from "../src/index.js";
 import { MAX_OUTPUT } from "../src/limits.js";
 import { chunkRows, type Decoder } from "../src/text/decoding.js";
-import { runIsolated } from "./isolated.js";
+import { expectRefused, isolated } from "./isolated.js";
 
-async function isolated(body: string, timeoutMs = 30_000): Promise<any> {
-  const r = await runIsolated(body, timeoutMs);
-  expect(r.timedOut, `hung: killed after ${timeoutMs} ms`).toBe(false);
-  expect(r.value, `no result (exit ${r.code}): ${r.stderr.slice(0, 500)}`).toBeDefined();
-  return r.value;
-}
 
-/** A thrown LatentkitError with one of `codes`, as reported by an isolated case. */
-function expectRefused(v: any, codes: string[], what: string): void {
-  expect(v?.threw === true && v.lk === true && codes.includes(v.code), `${what}: ${JSON.stringify(v)}`).toBe(true);
-}
 
 describe("text models within the documented limits (#11 cause 1)", () => {
   it("a word-level corpus of one 100,000-word text: maxLength capped at 4,096 (or refused), sample(2048) works or is TOO_LARGE, the generator lives on", async () => {

@@ -65,3 +65,18 @@ pub fn train(net: &mut Autoencoder, options: TrainOptions, data: &[f32], val: Op
 pub fn options(json: &str) -> TrainOptions {
     TrainOptions::from_json(json).unwrap()
 }
+
+/// Number formatting for the model file's JSON writer (the wasm bindings pass JavaScript's).
+pub const NUM: &dyn Fn(f64) -> String = &|x| format!("{x}");
+
+/// An independent bitwise CRC-32, to re-seal hand-edited model files.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+        }
+    }
+    !c
+}
