@@ -78,8 +78,10 @@ mod gradcheck {
         let targets: Vec<f32> = (0..n).map(|_| rng.below(v as u32) as f32).collect();
         let mut s = class_softmax::Scratch::default();
         let loss = cs.forward(mat(&q, n, d), &targets, mat(&table, v, d), &own, scale, &mut s);
-        let (mut dq, mut dtable, mut down) = (vec![7.0f32; n * d], vec![0f32; v * d], vec![0f32; own.len()]);
+        // dq is overwritten (start it at 7); parameter gradients add (start at 1, remove after)
+        let (mut dq, mut dtable, mut down) = (vec![7.0f32; n * d], vec![1f32; v * d], vec![1f32; own.len()]);
         cs.backward(mat(&q, n, d), &targets, mat(&table, v, d), &own, scale, &mut s, mat_mut(&mut dq, n, d), mat_mut(&mut dtable, v, d), &mut down);
+        let (dtable, down): (Vec<f32>, Vec<f32>) = (dtable.iter().map(|g| g - 1.0).collect(), down.iter().map(|g| g - 1.0).collect());
         let class_of = cs.class_of().to_vec();
         let (q64, t64, o64) = (to64(&q), to64(&table), to64(&own));
         let want = class_softmax64(&q64, &targets, &t64, &o64, &class_of, d, scale);
