@@ -62,7 +62,7 @@ fn ranges(s: &Shape, own: usize) -> [std::ops::Range<usize>; 7] {
 /// The output layer of one variant: the loss and dq (N, d) from q, and its gradients on E
 /// and its own parameters.
 enum Output {
-    Class(ClassSoftmax, class_softmax::Scratch),
+    Class(ClassSoftmax, Box<class_softmax::Scratch>),
     Full(Vec<f32>),
 }
 
@@ -162,7 +162,7 @@ fn texts_per_second(s: &Shape, class: bool, steps: usize) -> (f64, [f64; 4]) {
             let (mut out, own) = if class {
                 let cs = ClassSoftmax::from_counts(&counts, default_classes(s.vocab), s.d).unwrap();
                 let own = cs.param_count();
-                (Output::Class(cs, class_softmax::Scratch::default()), own)
+                (Output::Class(cs, Box::default()), own)
             } else {
                 (Output::Full(Vec::new()), s.vocab)
             };

@@ -358,12 +358,12 @@ impl ClassSoftmax {
             for (o, &b) in row.iter_mut().zip(&w[bw.clone()]) {
                 *o += b;
             }
-            for c in 0..nc {
+            for (c, &class_logit) in zc.iter().enumerate() {
                 zs.clear();
                 zs.extend(self.members(c).iter().map(|&tok| row[tok as usize]));
                 let within = crate::layers::loss::log_sum_exp(&zs);
                 for &tok in self.members(c) {
-                    row[tok as usize] += zc[c] - lse - within;
+                    row[tok as usize] += class_logit - lse - within;
                 }
             }
         }
