@@ -72,9 +72,11 @@ impl ClassSoftmax {
         let mut class_of = vec![0u32; vocab];
         let (mut c, mut before) = (0usize, 0u128);
         for (i, &tok) in sorted.iter().enumerate() {
-            let share = (before * classes as u128 / total) as usize;
+            // the count before this token has passed class c's share (exact, and without a
+            // 128-bit division, which would link a software routine into the wasm)
+            let past_share = before * classes as u128 >= (c as u128 + 1) * total;
             let must = vocab - i <= classes - 1 - c;
-            if i > 0 && c + 1 < classes && (share > c || must) {
+            if i > 0 && c + 1 < classes && (past_share || must) {
                 c += 1;
             }
             class_of[tok as usize] = c as u32;
