@@ -76,3 +76,36 @@ fn log_probs_are_exact_and_agree_with_the_training_loss() {
         assert!((l - exact).abs() < 1e-4 * exact.abs().max(1.0), "position {i}: {l} vs {exact}");
     }
 }
+
+/// Frequency binning written plainly with std's sort: the reference for `from_counts`.
+fn binning_reference(counts: &[u64], classes: usize) -> Vec<u32> {
+    let mut sorted: Vec<usize> = (0..counts.len()).collect();
+    sorted.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+    let total: u128 = counts.iter().map(|&c| c as u128).sum();
+    let (mut class_of, mut c, mut before) = (vec![0u32; counts.len()], 0usize, 0u128);
+    for (i, &tok) in sorted.iter().enumerate() {
+        let share = (before * classes as u128 / total) as usize;
+        if i > 0 && c + 1 < classes && (share > c || counts.len() - i <= classes - 1 - c) {
+            c += 1;
+        }
+        class_of[tok] = c as u32;
+        before += counts[tok] as u128;
+    }
+    class_of
+}
+
+#[test]
+fn frequency_binning_matches_a_plain_reference_with_ties_and_zeros() {
+    let mut rng = Rng::new(11, 0);
+    for trial in 0..200 {
+        let vocab = 2 + rng.below(300) as usize;
+        // few distinct counts, so ties are common; zeros too
+        let counts: Vec<u64> = (0..vocab).map(|_| rng.below(6) as u64 * rng.below(50) as u64).collect();
+        if counts.iter().all(|&c| c == 0) {
+            continue;
+        }
+        let classes = 1 + rng.below(vocab as u32) as usize;
+        let cs = ClassSoftmax::from_counts(&counts, classes, 2).unwrap();
+        assert_eq!(cs.class_of(), &binning_reference(&counts, classes)[..], "trial {trial}: V {vocab}, {classes} classes");
+    }
+}
