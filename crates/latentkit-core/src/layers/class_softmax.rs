@@ -55,9 +55,10 @@ pub fn default_classes(vocab: usize) -> usize {
 
 impl ClassSoftmax {
     /// Frequency binning: tokens by descending count (ties by id) are cut into `classes`
-    /// classes of about equal total count. A class advances at most one token at a time
-    /// (a token heavier than a class, like padding, gets a class alone and the next ones
-    /// catch up) and never so late that a later class would be left empty.
+    /// classes of about equal total count. The class index moves on by at most one a token
+    /// (a token heavier than a class's share, like padding, gets a class alone, and the
+    /// next tokens take one class each until the shares catch up), and early enough that
+    /// no class is left empty.
     pub fn from_counts(counts: &[u64], classes: usize, dim: usize) -> Result<ClassSoftmax> {
         let vocab = counts.len();
         if vocab < 2 || classes == 0 || classes > vocab || dim == 0 {
