@@ -193,6 +193,13 @@ fn heap_sort(v: &mut [u32], before: impl Fn(u32, u32) -> bool) {
     }
 }
 
+/// `v` resized to n values, new ones zero; out of line, so the layer has one copy of
+/// `Vec::resize` for its five buffers.
+#[inline(never)]
+fn fit(v: &mut Vec<f32>, n: usize) {
+    v.resize(n, 0.0);
+}
+
 /// Replaces logits by their softmax and returns ln Σ e^z (shifted by the maximum).
 fn softmax_in_place(z: &mut [f32]) -> f32 {
     let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -262,8 +269,8 @@ impl ClassSoftmax {
         assert!(targets.len() == n && targets.iter().all(|&t| (t as usize) < self.vocab()), "class softmax targets");
         let (nc, d, [cw, bc, bw]) = (self.classes(), self.dim, self.parts());
         let (q, table) = (flat(&q), flat(&table));
-        s.class_p.resize(n * nc, 0.0);
-        s.losses.resize(n, 0.0);
+        fit(&mut s.class_p, n * nc);
+        fit(&mut s.losses, n);
         kernels::gemm_nt(n, nc, d, q, &w[cw], &mut s.class_p, false);
         for ((z, &t), loss) in s.class_p.chunks_exact_mut(nc).zip(targets).zip(&mut s.losses) {
             for (v, &b) in z.iter_mut().zip(&w[bc.clone()]) {
@@ -273,12 +280,12 @@ impl ClassSoftmax {
             *loss = softmax_in_place(z) - zt;
         }
         self.group(targets, s);
-        s.grouped_q.resize(n * d, 0.0);
+        fit(&mut s.grouped_q, n * d);
         for (dst, &i) in s.grouped_q.chunks_exact_mut(d).zip(&s.group) {
             dst.copy_from_slice(&q[i * d..(i + 1) * d]);
         }
         let words: usize = (0..nc).map(|c| (s.group_starts[c + 1] - s.group_starts[c]) * self.members(c).len()).sum();
-        s.word_p.resize(words, 0.0);
+        fit(&mut s.word_p, words);
         let mut at = 0;
         for c in 0..nc {
             let (g, size) = (s.group_starts[c]..s.group_starts[c + 1], self.members(c).len());
@@ -348,7 +355,7 @@ impl ClassSoftmax {
                 }
             }
             let rows = self.class_rows(c, table, &mut s.rows_buf);
-            s.grad_buf.resize(g.len().max(size) * d, 0.0);
+            fit(&mut s.grad_buf, g.len().max(size) * d);
             kernels::gemm_nn(g.len(), d, size, dz, rows, &mut s.grad_buf[..g.len() * d], false);
             for (src, &i) in s.grad_buf.chunks_exact(d).zip(&s.group[g.clone()]) {
                 for (o, &v) in dq[i * d..(i + 1) * d].iter_mut().zip(src) {
