@@ -2,10 +2,12 @@
 //! losses. They import the kernels and the maths below them, never the model above.
 
 pub mod activation;
+pub mod class_softmax;
 pub mod context_head;
 pub mod dense;
 pub mod embedding;
 pub mod loss;
+pub mod token_embedding;
 pub mod variational;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
