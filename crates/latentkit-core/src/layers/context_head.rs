@@ -40,8 +40,6 @@ pub struct ContextHead {
     pub context: usize,
     /// Token fed as context before the start of a text (the mask id).
     pub start_id: u32,
-    pub pad_id: u32,
-    pub end_id: u32,
     pub activation: Activation,
 }
 
@@ -56,7 +54,7 @@ struct Parts {
 
 impl ContextHead {
     pub fn new(hidden: usize, t: TokenSpec, activation: Activation) -> ContextHead {
-        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.start_id, pad_id: t.pad_id, end_id: t.end_id, activation }
+        ContextHead { hidden, width: hidden, vocab: t.vocab, length: t.length, context: t.context, start_id: t.start_id, activation }
     }
 
     /// Length of the weight slice (everything but bu), in u128 for size checks.
