@@ -107,8 +107,9 @@ impl Autoencoder {
         if self.chunk_rows == 0 {
             limits::rows_within_budget(Workspace::values_per_row(self), 1, what)?;
         }
-        let most = MAX_OUTPUT_VALUES / cols.max(1);
-        limits::checked_values(rows, cols as u64, MAX_OUTPUT_VALUES, what, &format!("the result would be too large; pass at most {most} rows a call"))?;
+        limits::checked_values(rows, cols as u64, MAX_OUTPUT_VALUES, what, || {
+            format!("the result would be too large; pass at most {} rows a call", MAX_OUTPUT_VALUES / cols.max(1))
+        })?;
         Ok(())
     }
 

@@ -53,10 +53,12 @@ pub fn limits_json() -> String {
 /// The size of `rows` rows of `cols` values, refused with TOO_LARGE above `limit`.
 /// Computed in u64 (rows < 2^32 times cols < 2^32 cannot wrap), so no product wraps on
 /// wasm32, whose usize is 32 bits; u64 also avoids u128 division helpers in the wasm.
-pub fn checked_values(rows: usize, cols: u64, limit: usize, what: &str, advice: &str) -> Result<usize> {
+/// `advice` is called only for the refusal: every encode passes here, and a message
+/// formatted on each call would cost a one-row encode an allocation.
+pub fn checked_values(rows: usize, cols: u64, limit: usize, what: &str, advice: impl FnOnce() -> String) -> Result<usize> {
     let n = rows as u64 * cols;
     if n > limit as u64 {
-        return Err(Error::TooLarge(format!("{what}: {rows} rows x {cols} values = {n}, above the limit of {limit}: {advice}")));
+        return Err(Error::TooLarge(format!("{what}: {rows} rows x {cols} values = {n}, above the limit of {limit}: {}", advice())));
     }
     Ok(n as usize)
 }
