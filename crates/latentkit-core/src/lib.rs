@@ -10,7 +10,8 @@
 //!    (checks data and results)
 //! 2. `kernels`: the hot loops, SIMD128 and a scalar twin (import `math` only)
 //! 3. `io`: JSON (and number formatting for its writers), CRC-32
-//! 4. `layers`: dense, embedding, context head, variational, activations, losses
+//! 4. `layers`: dense, embedding, token embedding, context head, class softmax, variational,
+//!    activations, losses
 //! 5. `config`: the model config and its parameter plan, computed once
 //! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
 //! 7. `train` (options, optimizer, noise, session, trainer), then `model_file` (which also
