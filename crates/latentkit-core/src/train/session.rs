@@ -13,7 +13,7 @@ use crate::layers::loss::Loss;
 use crate::limits::{weight_ok, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
 use crate::train::noise;
-use crate::train::optimizer::{Hyper, OptimizerState};
+use crate::train::optimizer::OptimizerState;
 use crate::train::options::{Monitor, TrainOptions};
 
 /// RNG streams: shuffling, input noise and the VAE's ε (initialisation uses stream 1).
@@ -76,7 +76,6 @@ impl TrainSummary {
 
 pub struct TrainSession {
     options: TrainOptions,
-    hyper: Hyper,
     data: Vec<f32>,
     rows: usize,
     cols: usize,
@@ -179,7 +178,6 @@ impl TrainSession {
             best_params: None,
             wait: 0,
             stopped: false,
-            hyper: options.hyper(),
             options,
         })
     }
@@ -242,7 +240,7 @@ impl TrainSession {
                     self.grads.iter_mut().for_each(|g| *g *= scale);
                 }
             }
-            if !self.optimizer.step(&self.hyper, net.params_mut(), &self.grads) {
+            if !self.optimizer.step(&self.options.hyper(), net.params_mut(), &self.grads) {
                 return Err(self.diverged(net, "a weight became NaN or infinite"));
             }
             self.epoch_loss_sum += loss * b as f64;
