@@ -1,5 +1,7 @@
 //! Every size limit of the core, in one place: the checks read them from here and the
-//! bindings hand them to the SDK (`limits_json`), so no other layer keeps a copy.
+//! bindings report them to the SDK (`limits_json`). The SDK keeps its own constants (it
+//! validates options before the wasm is loaded); its test/limits.test.ts holds them equal
+//! to this report.
 
 use crate::error::{Error, Result};
 
