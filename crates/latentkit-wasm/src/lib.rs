@@ -7,7 +7,8 @@
 //! the generated glue small (no copy-out-and-free wrapper per method).
 //!
 //! Matrices cross as row-major `Float32Array`s plus a row count; the column count is
-//! implied by the model (input size or latent size) and checked here.
+//! implied by the model (data columns or latent size) and checked by the core: this crate
+//! only converts types and errors.
 
 mod error;
 
