@@ -125,12 +125,13 @@ impl Model {
         self.net.reconstruct(data, rows).map_err(to_js)
     }
 
-    /// Per-row reconstruction loss (the model's loss, averaged over the row's columns).
+    /// Per-row reconstruction loss: the mean over the row's columns (positions for a token
+    /// model), or their sum for a variational model (decoded from the posterior mean).
     pub fn score(&mut self, data: &[f32], rows: usize) -> JsResult<Vec<f32>> {
         self.net.score(data, rows).map_err(to_js)
     }
 
-    /// Mean reconstruction loss over all rows.
+    /// The model's loss on these rows: the mean of `score`, plus β·KL for a variational model.
     pub fn evaluate(&mut self, data: &[f32], rows: usize) -> JsResult<f64> {
         self.net.evaluate(data, rows).map_err(to_js)
     }
