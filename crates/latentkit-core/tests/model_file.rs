@@ -62,9 +62,7 @@ fn foreign_bytes_are_refused() {
 fn a_newer_format_version_is_unsupported() {
     let mut bytes = encode(&trained(), "{}", NUM, None).unwrap();
     bytes[8..12].copy_from_slice(&(OPTIMIZER_FORMAT_VERSION + 1).to_le_bytes());
-    let n = bytes.len() - 4;
-    let crc = crc32(&bytes[..n]);
-    bytes[n..].copy_from_slice(&crc.to_le_bytes());
+    reseal(&mut bytes);
     let err = decode(&bytes).err().unwrap();
     assert_eq!(err.code(), "UNSUPPORTED_VERSION");
     assert!(err.to_string().contains("upgrade latentkit"));
@@ -75,8 +73,7 @@ fn a_resealed_file_with_nan_weights_is_refused() {
     let mut bytes = encode(&trained(), "{}", NUM, None).unwrap();
     let n = bytes.len() - 4;
     bytes[n - 4..n].copy_from_slice(&f32::NAN.to_le_bytes());
-    let crc = crc32(&bytes[..n]);
-    bytes[n..].copy_from_slice(&crc.to_le_bytes());
+    reseal(&mut bytes);
     assert_eq!(decode(&bytes).err().unwrap().code(), "CORRUPT_MODEL");
 }
 
@@ -88,8 +85,7 @@ fn a_weight_beyond_2_to_the_64_is_corrupt_and_one_at_it_loads() {
     for (w, ok) in [(1e30f32, false), (-3.4e38, false), (1.9e19, false), (18_446_744_073_709_551_616.0, true), (-1e19, true)] {
         let mut bytes = good.clone();
         bytes[n - 4..n].copy_from_slice(&w.to_le_bytes());
-        let crc = crc32(&bytes[..n]);
-        bytes[n..].copy_from_slice(&crc.to_le_bytes());
+        reseal(&mut bytes);
         match decode(&bytes) {
             Ok(_) => assert!(ok, "{w} loaded"),
             Err(e) => {

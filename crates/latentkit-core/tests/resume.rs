@@ -7,12 +7,6 @@ use common::*;
 use latentkit_core::model_file::{decode, encode, FORMAT_VERSION, OPTIMIZER_FORMAT_VERSION};
 use latentkit_core::{Autoencoder, ModelConfig, Trainer};
 
-fn reseal(bytes: &mut [u8]) {
-    let n = bytes.len() - 4;
-    let crc = crc32(&bytes[..n]);
-    bytes[n..].copy_from_slice(&crc.to_le_bytes());
-}
-
 /// One `fit`: a whole session on `tr`, ended as its options say.
 fn fit(net: &mut Autoencoder, tr: &mut Trainer, opts: &str, data: &[f32]) {
     tr.begin(net, options(opts), data, data.len() / net.data_cols(), None).unwrap();
