@@ -13,8 +13,8 @@ export type ModelKind = "numeric" | "text";
 
 /**
  * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
- * is a text model. The meta's `kind` is not consulted (it says the same for every file latentkit
- * writes; refusing files where it does not is issue #11's). @internal
+ * is a text model. The meta's `kind` is not consulted here: openModelFile (handle.ts) refuses a
+ * file whose meta contradicts this kind. @internal
  */
 export function modelKind(config: unknown): ModelKind {
   return (config as { tokens?: unknown } | null)?.tokens !== undefined ? "text" : "numeric";
