@@ -44,14 +44,11 @@ for (const pkg of readdirSync(join(root, "packages"))) {
     const rel = relative(root, file);
     files.push({ where: rel, lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) });
     const visit = (node) => {
-      if (ts.isFunctionLike(node) && "body" in node && node.body) {
+      // a static block is not "function-like" to the compiler, but it is a body of code
+      if ((ts.isFunctionLike(node) && "body" in node && node.body) || ts.isClassStaticBlockDeclaration(node)) {
         const first = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
         const last = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
         functions.push({ where: `${rel}:${first + 1} ${functionName(node, sf)}`, lines: last - first + 1 });
-      } else if (ts.isClassStaticBlockDeclaration(node)) {
-        const first = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
-        const last = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
-        functions.push({ where: `${rel}:${first + 1} static {}`, lines: last - first + 1 });
       }
       ts.forEachChild(node, visit);
     };

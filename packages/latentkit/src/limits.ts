@@ -19,7 +19,11 @@ export const MAX_ELEMENTS = 2 ** 28;
  */
 export const MAX_OUTPUT = MAX_ELEMENTS;
 
-/** The limits of text models (text.train() options). */
+/**
+ * The limits of text models (text.train() options). `context` and `width` are the core's
+ * (maxContext, maxTokenWidth); `maxLength`, `latent` and `hiddenLayers` are limits of the text
+ * options themselves, which the core never sees as such (it checks the config built from them).
+ */
 export const TEXT_LIMITS = Object.freeze({
   /** Longest `maxLength` (tokens). */
   maxLength: 4096,

@@ -13,38 +13,29 @@ export type ModelKind = "numeric" | "text";
 
 /**
  * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
- * is a text model. The meta's `kind` is not consulted (it says the same for every file latentkit
- * writes; refusing files where it does not is issue #11's). @internal
+ * is a text model. The meta's `kind` is not consulted here: openModelFile (handle.ts) refuses a
+ * file whose meta contradicts this kind. @internal
  */
 export function modelKind(config: unknown): ModelKind {
   return (config as { tokens?: unknown } | null)?.tokens !== undefined ? "text" : "numeric";
 }
 
 /**
- * The config and meta of a model file's header, read without WebAssembly and without checking
- * the CRC (load() and text.load() do that); null when the bytes are not a readable model file.
+ * The kind of model in `bytes` (see {@link modelKind}), read from the header's config without
+ * WebAssembly and without checking the CRC (load() and text.load() do that), or null when
+ * they are not a readable model file (loading them reports why).
  * @internal
  */
-export function readModelHeader(bytes: Uint8Array): { config: unknown; meta: unknown } | null {
+export function modelFileKind(bytes: Uint8Array): ModelKind | null {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "LATENTKT") return null;
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
   if (16 + length > bytes.length) return null;
   try {
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length))) as { config?: unknown; meta?: unknown };
-    return { config: header.config, meta: header.meta };
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length))) as { config?: unknown };
+    return modelKind(header.config);
   } catch {
     return null;
   }
-}
-
-/**
- * The kind of model in `bytes` (see {@link modelKind}), or null when they are not a readable
- * model file (loading them reports why).
- * @internal
- */
-export function modelFileKind(bytes: Uint8Array): ModelKind | null {
-  const header = readModelHeader(bytes);
-  return header && modelKind(header.config);
 }
 
 /** The epochs stored in a model file's meta (entries that are not epochs are skipped). @internal */

@@ -80,9 +80,8 @@ const now: () => number =
  * Records an epoch that just ended (it took `seconds` for `samples` samples) and calls
  * onEpochEnd. Resolves to whether the callback asked to stop.
  */
-async function endEpoch(target: TrainingTarget, records: EpochRecord[], report: StepReport, epoch: number, seconds: number, samples: number, opts: FitOpts): Promise<boolean> {
+async function endEpoch(target: TrainingTarget, report: StepReport, epoch: number, seconds: number, samples: number, opts: FitOpts): Promise<boolean> {
   const record: EpochRecord = Object.freeze({ epoch, loss: report.loss ?? NaN, valLoss: report.valLoss ?? null, seconds });
-  records.push(record);
   target.history.push(record);
   const verdict = await opts.onEpochEnd?.({
     epoch,
@@ -101,7 +100,8 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
   throwIfAborted(opts.signal);
   wasmCall(() => handle.trainBegin(JSON.stringify(opts.wasm), train.data, train.rows, val ? val.data : new Float32Array(0), val ? val.rows : 0));
   let sessionOpen = true;
-  const records: EpochRecord[] = [];
+  // this run's epochs are the ones appended to the history from here on
+  const firstRecord = history.length;
   let stopReason: StopReason = "epochs";
   try {
     let n = 1;
@@ -126,7 +126,7 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
       if (report.batches > 0) n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / (Math.max(dt, 0.01) / report.batches))));
       if (report.epochEnded) {
         const seconds = (now() - epochStart) / 1000;
-        if ((await endEpoch(target, records, report, epochOffset + report.epoch, seconds, epochSamples, opts)) && !report.stop) {
+        if ((await endEpoch(target, report, epochOffset + report.epoch, seconds, epochSamples, opts)) && !report.stop) {
           stopReason = "callback";
           break;
         }
@@ -144,7 +144,7 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
     // the core restores the best weights when the session's earlyStopping asks for it
     const summary = JSON.parse(wasmCall(() => handle.trainEnd())) as TrainSummary;
     return Object.freeze({
-      epochs: Object.freeze(records),
+      epochs: Object.freeze(history.slice(firstRecord)),
       stopReason,
       bestEpoch: summary.bestEpoch === null ? null : epochOffset + summary.bestEpoch,
       bestValue: summary.bestValue,

@@ -12,13 +12,12 @@ beforeAll(() => init());
 
 it("every limit the SDK checks is the core's (limits())", () => {
   const core = JSON.parse(wasmLimits()) as Record<string, number>;
-  expect(Object.keys(core)).toEqual(expect.arrayContaining(["maxBatch", "maxContext", "maxDataValues", "maxEpochs", "maxLayers", "maxParams", "maxSeed", "maxTokenWidth", "maxUnits"]));
+  expect(Object.keys(core)).toEqual(expect.arrayContaining(["maxBatch", "maxContext", "maxDataValues", "maxEpochs", "maxLayers", "maxOutputValues", "maxParams", "maxSeed", "maxTokenWidth", "maxUnits"]));
   expect(MAX_LAYER).toBe(core.maxUnits);
   expect(MAX_BATCH).toBe(core.maxBatch);
   expect(MAX_EPOCHS).toBe(core.maxEpochs);
   expect(MAX_ELEMENTS).toBe(core.maxDataValues);
-  // a core that reports its output limit apart (maxOutputValues) bounds results by it
-  expect(MAX_OUTPUT).toBe(core.maxOutputValues ?? core.maxDataValues);
+  expect(MAX_OUTPUT).toBe(core.maxOutputValues);
   expect(TEXT_LIMITS.context).toBe(core.maxContext);
   expect(TEXT_LIMITS.width).toBe(core.maxTokenWidth);
   expect(SEED.max).toBeLessThanOrEqual(core.maxSeed!);

@@ -8,7 +8,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { LatentkitError, init, load, train } from "../src/index.js";
-import { randomRows } from "./helpers.js";
+import { crc32, randomRows } from "./helpers.js";
 
 const A = randomRows(60, 8, 1);
 const B = randomRows(45, 8, 2);
@@ -99,12 +99,3 @@ describe("the file with the optimiser's state", () => {
     m.dispose();
   });
 });
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let i = 0; i < 8; i++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}

@@ -1,9 +1,9 @@
 // A WebAssembly trap (issue #11): the SDK cannot re-instantiate the core (the generated glue
 // keeps one instance), so after a trap every call fails with one clear error, INTERNAL "the
 // core trapped ... restart", never the broken instance's "recursive use of an object" nor a
-// wrong result. The trap is a real one: the core's test-only `Model.__trapForTests()`, or,
-// in a core without it, issue #11's reproduction 1a (a 65,537-row decode of a 65,536-wide
-// model). This file's module graph, and so its instance, is its own (vitest isolates files).
+// wrong result. The trap is a real one: the core's test-only `Model.__trapForTests()` (issue
+// #11's reproductions no longer trap). This file's module graph, and so its instance, is its
+// own (vitest isolates files).
 
 import { beforeAll, expect, it } from "vitest";
 import { create, init, LatentkitError, load, text, train, type Autoencoder, type TextGenerator } from "../src/index.js";
@@ -38,16 +38,10 @@ async function rejected(p: Promise<unknown>): Promise<LatentkitError> {
   );
 }
 
-/** A real trap of the core: a model's test-only `__trapForTests()`, else reproduction 1a. */
+/** A real trap of the core: a model's test-only `__trapForTests()`. */
 function trapNow(): void {
-  const h = WasmModel.fromBytes(saved) as WasmModel & { __trapForTests?: () => void };
-  if (typeof h.__trapForTests === "function") {
-    wasmCall(() => h.__trapForTests!());
-    return;
-  }
-  h.free();
-  const wide = create(65536, { encoder: [1] });
-  wide.decode({ data: new Float32Array(65537), rows: 65537, cols: 1 });
+  const h = WasmModel.fromBytes(saved);
+  wasmCall(() => h.__trapForTests());
 }
 
 it("before the trap everything works; the trap is INTERNAL naming the trap; afterwards every call fails with that one error", async () => {

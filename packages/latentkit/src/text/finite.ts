@@ -3,7 +3,7 @@
 // becomes Infinity there: both fitting (prior.ts) and loading (meta-check.ts) test this.
 
 /** The largest finite float32. */
-export const F32_MAX = 3.4028234663852886e38;
+const F32_MAX = 3.4028234663852886e38;
 
 /** Whether `x` is a number that is finite as float32. @internal */
 export function isF32(x: unknown): x is number {

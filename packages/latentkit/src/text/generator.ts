@@ -47,12 +47,6 @@ function checkDrawn(codes: Float32Array, option: string, value: number): void {
   if (!codes.every(Number.isFinite)) throw invalidOption(`${option} ${value} draws latent codes beyond the float32 range (±3.4e38); use a smaller ${option}.`);
 }
 
-/** The core config's `tokens.context` of a model handle (0 for models without it). */
-function contextOf(handle: WasmModel): number {
-  const cfg = JSON.parse(handle.configJson()) as { tokens?: { context?: number } };
-  return cfg.tokens?.context ?? 0;
-}
-
 /**
  * A text generator: an autoencoder over token sequences with its vocabulary, ready to
  * sample, interpolate, vary, reconstruct, encode and decode texts. Get one from
@@ -75,8 +69,8 @@ export class TextGenerator {
     addSymbolDispose(TextGenerator.prototype);
   }
 
-  /** @internal */
-  constructor(handle: WasmModel, meta: TextMeta, history: EpochRecord[]) {
+  /** @internal `context` is the core config's `tokens.context` (0 when absent), which the caller has parsed. */
+  constructor(handle: WasmModel, meta: TextMeta, history: EpochRecord[], context: number) {
     this.#model = new ModelHandle(handle, history, "text generator", "gen");
     this.#meta = meta;
     this.#vocab = new Vocabulary(meta.vocabulary);
@@ -91,7 +85,7 @@ export class TextGenerator {
       latent: meta.latent,
       hidden: Object.freeze([...meta.hidden]),
       activation: meta.activation,
-      context: contextOf(handle),
+      context,
       variational: meta.variational ? Object.freeze({ ...meta.variational }) : null,
       seed: meta.seed,
     });

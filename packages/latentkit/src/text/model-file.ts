@@ -21,7 +21,8 @@ export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView
     "These bytes are a numeric latentkit model, not a text model: load them with load() (text.load() reads files saved by a TextGenerator).",
   );
   try {
-    return new TextGenerator(wasm, checkTextMeta(meta.text, JSON.parse(wasm.configJson()) as WireModelConfig), history);
+    const config = JSON.parse(wasm.configJson()) as WireModelConfig;
+    return new TextGenerator(wasm, checkTextMeta(meta.text, config), history, config.tokens?.context ?? 0);
   } catch (e) {
     wasm.free();
     throw e;

@@ -122,15 +122,15 @@ export interface TextNoise {
   context: number;
 }
 
-const TEXT_KEYS = [
-  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "context", "variational", "noise",
-  "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
-  "earlyStopping", "onEpochEnd", "signal",
-] as const;
 /** The keys of text.train() that are training options (normalizeFitOptions checks them). */
 const FIT_KEYS = [
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
   "earlyStopping", "onEpochEnd", "signal",
+] as const;
+/** Every key of text.train(): the model's settings, then the training options. */
+const TEXT_KEYS = [
+  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "context", "variational", "noise",
+  ...FIT_KEYS,
 ] as const;
 
 /** Default text training settings. @internal */

@@ -117,7 +117,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
     tokens: rows.tokens,
   });
   const handle = wasmCall(() => WasmModel.create(JSON.stringify(config)));
-  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), []);
+  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), [], opts.context);
   const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
   try {

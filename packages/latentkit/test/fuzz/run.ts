@@ -1,5 +1,5 @@
 // Runs the model-file fuzzer (runner.ts) in a child process with a time limit and reads its
-// report. Shared by test/fuzz-model-files.test.ts and its strict twin in test/pending.
+// report, for test/fuzz-model-files.test.ts.
 
 import { fileURLToPath } from "node:url";
 import { bundle, runProcess } from "../isolated.js";

@@ -1,5 +1,5 @@
-// What the property tests (test/properties-*.test.ts and their open cases in test/pending)
-// share: the seed, the error check, and arbitraries.
+// What the property tests (test/properties-*.test.ts) share: the seed, the error check, and
+// arbitraries.
 
 import fc from "fast-check";
 import { expect } from "vitest";
