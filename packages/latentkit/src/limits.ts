@@ -14,8 +14,8 @@ export const MAX_EPOCHS = 1_000_000;
 /** Largest number of values (rows × cols) accepted in one matrix: 2^28. */
 export const MAX_ELEMENTS = 2 ** 28;
 /**
- * Most values one core call may return (the core's `maxDataValues`, which bounds its outputs
- * too): text decoding splits rows × length × vocabulary into calls of at most this many.
+ * Most values one core call may return (the core's `maxOutputValues`, equal to the input
+ * limit): text decoding splits rows × length × vocabulary into calls of at most this many.
  */
 export const MAX_OUTPUT = MAX_ELEMENTS;
 
