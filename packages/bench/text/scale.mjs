@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { sampleBigram, sampleTrigram, trainBigram, trainTrigram } from "./baselines.mjs";
 import { englishWords, randomPairs, split, SPLIT_SEED, tangLines, wordnetSentences } from "./corpora.mjs";
 import { bleu, endpointRate, generationStats, selfBleu } from "./metrics.mjs";
-import { CORPORA, exactLengthShare, formatTable, parseArgs, summaryLine, targetRows, throughput } from "./scale-table.mjs";
+import { CORPORA, reachablePairs, exactLengthShare, formatTable, parseArgs, summaryLine, targetRows, throughput } from "./scale-table.mjs";
 import { wordTokens } from "./tokens.mjs";
 
 const { text, buildInfo, init } = await import(process.env.LATENTKIT_ENTRY ?? "latentkit");
@@ -70,6 +70,8 @@ function commonFigures(gen, run, parts, train) {
     examples: samples.slice(0, 5),
     interpolation: { pair: pairs[0], path: paths[0] },
     sampleList: samples,
+    pairList: pairs,
+    pathList: paths,
   };
 }
 
@@ -97,6 +99,13 @@ function wordnetExtras(f, parts, train) {
   f.samples.selfBleu4 = selfBleu(tokens);
   const bi = sampleBigram(trainBigram(train), opts.samples, SAMPLE_SEED).map(wordTokens);
   f.bigram = { bleu4: bleu(bi, references), selfBleu4: selfBleu(bi) };
+  // The issue's endpoint rate counts every pair; this says how many of its misses no model
+  // with minCount 2 could avoid (a pair with a word seen once comes back with <unk>).
+  const ok = reachablePairs(f.pairList, train, 2, wordTokens);
+  const keep = (list) => list.filter((_, i) => ok[i]);
+  const n = ok.filter(Boolean).length;
+  f.endpointRateReachable = { pairs: n, rate: n ? endpointRate(keep(f.pathList), keep(f.pairList)) : null };
+  console.log(`  interpolation endpoints over the ${n} of ${ok.length} pairs with no word rarer than minCount: ${n ? pct(f.endpointRateReachable.rate) : "-"}`);
   console.log(`  BLEU-4 ${f.samples.bleu4.toFixed(3)} (bigram ${f.bigram.bleu4.toFixed(3)}), self-BLEU-4 ${f.samples.selfBleu4.toFixed(3)} (bigram ${f.bigram.selfBleu4.toFixed(3)})`);
 }
 
@@ -121,10 +130,12 @@ async function measureCorpus(key) {
   if (key === "wordnet") wordnetExtras(f, parts, train);
   run.gen.dispose();
   delete f.sampleList;
+  delete f.pairList;
+  delete f.pathList;
   console.log(`  ${summaryLine(f)}`);
   console.log(`  held-out exact ${pct(f.heldOut.exactMatch)}, tokens right ${pct(f.heldOut.tokenAccuracy)}; training texts exact ${pct(f.training.exactMatch)}`);
   console.log(`  samples: ${f.examples.map((s) => JSON.stringify(s)).join("  ")}`);
-  console.log(`  interpolate: ${f.interpolation.path.map((s) => JSON.stringify(s)).join(" → ")}`);
+  console.log(`  interpolate(${f.interpolation.pair.map((s) => JSON.stringify(s)).join(", ")}): ${f.interpolation.path.map((s) => JSON.stringify(s)).join(" → ")}`);
   return f;
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { exactLengthShare, formatTable, MB, parseArgs, summaryLine, targetRows, throughput } from "./scale-table.mjs";
+import { reachablePairs, exactLengthShare, formatTable, MB, parseArgs, summaryLine, targetRows, throughput } from "./scale-table.mjs";
 
 test("parseArgs: full run by default, --quick shrinks it, bad values are refused", () => {
   const full = parseArgs([]);
@@ -55,7 +55,9 @@ test("targetRows: bounds, same-run baselines, report-only rows and refusals", ()
   const real = find("English", "real held-out words among novel samples");
   assert.equal(real.met, true); // 5% ≥ 2 × 2%
   assert.equal(real.value, "5.0% vs trigram 2.0%");
-  assert.equal(targetRows({ english: figures({ trigram: { realHeldOut: 0.03 } }) }).find((r) => r.measure.startsWith("real")).met, false);
+  const realMet = (samples, trigram) => targetRows({ english: figures({ samples, trigram }) }).find((r) => r.measure.startsWith("real")).met;
+  assert.equal(realMet({ realHeldOut: 0.05 }, { realHeldOut: 0.03 }), false); // 5% < 6%
+  assert.equal(realMet({ realHeldOut: 0 }, { realHeldOut: 0 }), false); // 0% is not twice 0%
   assert.equal(find("Tang", "model file").met, false); // 4.2 MB > 4 MB
   assert.equal(find("Tang", "training throughput").met, true);
   assert.equal(find("Tang", "samples of exactly 5 characters").met, false); // 97% < 98%
@@ -79,4 +81,12 @@ test("formatTable writes the corpus once and met / not met / – per row", () =>
 test("summaryLine gives the issue's other figures, or the refusal", () => {
   assert.equal(summaryLine(figures()), "1,234,567 parameters, file 3.50 MB, 5 epochs (capped by --epochs 5), 12.3 s training, 6,000 samples/s");
   assert.equal(summaryLine({ refused: { code: "TOO_LARGE", message: "too big" } }), "refused: too big");
+});
+
+test("reachablePairs keeps the pairs with no token rarer than minCount", () => {
+  const train = ["a b c", "a b d", "c e"];
+  const tokenize = (t) => t.split(" ");
+  const pairs = [["a b", "c"], ["a d", "b"], ["e", "a"], ["b c", "zz"]];
+  assert.deepEqual(reachablePairs(pairs, train, 2, tokenize), [true, false, false, false]);
+  assert.deepEqual(reachablePairs(pairs, train, 1, tokenize), [true, true, true, false]);
 });
