@@ -3,16 +3,15 @@
 //! by training. Decoding texts token by token lives in `decode`; the optimiser's state
 //! belongs to training (`train::trainer`), not to the model.
 
-use crate::config::{Init, Layer, ModelConfig};
+use crate::config::{Init, Layer, LayerKind, ModelConfig};
 use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
-use crate::layers::context_head::{self, ContextHead};
-use crate::layers::loss::{self, OutputSpec, Reduction};
-use crate::layers::{dense, embedding, mat, mat_mut, variational};
+use crate::layers::loss::{OutputSpec, Reduction};
+use crate::layers::text_head::{self, TextHead};
+use crate::layers::{dense, mat, mat_mut, token_embedding, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
-use crate::tokens::TokenSpec;
 use ndarray::ArrayView2;
 use std::ops::Range;
 
@@ -37,6 +36,8 @@ pub struct Autoencoder {
     layers: Vec<Layer>,
     pub(crate) encoder_layers: usize,
     params: Vec<f32>,
+    /// A text model's output head (its weights are the last layer's slice of `params`).
+    head: Option<TextHead>,
     /// Rows of one inference chunk (see `INFERENCE_CHUNK`); 0 when one row alone needs
     /// more scratch than the budget, and inference is refused.
     pub(crate) chunk_rows: usize,
@@ -56,26 +57,23 @@ impl Autoencoder {
                 Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
             }) as f32
         };
-        let head = config.context_head(layers[layers.len() - 1].inputs);
-        for (l, layer) in layers.iter().enumerate() {
-            if let (true, Some(h)) = (l + 1 == layers.len(), head) {
-                for (range, fan_in, fan_out) in h.init_ranges() {
-                    let lim = limit(fan_in, fan_out);
-                    for w in &mut params[layer.weights.start + range.start..layer.weights.start + range.end] {
-                        *w = rng.uniform_in(-lim, lim);
-                    }
+        let head = config.text_head();
+        for layer in &layers {
+            let w = &mut params[layer.weights.clone()];
+            match (layer.kind, &head, config.tokens) {
+                (LayerKind::TextHead, Some(h), _) => h.init(w, &mut rng),
+                (LayerKind::TokenTable, _, Some(t)) => {
+                    // E Glorot over (V, d) whatever `init` says: it is an output layer too
+                    // (tied); the position table P starts at zero
+                    let lim = (6.0 / (t.vocab + t.table) as f64).sqrt() as f32;
+                    let (e, p) = w.split_at_mut(t.vocab * t.table);
+                    e.iter_mut().for_each(|x| *x = rng.uniform_in(-lim, lim));
+                    p.fill(0.0);
                 }
-                continue;
-            }
-            // A token layer's input has `length` ones among length·vocab zeros: its fan-in
-            // is the number of rows summed, not the one-hot width.
-            let fan_in = match (l, config.tokens) {
-                (0, Some(t)) => t.length,
-                _ => layer.inputs,
-            };
-            let lim = limit(fan_in, layer.outputs);
-            for w in &mut params[layer.weights.clone()] {
-                *w = rng.uniform_in(-lim, lim);
+                _ => {
+                    let lim = limit(layer.inputs, layer.outputs);
+                    w.iter_mut().for_each(|x| *x = rng.uniform_in(-lim, lim));
+                }
             }
             // biases start at zero
         }
@@ -93,10 +91,12 @@ impl Autoencoder {
     }
 
     fn assemble(config: ModelConfig, layers: Vec<Layer>, params: Vec<f32>) -> Autoencoder {
-        let encoder_layers = config.encoder.len();
-        let mut net = Autoencoder { config, layers, encoder_layers, params, chunk_rows: 0 };
+        // a text model's token table is a layer before the encoder's dense layers
+        let encoder_layers = config.encoder.len() + config.tokens.map_or(0, |_| 1);
+        let head = config.text_head();
+        let mut net = Autoencoder { config, layers, encoder_layers, params, head, chunk_rows: 0 };
         // The workspace of a row is a superset of every inference path's scratch (the
-        // ping-pong buffers, a decoder's logits and probabilities, a context head's buffers).
+        // ping-pong buffers, a decoder's query bases and a text head's buffers).
         net.chunk_rows = limits::rows_within_budget(Workspace::values_per_row(&net), INFERENCE_CHUNK, "").unwrap_or(0);
         net
     }
@@ -213,7 +213,8 @@ impl Autoencoder {
         Ok(loss)
     }
 
-    /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational).
+    /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational). A
+    /// text model's row loss is Σ −ln p over its positions up to its end.
     fn evaluate_rows(&self, data: &[f32], rows: usize) -> (Vec<f32>, f64) {
         let cols = self.data_cols();
         let spec = self.output_spec();
@@ -223,9 +224,17 @@ impl Autoencoder {
         let n = self.layers.len();
         for (chunk, out) in data.chunks(self.chunk_rows * cols).zip(scores.chunks_mut(self.chunk_rows)) {
             let r = out.len();
-            self.forward(chunk, chunk, r, &mut ws, None);
-            let m = r * spec.cols;
-            spec.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
+            self.forward(chunk, r, &mut ws, None);
+            match &self.head {
+                Some(head) => {
+                    self.head_loss(head, chunk, chunk, r, &mut ws, 1.0);
+                    head.row_losses(&ws.text, out);
+                }
+                None => {
+                    let m = r * spec.cols;
+                    spec.per_row(&ws.z[n - 1][..m], &ws.a[n - 1][..m], chunk, out);
+                }
+            }
             if self.is_variational() {
                 let enc = self.encoder_layers;
                 kl_sum += variational::kl(mat(&ws.a[enc - 1], r, 2 * self.latent_size()), 0.0, &mut ws.active) * r as f64;
@@ -285,11 +294,18 @@ impl Autoencoder {
                     _ if i % 2 == 1 => (&*ping, &mut *pong),
                     _ => (&*pong, &mut *ping),
                 };
-                let (w, b) = self.dense_params(layer);
                 let (x, out) = (mat(src, n, if i == 0 { cols } else { layer.inputs }), mat_mut(dst, n, layer.outputs));
-                match self.token_input(layers.start + i) {
-                    Some(_) => embedding::infer(x, w, b, layer.activation, out),
-                    None => dense::infer(x, w, b, layer.activation, out),
+                match layer.kind {
+                    LayerKind::TokenTable => {
+                        let (table, pos) = self.token_tables();
+                        token_embedding::forward(x, table, pos, out)
+                    }
+                    // decoding runs the head position by position (`decode`), never here
+                    LayerKind::TextHead => unreachable!("the text head is not a layer of `infer`"),
+                    LayerKind::Dense => {
+                        let (w, b) = self.dense_params(layer);
+                        dense::infer(x, w, b, layer.activation, out)
+                    }
                 }
             }
             let last: &[f32] = if layers.len() % 2 == 1 { ping } else { pong };
@@ -298,35 +314,40 @@ impl Autoencoder {
         out
     }
 
-    /// The autoregressive output layer, for token models with `tokens.context > 0`.
-    pub fn context_head(&self) -> Option<ContextHead> {
-        self.config.context_head(self.layers[self.layers.len() - 1].inputs)
+    /// A text model's output head (None for numeric models).
+    pub fn text_head(&self) -> Option<&TextHead> {
+        self.head.as_ref()
     }
 
-    /// A dense or embedding layer's weights (inputs × outputs) and biases.
+    /// A dense layer's weights (inputs × outputs) and biases.
     fn dense_params(&self, layer: &Layer) -> (ArrayView2<'_, f32>, &[f32]) {
         (mat(&self.params[layer.weights.clone()], layer.inputs, layer.outputs), &self.params[layer.biases.clone()])
     }
 
-    /// The token spec when layer `l` takes token ids (the first layer of a token model).
-    fn token_input(&self, l: usize) -> Option<TokenSpec> {
-        if l == 0 {
-            self.config.tokens
-        } else {
-            None
-        }
+    /// A text model's token table E (V×d) and position table P (L×d): the first layer's
+    /// weights.
+    pub(crate) fn token_tables(&self) -> (ArrayView2<'_, f32>, ArrayView2<'_, f32>) {
+        let t = self.config.tokens.expect("a text model");
+        let (e, p) = self.params[self.layers[0].weights.clone()].split_at(t.vocab * t.table);
+        (mat(e, t.vocab, t.table), mat(p, t.length, t.table))
     }
 
-    /// Forward pass through every layer, leaving each layer's z and a in the workspace.
-    /// A variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise.
-    /// A token model's output activations are the per-position softmax; a context head
-    /// sees `context` (the clean token ids, or a copy with tokens dropped) before each position.
-    pub(crate) fn forward(&self, x: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
+    /// The head's slice of the parameters (the last layer's weights).
+    pub(crate) fn head_params(&self) -> &[f32] {
+        &self.params[self.layers[self.layers.len() - 1].weights.clone()]
+    }
+
+    /// Forward pass through every layer but a text model's head, leaving each layer's z and
+    /// a in the workspace (a text model's last is the query base of every position). A
+    /// variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise.
+    pub(crate) fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
         let enc = self.encoder_layers;
         let latent = self.latent_size();
         let mut sample = sample;
-        let head = self.context_head();
         for (l, layer) in self.layers.iter().enumerate() {
+            if layer.kind == LayerKind::TextHead {
+                break;
+            }
             let (before, after) = ws.a.split_at_mut(l);
             let input = if l == 0 {
                 mat(x, rows, self.data_cols())
@@ -336,16 +357,13 @@ impl Autoencoder {
                 mat(&before[l - 1], rows, layer.inputs)
             };
             let (z, a) = (mat_mut(&mut ws.z[l], rows, layer.outputs), mat_mut(&mut after[0], rows, layer.outputs));
-            match (self.token_input(l), head) {
-                (Some(_), _) => {
-                    let (w, b) = self.dense_params(layer);
-                    embedding::forward(input, w, b, layer.activation, z, a)
+            match layer.kind {
+                LayerKind::TokenTable => {
+                    let (table, pos) = self.token_tables();
+                    token_embedding::forward(input, table, pos, a)
                 }
-                (None, Some(h)) if l + 1 == self.layers.len() => {
-                    let (w, b) = (&self.params[layer.weights.clone()], &self.params[layer.biases.clone()]);
-                    h.forward(input, mat(context, rows, h.length), w, b, &mut ws.head, z)
-                }
-                (None, _) => {
+                LayerKind::TextHead => unreachable!("left the loop above"),
+                LayerKind::Dense => {
                     let (w, b) = self.dense_params(layer);
                     dense::forward(input, w, b, layer.activation, z, a)
                 }
@@ -358,17 +376,20 @@ impl Autoencoder {
                 }
             }
         }
-        if let Some(t) = self.config.tokens {
-            let last = self.layers.len() - 1;
-            let m = rows * self.input_size();
-            loss::softmax_groups(&ws.z[last][..m], &mut ws.a[last][..m], t.vocab);
-        }
+    }
+
+    /// A text model's loss after `forward`: scale · Σ −ln p(target) over each row's
+    /// positions up to its end, the head seeing `context` before each position.
+    fn head_loss(&self, head: &TextHead, target: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, scale: f64) -> f64 {
+        let base = &ws.a[self.layers.len() - 2];
+        let table = self.token_tables().0.to_slice().expect("row-major");
+        head.forward(base, target, context, rows, table, self.head_params(), scale, &mut ws.text)
     }
 
     /// Full forward and backward pass of a batch: writes ∂loss/∂params into `grads`
     /// (same layout as the parameters) and returns the batch's loss. `target` is the clean
     /// data (token ids for a token model); `input` may be a corrupted copy, and `context`
-    /// (what a context head sees before each position) too. For a
+    /// (what a text model's head sees before each position) too. For a
     /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn loss_and_gradients(
@@ -386,11 +407,18 @@ impl Autoencoder {
             Some((rng, w)) => (Some(rng), w),
             None => (None, 0.0),
         };
-        self.forward(input, context, rows, ws, rng);
-        let spec = self.output_spec();
-        let m = rows * spec.cols;
-        let mut loss = spec.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
-        spec.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
+        self.forward(input, rows, ws, rng);
+        let mut loss = match &self.head {
+            // a sum over each row's positions, averaged over rows (nats a text)
+            Some(head) => self.head_loss(head, target, context, rows, ws, 1.0 / rows as f64),
+            None => {
+                let spec = self.output_spec();
+                let m = rows * spec.cols;
+                let loss = spec.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
+                spec.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
+                loss
+            }
+        };
         if let Some(v) = self.config.variational {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
@@ -399,18 +427,41 @@ impl Autoencoder {
         loss
     }
 
-    /// The backward pass after `forward`, from ∂loss/∂z of the output layer in `ws.dz`:
-    /// each layer's gradients into `grads`, and ∂loss/∂(its input) on to the layer before.
+    /// A text model's head backward after `head_loss`: zeroes the gradients of the tables
+    /// and the head (E has three users, which add), then leaves ∂loss/∂base in `ws.dz`.
+    fn head_backward(&self, head: &TextHead, context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32]) {
+        let (first, last) = (&self.layers[0], &self.layers[self.layers.len() - 1]);
+        grads[first.weights.clone()].fill(0.0);
+        grads[last.weights.clone()].fill(0.0);
+        let (front, back) = grads.split_at_mut(last.weights.start);
+        let table = self.token_tables().0.to_slice().expect("row-major");
+        let dtable = &mut front[..head.vocab * head.dim];
+        let dbase = &mut ws.dz[..rows * head.length * head.dim];
+        head.backward(context, rows, table, self.head_params(), 1.0 / rows as f64, &mut ws.text, dbase, dtable, &mut back[..last.weights.len()]);
+    }
+
+    /// The backward pass after `forward` and the loss: each layer's gradients into `grads`,
+    /// and ∂loss/∂(its input) on to the layer before. A numeric model's ∂loss/∂z of the
+    /// output layer is in `ws.dz`; a text model's head starts it here.
     fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32) {
         let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
         let variational = self.is_variational();
-        for l in (0..n).rev() {
+        let top = match &self.head {
+            Some(head) => {
+                self.head_backward(head, context, rows, ws, grads);
+                n - 1
+            }
+            None => n,
+        };
+        for l in (0..top).rev() {
             let layer = &self.layers[l];
             let g = &mut grads[layer.weights.start..layer.biases.end];
             let (gw, gb) = g.split_at_mut(layer.weights.len());
             let dz = mat(&ws.dz, rows, layer.outputs);
-            if self.token_input(l).is_some() {
-                embedding::backward(mat(input, rows, self.data_cols()), dz, mat_mut(gw, layer.inputs, layer.outputs), gb);
+            if layer.kind == LayerKind::TokenTable {
+                let t = self.config.tokens.expect("a text model");
+                let (de, dp) = gw.split_at_mut(t.vocab * t.table);
+                token_embedding::backward(mat(input, rows, t.length), dz, mat_mut(de, t.vocab, t.table), mat_mut(dp, t.length, t.table));
                 continue;
             }
             let x = if l == 0 {
@@ -421,13 +472,7 @@ impl Autoencoder {
                 mat(&ws.a[l - 1], rows, layer.inputs)
             };
             let dx = if l > 0 { Some(mat_mut(&mut ws.dx, rows, layer.inputs)) } else { None };
-            match self.context_head() {
-                Some(h) if l + 1 == n => {
-                    let dx = dx.expect("a context head is never the first layer");
-                    h.backward(x, mat(context, rows, h.length), &self.params[layer.weights.clone()], dz, &mut ws.head, gw, gb, dx);
-                }
-                _ => dense::backward(x, self.dense_params(layer).0, dz, mat_mut(gw, layer.inputs, layer.outputs), gb, dx),
-            }
+            dense::backward(x, self.dense_params(layer).0, dz, mat_mut(gw, layer.inputs, layer.outputs), gb, dx);
             if l == 0 {
                 continue;
             }
@@ -458,36 +503,47 @@ pub(crate) struct Workspace {
     pub eps: Vec<f32>,
     /// Latent dimensions whose KL is above the free-bits floor.
     pub active: Vec<bool>,
-    /// Buffers of the context head (empty without one).
-    pub head: context_head::Scratch,
+    /// Buffers of a text model's head (they grow on first use).
+    pub text: text_head::Scratch,
+}
+
+/// The width a workspace keeps for a layer's z and a: none for a text head, whose outputs
+/// (a distribution per position) are never held for a whole batch.
+fn kept_width(l: &Layer) -> usize {
+    if l.kind == LayerKind::TextHead {
+        0
+    } else {
+        l.outputs
+    }
 }
 
 impl Workspace {
     /// The f32 values one row of a batch takes in a workspace (what `new` allocates per
-    /// row), in u64: every term is bounded by the config limits (widths below 2^25, at most
-    /// 64 layers, a context head's length × width within MAX_PARAMS), so the sum cannot wrap.
+    /// row, and what a text head's scratch grows to), in u64: every term is bounded by the
+    /// config limits (widths below 2^25, at most 64 layers, a text head's length × vocab
+    /// within MAX_TOKEN_WIDTH), so the sum cannot wrap.
     pub fn values_per_row(net: &Autoencoder) -> u64 {
         let layers = net.layers();
-        let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0) as u64;
+        let widest = layers.iter().map(|l| kept_width(l).max(l.inputs)).max().unwrap_or(0) as u64;
         let latent = if net.is_variational() { net.latent_size() as u64 } else { 0 };
-        let outputs: u64 = layers.iter().map(|l| l.outputs as u64).sum();
-        let head = net.context_head().map_or(0, |h| context_head::Scratch::values_per_row(&h));
+        let outputs: u64 = layers.iter().map(|l| kept_width(l) as u64).sum();
+        let head = net.text_head().map_or(0, TextHead::values_per_row);
         2 * outputs + 2 * widest + 2 * latent + head
     }
 
     pub fn new(net: &Autoencoder, rows: usize) -> Workspace {
         let layers = net.layers();
-        let widest = layers.iter().map(|l| l.outputs.max(l.inputs)).max().unwrap_or(0);
+        let widest = layers.iter().map(|l| kept_width(l).max(l.inputs)).max().unwrap_or(0);
         let latent = if net.is_variational() { net.latent_size() } else { 0 };
         Workspace {
-            z: layers.iter().map(|l| vec![0f32; rows * l.outputs]).collect(),
-            a: layers.iter().map(|l| vec![0f32; rows * l.outputs]).collect(),
+            z: layers.iter().map(|l| vec![0f32; rows * kept_width(l)]).collect(),
+            a: layers.iter().map(|l| vec![0f32; rows * kept_width(l)]).collect(),
             dz: vec![0f32; rows * widest],
             dx: vec![0f32; rows * widest],
             latent: vec![0f32; rows * latent],
             eps: vec![0f32; rows * latent],
             active: vec![false; latent],
-            head: net.context_head().map_or_else(Default::default, |h| context_head::Scratch::new(&h, rows)),
+            text: text_head::Scratch::default(),
         }
     }
 }

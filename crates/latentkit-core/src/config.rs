@@ -6,9 +6,10 @@
 use crate::error::{Error, Result};
 use crate::io::json::{self, Fields, Json, NumberFormat};
 use crate::layers::activation::Activation;
-use crate::layers::context_head::ContextHead;
+use crate::layers::class_softmax::{default_classes, ClassSoftmax};
 use crate::layers::loss::Loss;
-use crate::limits::{MAX_CONTEXT, MAX_LAYERS, MAX_LAYER_WIDTH, MAX_PARAMS, MAX_SEED, MAX_TOKEN_WIDTH};
+use crate::layers::text_head::TextHead;
+use crate::limits::{MAX_CONTEXT, MAX_LAYERS, MAX_LAYER_WIDTH, MAX_PARAMS, MAX_SEED, MAX_TOKEN_TABLE, MAX_TOKEN_WIDTH};
 use crate::tokens::TokenSpec;
 use std::ops::Range;
 
@@ -54,6 +55,9 @@ pub struct ModelConfig {
     pub seed: u64,
     /// Token-sequence input and output (text models); None for numeric data.
     pub tokens: Option<TokenSpec>,
+    /// A text model's class of each token (the output layer's classes, see `ClassSoftmax`);
+    /// empty for numeric models.
+    pub classes: Vec<u32>,
     /// A variational autoencoder (the last encoder layer emits mean and log-variance).
     pub variational: Option<Variational>,
 }
@@ -95,22 +99,13 @@ impl ModelConfig {
             init: f.name("init", Init::from_name, "glorotUniform, heUniform", Init::GlorotUniform)?,
             seed: f.uint("seed", Some(0))?,
             tokens: None,
+            classes: Vec::new(),
             variational: None,
         };
         if let Some(t) = f.get("tokens") {
-            let mut tf = Fields::of(t, "tokens")?;
-            let id = |tf: &mut Fields, k: &str, d: u64| -> Result<u32> {
-                u32::try_from(tf.uint(k, Some(d))?).map_err(|_| Error::InvalidOption(format!("tokens: '{k}' is too large")))
-            };
-            config.tokens = Some(TokenSpec {
-                length: tf.usize("length", None)?,
-                vocab: tf.usize("vocab", None)?,
-                pad_id: id(&mut tf, "padId", 0)?,
-                end_id: id(&mut tf, "endId", 1)?,
-                start_id: id(&mut tf, "maskId", 2)?,
-                context: tf.usize("context", Some(0))?,
-            });
-            tf.finish()?;
+            let (spec, classes) = read_tokens(t)?;
+            config.tokens = Some(spec);
+            config.classes = classes;
         }
         match f.get("variational") {
             None | Some(Json::Bool(false)) => {}
@@ -136,11 +131,10 @@ impl ModelConfig {
         let list = |v: &[usize]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",");
         let mut extra = String::new();
         if let Some(t) = &self.tokens {
-            // "context" only when set, so files of plain token models read as before
-            let context = if t.context > 0 { format!(r#","context":{}"#, t.context) } else { String::new() };
+            let classes = self.classes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",");
             extra += &format!(
-                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{}{}}}"#,
-                t.length, t.vocab, t.pad_id, t.end_id, t.start_id, context
+                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{},"context":{},"table":{},"classes":[{}]}}"#,
+                t.length, t.vocab, t.pad_id, t.end_id, t.start_id, t.context, t.table, classes
             );
         }
         if let Some(v) = &self.variational {
@@ -198,6 +192,11 @@ impl ModelConfig {
             if t.context > MAX_CONTEXT {
                 return Err(Error::InvalidOption(format!("tokens: context must be from 0 to {MAX_CONTEXT}")));
             }
+            if t.table == 0 || t.table > MAX_TOKEN_TABLE {
+                return Err(Error::InvalidOption(format!("tokens: table (the width of the token table) must be from 1 to {MAX_TOKEN_TABLE}")));
+            }
+            // the layer checks the classes (one a token, none empty)
+            TextHead::new(t, &self.classes, self.activation)?;
             if self.loss != Loss::Cce || self.output_activation != Activation::Linear {
                 return Err(Error::InvalidOption("token models use loss 'cce' with outputActivation 'linear' (a softmax per position)".into()));
             }
@@ -242,9 +241,15 @@ impl ModelConfig {
     /// absurd sizes are refused by `normalize` before anything overflows or is allocated.
     fn layer_sizes(&self) -> Vec<LayerSize> {
         let mut sizes = Vec::new();
+        let dense = |inputs: usize, outputs: usize, activation| LayerSize { kind: LayerKind::Dense, inputs, outputs, activation, weights: inputs as u128 * outputs as u128, biases: outputs as u128 };
         let mut prev = self.input_size;
+        if let Some(t) = self.tokens {
+            // the token table E (V×d), then the position table P (L×d); no biases
+            let (l, v, d) = (t.length as u128, t.vocab as u128, t.table as u128);
+            sizes.push(LayerSize { kind: LayerKind::TokenTable, weights: v * d + l * d, biases: 0, ..dense(t.length, t.length * t.table, Activation::Linear) });
+            prev = t.length * t.table;
+        }
         let enc_last = self.encoder.len() - 1;
-        let dense = |inputs: usize, outputs: usize, activation| LayerSize { inputs, outputs, activation, weights: inputs as u128 * outputs as u128, biases: outputs as u128 };
         for (i, &w) in self.encoder.iter().enumerate() {
             let act = if i == enc_last { self.latent_activation } else { self.activation };
             // A variational encoder's last layer emits [mean, log-variance].
@@ -256,16 +261,19 @@ impl ModelConfig {
             sizes.push(dense(prev, w, self.activation));
             prev = w;
         }
-        sizes.push(match self.tokens {
-            // A context head's slice is its own weights (see `context_head`), then its vocab biases.
-            Some(t) if t.context > 0 => LayerSize { weights: ContextHead::weight_count(prev as u128, &t), biases: t.vocab as u128, ..dense(prev, self.input_size, self.output_activation) },
-            _ => dense(prev, self.input_size, self.output_activation),
-        });
+        match self.tokens {
+            Some(t) => {
+                // each position's query base (linear), then the head (see `TextHead`)
+                sizes.push(dense(prev, t.length * t.table, Activation::Linear));
+                sizes.push(LayerSize { kind: LayerKind::TextHead, weights: head_params(&t, &self.classes), biases: 0, ..dense(t.length * t.table, self.input_size, self.output_activation) });
+            }
+            None => sizes.push(dense(prev, self.input_size, self.output_activation)),
+        }
         sizes
     }
 
     /// The parameter layout of a normalised config: layer by layer, weights (inputs ×
-    /// outputs, or a context head's parts), then biases, in one flat buffer.
+    /// outputs, or a text layer's parts), then biases, in one flat buffer.
     pub fn plan(&self) -> Plan {
         let mut offset = 0;
         let layers = self
@@ -276,23 +284,64 @@ impl ModelConfig {
                 let weights = offset..offset + s.weights as usize;
                 let biases = weights.end..weights.end + s.biases as usize;
                 offset = biases.end;
-                Layer { inputs: s.inputs, outputs: s.outputs, activation: s.activation, weights, biases }
+                Layer { kind: s.kind, inputs: s.inputs, outputs: s.outputs, activation: s.activation, weights, biases }
             })
             .collect();
         Plan { layers, param_count: offset }
     }
 
-    /// The context head of a token model with `tokens.context > 0` (the last layer), given
-    /// the width of its input.
-    pub fn context_head(&self, hidden: usize) -> Option<ContextHead> {
-        match self.tokens {
-            Some(t) if t.context > 0 => Some(ContextHead::new(hidden, t, self.activation)),
-            _ => None,
-        }
+    /// The output head of a text model (None for numeric models).
+    pub fn text_head(&self) -> Option<TextHead> {
+        // normalize() built it once already, so it cannot fail here
+        self.tokens.map(|t| TextHead::new(&t, &self.classes, self.activation).expect("a normalised config's head"))
     }
 }
 
+/// Parameters of a text model's head: a and Wc (with a context), bq, then the class
+/// softmax's C, bc and bw. Arithmetic only (no allocation), so `normalize` can refuse an
+/// absurd size before anything is built; `TextHead::param_count` is the same count.
+fn head_params(t: &TokenSpec, classes: &[u32]) -> u128 {
+    let (k, d, v) = (t.context as u128, t.table as u128, t.vocab as u128);
+    let nc = classes.iter().map(|&c| c as u128 + 1).max().unwrap_or(0);
+    k * d + if k > 0 { d * d } else { 0 } + d + nc * d + nc + v
+}
+
+/// `tokens`: { length, vocab, padId, endId, maskId, context, table } and either `classes`
+/// (each token's class, as saved) or `counts` (each token's count in the training texts, from
+/// which frequency binning makes `classCount` classes, default ⌈√vocab⌉).
+fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
+    let mut tf = Fields::of(value, "tokens")?;
+    let id = |tf: &mut Fields, k: &str, d: u64| -> Result<u32> {
+        u32::try_from(tf.uint(k, Some(d))?).map_err(|_| Error::InvalidOption(format!("tokens: '{k}' is too large")))
+    };
+    let spec = TokenSpec {
+        length: tf.usize("length", None)?,
+        vocab: tf.usize("vocab", None)?,
+        pad_id: id(&mut tf, "padId", 0)?,
+        end_id: id(&mut tf, "endId", 1)?,
+        start_id: id(&mut tf, "maskId", 2)?,
+        context: tf.usize("context", Some(0))?,
+        table: tf.usize("table", None)?,
+    };
+    let small = |list: Vec<usize>| list.into_iter().map(|c| u32::try_from(c).map_err(|_| Error::InvalidOption("tokens: a class or count is too large".into()))).collect::<Result<Vec<u32>>>();
+    let classes = match (tf.uint_list("classes")?, tf.uint_list("counts")?) {
+        (Some(c), None) => small(c)?,
+        (None, Some(counts)) => {
+            let counts: Vec<u64> = counts.into_iter().map(|c| c as u64).collect();
+            if counts.len() != spec.vocab || spec.table == 0 {
+                return Err(Error::InvalidOption("tokens: counts must give one count for each token, with a table width of at least 1".into()));
+            }
+            let n = tf.usize("classCount", Some(default_classes(spec.vocab)))?;
+            ClassSoftmax::from_counts(&counts, n, spec.table)?.class_of().to_vec()
+        }
+        _ => return Err(Error::InvalidOption("tokens: give either classes (each token's class) or counts (each token's count in the training texts)".into())),
+    };
+    tf.finish()?;
+    Ok((spec, classes))
+}
+
 struct LayerSize {
+    kind: LayerKind,
     inputs: usize,
     outputs: usize,
     activation: Activation,
@@ -300,14 +349,27 @@ struct LayerSize {
     biases: u128,
 }
 
-/// One layer of a model: its shape, activation, and where its weights and biases lie in
-/// the flat parameter buffer.
+/// What a layer computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerKind {
+    /// x·W + b, then the activation.
+    Dense,
+    /// A text model's first layer: token ids → E[id] + P[t] per position (`token_embedding`).
+    TokenTable,
+    /// A text model's last layer: per-position queries → token distributions (`TextHead`).
+    TextHead,
+}
+
+/// One layer of a model: its kind, shape, activation, and where its weights and biases lie
+/// in the flat parameter buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
+    pub kind: LayerKind,
     pub inputs: usize,
     pub outputs: usize,
     pub activation: Activation,
-    /// The weights (inputs × outputs, or a context head's parts), then the biases.
+    /// The weights (inputs × outputs; a token table's E then P; a text head's slice), then
+    /// the biases (none for a token table or a text head).
     pub weights: Range<usize>,
     pub biases: Range<usize>,
 }

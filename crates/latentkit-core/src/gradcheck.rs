@@ -4,7 +4,7 @@
 
 use crate::layers::activation::Activation;
 use crate::autoencoder::{Autoencoder, Workspace};
-use crate::config::ModelConfig;
+use crate::config::{LayerKind, ModelConfig};
 use crate::layers::loss::Loss;
 use crate::rng::Rng;
 
@@ -32,32 +32,33 @@ fn act64(act: Activation, z: f64) -> f64 {
     }
 }
 
-/// The loss of the autoencoder on x, computed in f64 from f64 parameters, with a dense
-/// one-hot product for token inputs and the given ε for a variational model.
+/// The loss of the autoencoder on x, computed in f64 from f64 parameters, with the given ε
+/// for a variational model. A text model's input is its tables' rows E[id] + P[t] and its
+/// loss the head's, written out from the definitions (`text_loss64`).
 fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64) -> f64 {
     let cfg = net.config();
-    // token ids -> one-hot rows
     let mut h: Vec<f64> = match cfg.tokens {
         Some(t) => {
-            let mut v = vec![0f64; rows * t.length * t.vocab];
-            for r in 0..rows {
-                for p in 0..t.length {
-                    v[r * t.length * t.vocab + p * t.vocab + x[r * t.length + p] as usize] = 1.0;
-                }
-            }
-            v
+            let (e, p) = (&params[..t.vocab * t.table], &params[t.vocab * t.table..net.layers()[0].weights.end]);
+            x.iter().enumerate().flat_map(|(i, &id)| (0..t.table).map(move |k| e[id as usize * t.table + k] + p[(i % t.length) * t.table + k])).collect()
         }
         None => x.to_vec(),
     };
     let last = net.layers().len() - 1;
-    let enc = cfg.encoder.len();
+    let enc = net.encoder_layers;
     let latent = cfg.latent_size();
     let mut kl = 0f64;
     for (l, layer) in net.layers().iter().enumerate() {
         let (i_n, o_n) = (layer.inputs, layer.outputs);
-        if let (true, Some(t)) = (l == last, cfg.tokens.filter(|t| t.context > 0)) {
-            h = context_head64(&params[layer.weights.start..layer.biases.end], &h, ctx, rows, i_n, t, layer_act(cfg));
-            continue;
+        match layer.kind {
+            LayerKind::TokenTable => continue,
+            LayerKind::TextHead => {
+                let t = cfg.tokens.unwrap();
+                let table = &params[..t.vocab * t.table];
+                let recon = text_loss64(&params[layer.weights.clone()], table, &h, x, ctx, rows, t, &cfg.classes, cfg.activation);
+                return recon / rows as f64 + kl_weight * kl;
+            }
+            LayerKind::Dense => {}
         }
         let mut next = vec![0f64; rows * o_n];
         for r in 0..rows {
@@ -95,75 +96,61 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
     }
 }
 
-/// Each row's summed loss of the outputs `h` (logits for bce and cce) against targets `x`,
-/// and the elements a row has.
+/// Each row's summed loss of the outputs `h` (logits for bce) against targets `x`, and the
+/// elements a row has.
 fn row_losses64(cfg: &ModelConfig, h: &[f64], x: &[f64]) -> (Vec<f64>, usize) {
-    match (cfg.loss, cfg.tokens) {
-        (Loss::Mse, _) => (h.chunks(cfg.input_size).zip(x.chunks(cfg.input_size)).map(|(a, y)| a.iter().zip(y).map(|(a, y)| (a - y) * (a - y)).sum()).collect(), cfg.input_size),
-        (Loss::Bce, _) => (
-            h.chunks(cfg.input_size)
-                .zip(x.chunks(cfg.input_size))
-                .map(|(z, y)| z.iter().zip(y).map(|(z, y)| z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()).sum())
-                .collect(),
-            cfg.input_size,
-        ),
-        (Loss::Cce, Some(t)) => (
-            h.chunks(cfg.input_size)
-                .zip(x.chunks(t.length))
-                .map(|(z, ids)| {
-                    z.chunks(t.vocab)
-                        .zip(ids)
-                        .map(|(logits, &id)| {
-                            let m = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                            m + logits.iter().map(|v| (v - m).exp()).sum::<f64>().ln() - logits[id as usize]
-                        })
-                        .sum()
-                })
-                .collect(),
-            t.length,
-        ),
-        _ => unreachable!(),
-    }
+    let n = cfg.input_size;
+    let rows = h.chunks(n).zip(x.chunks(n));
+    let sums = match cfg.loss {
+        Loss::Mse => rows.map(|(a, y)| a.iter().zip(y).map(|(a, y)| (a - y) * (a - y)).sum()).collect(),
+        Loss::Bce => rows.map(|(z, y)| z.iter().zip(y).map(|(z, y)| z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()).sum()).collect(),
+        Loss::Cce => unreachable!("text models' loss is the head's"),
+    };
+    (sums, n)
 }
 
-fn layer_act(cfg: &ModelConfig) -> Activation {
-    cfg.activation
+fn lse64(z: &[f64]) -> f64 {
+    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    m + z.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
 }
 
-/// The context head in f64, written out from its definition: for each row and position t,
-/// g = act(h·Wq + bq + P[t] + Σ_j E[j·V + x_{t-1-j}]) (mask id before the start), then
-/// logits = g·U + bu. `p` is the layer's parameters: Wq, E, P, bq, U, bu.
-fn context_head64(p: &[f64], h: &[f64], x: &[f64], rows: usize, hid: usize, t: crate::tokens::TokenSpec, act: Activation) -> Vec<f64> {
-    let (g, v, len, k) = (hid, t.vocab, t.length, t.context);
-    let (wq, emb, pos) = (0, hid * g, hid * g + k * v * g);
-    let bq = pos + len * g;
-    let u = bq + g;
-    let bu = u + g * v;
-    let mut logits = vec![0f64; rows * len * v];
+/// A text head's Σ −ln p(target) over every row's positions up to its first end or pad,
+/// written out from the definition: c = Σ_j a_j ⊙ E[ctx id at t−1−j] (start id before the
+/// text), g = act(base_t + c·Wc + bq), p(w | g) = p(class | g) · p(w | class, g) with class
+/// logits g·C + bc over all classes and word logits g·E[u] + bw[u] over the word's class.
+#[allow(clippy::too_many_arguments)]
+fn text_loss64(p: &[f64], table: &[f64], base: &[f64], x: &[f64], ctx: &[f64], rows: usize, t: crate::tokens::TokenSpec, classes: &[u32], act: Activation) -> f64 {
+    let (l, d, k, v) = (t.length, t.table, t.context, t.vocab);
+    let nc = classes.iter().map(|&c| c as usize + 1).max().unwrap();
+    let wc = k * d;
+    let bq = wc + if k > 0 { d * d } else { 0 };
+    let (cw, bc) = (bq + d, bq + d + nc * d);
+    let bw = bc + nc;
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut total = 0.0;
     for r in 0..rows {
-        for pt in 0..len {
-            let mut gv = vec![0f64; g];
-            for (o, gv_o) in gv.iter_mut().enumerate() {
-                let mut z = p[bq + o] + p[pos + pt * g + o];
-                for i in 0..hid {
-                    z += h[r * hid + i] * p[wq + i * g + o];
+        for pt in 0..l {
+            let mut c = vec![0f64; d];
+            for j in 0..k {
+                let id = if pt > j { ctx[r * l + pt - 1 - j] as usize } else { t.start_id as usize };
+                for o in 0..d {
+                    c[o] += p[j * d + o] * table[id * d + o];
                 }
-                for j in 0..k {
-                    let id = if pt > j { x[r * len + pt - 1 - j] as usize } else { t.start_id as usize };
-                    z += p[emb + (j * v + id) * g + o];
-                }
-                *gv_o = act64(act, z);
             }
-            for c in 0..v {
-                let mut z = p[bu + c];
-                for (o, &gv_o) in gv.iter().enumerate() {
-                    z += gv_o * p[u + o * v + c];
-                }
-                logits[(r * len + pt) * v + c] = z;
+            let g: Vec<f64> = (0..d).map(|o| act64(act, base[(r * l + pt) * d + o] + p[bq + o] + (0..d).map(|i| if k > 0 { c[i] * p[wc + i * d + o] } else { 0.0 }).sum::<f64>())).collect();
+            let target = x[r * l + pt] as usize;
+            let class_logits: Vec<f64> = (0..nc).map(|ci| dot(&g, &p[cw + ci * d..cw + (ci + 1) * d]) + p[bc + ci]).collect();
+            let tc = classes[target] as usize;
+            let members: Vec<usize> = (0..v).filter(|&u| classes[u] as usize == tc).collect();
+            let word_logits: Vec<f64> = members.iter().map(|&u| dot(&g, &table[u * d..(u + 1) * d]) + p[bw + u]).collect();
+            let within = members.iter().position(|&u| u == target).unwrap();
+            total += lse64(&class_logits) - class_logits[tc] + lse64(&word_logits) - word_logits[within];
+            if target as u32 == t.end_id || target as u32 == t.pad_id {
+                break;
             }
         }
     }
-    logits
+    total
 }
 
 fn check(config: ModelConfig, label: &str) {
@@ -181,7 +168,14 @@ fn check(config: ModelConfig, label: &str) {
     let cols = net.data_cols();
     let mut rng = Rng::new(42, 7);
     let x: Vec<f32> = match net.config().tokens {
-        Some(t) => (0..rows * cols).map(|_| rng.below(t.vocab as u32) as f32).collect(),
+        // texts of 1..length tokens (ids 2.., the start id included) ended by the end id, padded
+        Some(t) => (0..rows * cols)
+            .map(|i| {
+                let (r, pos) = (i / cols, i % cols);
+                let end = (r + 1).min(cols - 1);
+                if pos < end { 2 + rng.below(t.vocab as u32 - 2) } else if pos == end { t.end_id } else { t.pad_id }
+            } as f32)
+            .collect(),
         None => (0..rows * cols).map(|_| rng.uniform_in(0.05, 0.95)).collect(),
     };
     let mut ws = Workspace::new(&net, rows);
@@ -190,7 +184,7 @@ fn check(config: ModelConfig, label: &str) {
     let eps_seed = Rng::new(5, 5);
     let mut eps_rng = eps_seed.clone();
     let vae = net.config().variational.map(|_| (&mut eps_rng, kl_weight));
-    // A context head sees a copy of the targets with some tokens dropped (noise.context).
+    // A text head sees a copy of the targets with some tokens dropped (noise.context).
     let ctx: Vec<f32> = match net.config().tokens {
         Some(t) => x.iter().enumerate().map(|(i, &v)| if i % 3 == 1 { t.start_id as f32 } else { v }).collect(),
         None => x.clone(),
@@ -232,30 +226,36 @@ fn config(act: Activation, out: Activation, loss: Loss) -> ModelConfig {
         init: crate::config::Init::GlorotUniform,
         seed: 3,
         tokens: None,
+        classes: Vec::new(),
         variational: None,
     }
 }
 
-#[test]
-fn token_input_and_softmax_cross_entropy() {
-    let mut c = config(Activation::Tanh, Activation::Linear, Loss::Cce);
-    c.tokens = Some(crate::tokens::TokenSpec { length: 3, vocab: 4, pad_id: 0, end_id: 1, start_id: 2, context: 0 });
-    c.input_size = 12;
-    check(c, "tokens/cce");
+/// A text model of 4 positions over 7 tokens (pad 0, end 1, start 2), a table of width 3,
+/// `context` tokens of context and three classes (one of a single token).
+fn text_config(act: Activation, context: usize) -> ModelConfig {
+    let mut c = config(act, Activation::Linear, Loss::Cce);
+    c.tokens = Some(crate::tokens::TokenSpec { length: 4, vocab: 7, pad_id: 0, end_id: 1, start_id: 2, context, table: 3 });
+    c.classes = vec![0, 1, 1, 2, 2, 2, 1];
+    c.input_size = 28;
+    c
 }
 
 #[test]
-fn context_head_sees_the_tokens_before_each_position() {
+fn text_model_without_context() {
+    check(text_config(Activation::Tanh, 0), "text/tanh/context 0");
+}
+
+#[test]
+fn text_head_sees_the_tokens_before_each_position() {
     for (context, act) in [(1, Activation::Tanh), (2, Activation::Gelu), (3, Activation::Elu)] {
-        let mut c = config(act, Activation::Linear, Loss::Cce);
-        c.tokens = Some(crate::tokens::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, start_id: 2, context });
-        c.input_size = 20;
-        check(c.clone(), &format!("context {context}/{act:?}"));
-        // with a variational encoder, and with no decoder hidden layer (the head reads z)
+        let mut c = text_config(act, context);
+        check(c.clone(), &format!("text/context {context}/{act:?}"));
+        // with a variational encoder, and with no decoder hidden layer (the base reads z)
         c.latent_activation = Activation::Linear;
         c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 0, free_bits: 0.0 });
         c.decoder = Some(vec![]);
-        check(c, &format!("context {context}/{act:?}/vae, no decoder layer"));
+        check(c, &format!("text/context {context}/{act:?}/vae, no decoder layer"));
     }
 }
 
@@ -274,12 +274,10 @@ fn variational_with_every_loss() {
 
 #[test]
 fn variational_text_model() {
-    let mut c = config(Activation::Gelu, Activation::Linear, Loss::Cce);
+    let mut c = text_config(Activation::Gelu, 2);
     c.latent_activation = Activation::Linear;
-    c.tokens = Some(crate::tokens::TokenSpec { length: 4, vocab: 5, pad_id: 0, end_id: 1, start_id: 2, context: 0 });
-    c.input_size = 20;
     c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 3, free_bits: 0.01 });
-    check(c, "vae/tokens");
+    check(c, "vae/text");
 }
 
 #[test]

@@ -39,16 +39,19 @@ pub const MAX_BATCH: usize = 65_536;
 pub const MAX_EPOCHS: usize = 1_000_000;
 /// Most tokens a context head looks back.
 pub const MAX_CONTEXT: usize = 8;
-/// Largest length × vocab of a token model (the width of its one-hot input).
+/// Largest length × vocab of a token model (the width of a decoded row: one probability
+/// per position and token).
 pub const MAX_TOKEN_WIDTH: usize = 1 << 24;
+/// Widest token table of a text model (its embedding width).
+pub const MAX_TOKEN_TABLE: usize = 1024;
 /// Largest seed: every integer up to it is exact in a JavaScript number.
 pub const MAX_SEED: u64 = 1 << 53;
 
 /// `{ maxParams, maxUnits, maxLayers, maxDataValues, maxOutputValues, maxWorkspaceValues,
-/// maxBatch, maxEpochs, maxContext, maxTokenWidth, maxSeed }`, all integers.
+/// maxBatch, maxEpochs, maxContext, maxTokenWidth, maxTokenTable, maxSeed }`, all integers.
 pub fn limits_json() -> String {
     format!(
-        r#"{{"maxParams":{MAX_PARAMS},"maxUnits":{MAX_LAYER_WIDTH},"maxLayers":{MAX_LAYERS},"maxDataValues":{MAX_DATA_VALUES},"maxOutputValues":{MAX_OUTPUT_VALUES},"maxWorkspaceValues":{MAX_WORKSPACE_VALUES},"maxBatch":{MAX_BATCH},"maxEpochs":{MAX_EPOCHS},"maxContext":{MAX_CONTEXT},"maxTokenWidth":{MAX_TOKEN_WIDTH},"maxSeed":{MAX_SEED}}}"#
+        r#"{{"maxParams":{MAX_PARAMS},"maxUnits":{MAX_LAYER_WIDTH},"maxLayers":{MAX_LAYERS},"maxDataValues":{MAX_DATA_VALUES},"maxOutputValues":{MAX_OUTPUT_VALUES},"maxWorkspaceValues":{MAX_WORKSPACE_VALUES},"maxBatch":{MAX_BATCH},"maxEpochs":{MAX_EPOCHS},"maxContext":{MAX_CONTEXT},"maxTokenWidth":{MAX_TOKEN_WIDTH},"maxTokenTable":{MAX_TOKEN_TABLE},"maxSeed":{MAX_SEED}}}"#
     )
 }
 

@@ -3,10 +3,9 @@
 
 pub mod activation;
 pub mod class_softmax;
-pub mod context_head;
 pub mod dense;
-pub mod embedding;
 pub mod loss;
+pub mod text_head;
 pub mod token_embedding;
 pub mod variational;
 

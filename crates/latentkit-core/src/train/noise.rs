@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn context_dropout_masks_text_tokens_at_its_rate_and_keeps_the_rest() {
-        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 3 };
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 3, table: 4 };
         let mut rng = Rng::new(3, 1);
         let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(400);
         let mut ids = clean.clone();
@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn token_noise_keeps_rows_well_formed() {
-        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 0 };
+        let spec = TokenSpec { length: 8, vocab: 20, pad_id: 0, end_id: 1, start_id: 2, context: 0, table: 4 };
         let noise = Noise { gaussian: 0.0, mask: 0.3, delete: 0.3, swap: 0.3, context: 0.0 };
         let mut rng = Rng::new(1, 1);
         let clean: Vec<f32> = [5., 6., 7., 8., 9., 1., 0., 0.].repeat(50);

@@ -123,7 +123,7 @@ impl TrainSession {
                 return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
             }
         }
-        if options.noise.context > 0.0 && net.context_head().is_none() {
+        if options.noise.context > 0.0 && net.config().tokens.is_none_or(|t| t.context == 0) {
             return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
         }
         let val = match val {
