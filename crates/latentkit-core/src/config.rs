@@ -306,9 +306,10 @@ fn head_params(t: &TokenSpec, classes: &[u32]) -> u128 {
     k * d + if k > 0 { d * d } else { 0 } + d + nc * d + nc + v
 }
 
-/// `tokens`: { length, vocab, padId, endId, maskId, context, table } and either `classes`
-/// (each token's class, as saved) or `counts` (each token's count in the training texts, from
-/// which frequency binning makes `classCount` classes, default ⌈√vocab⌉).
+/// `tokens`: { length, vocab, padId, endId, maskId, context, table } and `classes` (each
+/// token's class, as saved) or `counts` (each token's count in the training texts, from which
+/// frequency binning makes `classCount` classes, default ⌈√vocab⌉); with neither, the tokens
+/// count the same (classes are runs of ids).
 fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
     let mut tf = Fields::of(value, "tokens")?;
     let id = |tf: &mut Fields, k: &str, d: u64| -> Result<u32> {
@@ -334,7 +335,12 @@ fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
             let n = tf.usize("classCount", Some(default_classes(spec.vocab)))?;
             ClassSoftmax::from_counts(&counts, n, spec.table)?.class_of().to_vec()
         }
-        _ => return Err(Error::InvalidOption("tokens: give either classes (each token's class) or counts (each token's count in the training texts)".into())),
+        (None, None) => {
+            // no counts: every token weighs the same, so the classes are runs of ids
+            let n = tf.usize("classCount", Some(default_classes(spec.vocab)))?;
+            ClassSoftmax::from_counts(&vec![1; spec.vocab.max(2)], n.min(spec.vocab.max(2)), spec.table.max(1))?.class_of()[..spec.vocab].to_vec()
+        }
+        _ => return Err(Error::InvalidOption("tokens: give classes (each token's class) or counts (each token's count in the training texts), not both".into())),
     };
     tf.finish()?;
     Ok((spec, classes))

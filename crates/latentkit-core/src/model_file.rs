@@ -1,12 +1,15 @@
 //! The model file (all integers little-endian). Format version 1 is the default file;
 //! version 2 is the same file with the optimiser's state after the weights, written only
 //! when asked (`save({ optimizer: true })`), so that readers that know only version 1
-//! refuse it (UNSUPPORTED_VERSION) rather than misread it:
+//! refuse it (UNSUPPORTED_VERSION) rather than misread it. Text models are versions 3 and
+//! 4 (4 with the optimiser's state): their config has a token table and the classes of the
+//! output layer. Text models of versions 1 and 2 (the old one-hot architecture, gone) are
+//! refused with UNSUPPORTED_VERSION and a message that says to retrain:
 //!
 //! | bytes     | content                                                        |
 //! |-----------|----------------------------------------------------------------|
 //! | 8         | magic `LATENTKT`                                               |
-//! | 4         | format version (u32): 1, or 2 with the optimiser block         |
+//! | 4         | format version (u32): 1 (3 for text), or 2 (4) with the optimiser block |
 //! | 4         | header length H (u32)                                          |
 //! | H         | header, UTF-8 JSON: `{ config, layers: [[in, out], ...], paramCount, meta }`, and in version 2 `optimizer: { kind, step }`; `meta` is the caller's JSON object, kept verbatim |
 //! | 4         | parameter count N (u32), equal to the header's                 |
@@ -33,6 +36,10 @@ pub const MAGIC: &[u8; 8] = b"LATENTKT";
 pub const FORMAT_VERSION: u32 = 1;
 /// The version of files that carry the optimiser's state.
 pub const OPTIMIZER_FORMAT_VERSION: u32 = 2;
+/// What a text model adds to its file's version (3, or 4 with the optimiser's state).
+pub const TEXT_VERSION_OFFSET: u32 = 2;
+/// The newest version this build reads.
+const NEWEST_VERSION: u32 = OPTIMIZER_FORMAT_VERSION + TEXT_VERSION_OFFSET;
 const MAX_HEADER: usize = 1 << 24;
 
 pub struct ModelFile {
@@ -64,7 +71,8 @@ pub fn encode(model: &Autoencoder, meta_json: &str, num: NumberFormat, optimizer
     );
     let header = header.into_bytes();
     let params = model.params();
-    let version = if optimizer.is_some() { OPTIMIZER_FORMAT_VERSION } else { FORMAT_VERSION };
+    let text = if model.config().tokens.is_some() { TEXT_VERSION_OFFSET } else { 0 };
+    let version = text + if optimizer.is_some() { OPTIMIZER_FORMAT_VERSION } else { FORMAT_VERSION };
     let mut out = Vec::with_capacity(24 + header.len() + 4 * params.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&version.to_le_bytes());
@@ -105,10 +113,10 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
         return Err(corrupt("the checksum does not match"));
     }
     let version = u32_at(bytes, 8);
-    if version != FORMAT_VERSION && version != OPTIMIZER_FORMAT_VERSION {
+    if !(FORMAT_VERSION..=NEWEST_VERSION).contains(&version) {
         return Err(Error::UnsupportedVersion(format!(
-            "this model file has format version {version}; this latentkit reads versions {FORMAT_VERSION} and {OPTIMIZER_FORMAT_VERSION}: {}",
-            if version > OPTIMIZER_FORMAT_VERSION { "upgrade latentkit to load it" } else { "re-save it with the latentkit that made it" }
+            "this model file has format version {version}; this latentkit reads versions {FORMAT_VERSION} to {NEWEST_VERSION}: {}",
+            if version > NEWEST_VERSION { "upgrade latentkit to load it" } else { "re-save it with the latentkit that made it" }
         )));
     }
     let header_len = u32_at(bytes, 12) as usize;
@@ -116,7 +124,7 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
         return Err(corrupt("the header length is out of range"));
     }
     let text = std::str::from_utf8(&bytes[16..16 + header_len]).map_err(|_| corrupt("the header is not UTF-8"))?;
-    let header = read_header(text, version == OPTIMIZER_FORMAT_VERSION)?;
+    let header = read_header(text, version > TEXT_VERSION_OFFSET, version.is_multiple_of(2))?;
     let count_at = 16 + header_len;
     let count = u32_at(bytes, count_at) as usize;
     if count != header.param_count || count > MAX_PARAMS {
@@ -155,12 +163,22 @@ struct Header {
     optimizer: Option<(OptimizerKind, u64)>,
 }
 
-/// Parses the header's JSON; `optimizer` says whether it must describe an optimiser block.
-fn read_header(text: &str, optimizer: bool) -> Result<Header> {
-    let header = json::parse(text).map_err(|e| corrupt(&format!("the header is not valid JSON ({e})")))?;
+/// Parses the header's JSON; `text` says whether the version is a text model's, `optimizer`
+/// whether it must describe an optimiser block.
+fn read_header(text_json: &str, text: bool, optimizer: bool) -> Result<Header> {
+    let header = json::parse(text_json).map_err(|e| corrupt(&format!("the header is not valid JSON ({e})")))?;
     let mut fields = Fields::of(&header, "model header").map_err(|_| corrupt("the header is not an object"))?;
     let bad = |e: Error| corrupt(&format!("the header is not valid ({e})"));
     let config_value = fields.get("config").ok_or_else(|| corrupt("the header has no config"))?;
+    let has_tokens = matches!(config_value, Json::Obj(members) if members.iter().any(|m| m.key == "tokens"));
+    if has_tokens && !text {
+        return Err(Error::UnsupportedVersion(
+            "this text model was saved by an earlier latentkit (0.1), whose text architecture is gone: retrain it from your texts with text.train(texts); the file holds weights, not texts".into(),
+        ));
+    }
+    if has_tokens != text {
+        return Err(corrupt("the format version says a text model but the config has no tokens"));
+    }
     let config = ModelConfig::from_value(config_value).map_err(bad)?;
     let layers: Vec<[usize; 2]> = match fields.get("layers") {
         Some(Json::Arr(items)) => items
@@ -180,7 +198,7 @@ fn read_header(text: &str, optimizer: bool) -> Result<Header> {
     if !matches!(meta.value, Json::Obj(_)) {
         return Err(corrupt("the header's meta is not an object"));
     }
-    let meta_json = text[meta.span.clone()].to_string();
+    let meta_json = text_json[meta.span.clone()].to_string();
     let optimizer = match (optimizer, fields.get("optimizer")) {
         (true, Some(o)) => Some(read_optimizer_field(o)?),
         (true, None) => return Err(corrupt("a version 2 file has no optimizer field in its header")),

@@ -36,7 +36,7 @@ fn reconstruct_bounds_its_codes_too() {
 
 fn token_config(length: usize, vocab: usize) -> ModelConfig {
     let json = format!(
-        r#"{{"inputSize":{},"encoder":[1,1],"loss":"cce","tokens":{{"length":{length},"vocab":{vocab}}}}}"#,
+        r#"{{"inputSize":{},"encoder":[1,1],"loss":"cce","tokens":{{"table":8,"length":{length},"vocab":{vocab}}}}}"#,
         length * vocab
     );
     ModelConfig::from_json(&json).unwrap()
@@ -44,19 +44,19 @@ fn token_config(length: usize, vocab: usize) -> ModelConfig {
 
 #[test]
 fn a_training_batch_above_the_workspace_budget_is_too_large_and_names_what_to_lower() {
-    // issue #11's 1c: 4,096 positions x 1,024 tokens, batch 256: 2^30 logits a buffer
+    // issue #11 1c: 4,096 positions x 1,024 tokens, batch 256: the text head alone needs ~4.5 M values a row
     let net = Autoencoder::new(token_config(4096, 1024)).unwrap();
     let data = vec![3.0f32; 256 * 4096];
     let mut tr = Trainer::new();
     let err = tr.begin(&net, options(r#"{"batchSize":256,"epochs":1}"#), &data[..], 256, None).unwrap_err();
     assert_eq!(err.code(), "TOO_LARGE");
-    for word in ["batchSize 256", "maxLength 4096", "vocabulary 1024", "use batchSize 7 or less"] {
+    for word in ["batchSize 256", "maxLength 4096", "vocabulary 1024", "use batchSize 28 or less"] {
         assert!(err.message().contains(word), "{word}: {}", err.message());
     }
     assert!(!tr.is_training());
     // the batch it names fits
     let mut tr = Trainer::new();
-    tr.begin(&net, options(r#"{"batchSize":7,"epochs":1}"#), &data[..7 * 4096], 7, None).unwrap();
+    tr.begin(&net, options(r#"{"batchSize":28,"epochs":1}"#), &data[..28 * 4096], 28, None).unwrap();
 }
 
 #[test]

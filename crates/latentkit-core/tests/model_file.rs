@@ -2,7 +2,7 @@ mod common;
 
 use common::*;
 use latentkit_core::model_file::{decode, encode, FORMAT_VERSION, OPTIMIZER_FORMAT_VERSION};
-use latentkit_core::Autoencoder;
+use latentkit_core::{model_file, Autoencoder, ModelConfig};
 
 fn trained() -> Autoencoder {
     let data = low_rank_data(64, 12, 1);
@@ -61,7 +61,7 @@ fn foreign_bytes_are_refused() {
 #[test]
 fn a_newer_format_version_is_unsupported() {
     let mut bytes = encode(&trained(), "{}", NUM, None).unwrap();
-    bytes[8..12].copy_from_slice(&(OPTIMIZER_FORMAT_VERSION + 1).to_le_bytes());
+    bytes[8..12].copy_from_slice(&(OPTIMIZER_FORMAT_VERSION + model_file::TEXT_VERSION_OFFSET + 1).to_le_bytes());
     reseal(&mut bytes);
     let err = decode(&bytes).err().unwrap();
     assert_eq!(err.code(), "UNSUPPORTED_VERSION");
@@ -101,4 +101,46 @@ fn meta_must_be_a_json_object() {
     let net = trained();
     assert_eq!(encode(&net, "[1,2]", NUM, None).err().unwrap().code(), "INVALID_OPTION");
     assert_eq!(encode(&net, "{oops", NUM, None).err().unwrap().code(), "INVALID_OPTION");
+}
+
+/// A small text model of the current architecture.
+fn text_model() -> Autoencoder {
+    let json = r#"{"inputSize":40,"tokens":{"length":5,"vocab":8,"context":2,"table":4,"counts":[9,9,1,5,4,3,2,1]},"encoder":[6,3],"loss":"cce"}"#;
+    Autoencoder::new(ModelConfig::from_json(json).unwrap()).unwrap()
+}
+
+#[test]
+fn text_models_are_versions_3_and_4_and_keep_their_classes() {
+    let net = text_model();
+    let bytes = model_file::encode(&net, "{}", &|x| format!("{x}"), None).unwrap();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 3);
+    let back = model_file::decode(&bytes).unwrap().model;
+    assert_eq!(back.params(), net.params());
+    assert_eq!(back.config().classes, net.config().classes);
+    assert_eq!(back.config(), net.config());
+    let ids = [3.0, 4.0, 1.0, 0.0, 0.0];
+    assert_eq!(back.encode(&ids, 1).unwrap(), net.encode(&ids, 1).unwrap());
+    // with the optimiser's state: version 4
+    let state = latentkit_core::train::optimizer::OptimizerState::new(latentkit_core::train::optimizer::OptimizerKind::Adam, net.params().len());
+    let bytes = model_file::encode(&net, "{}", &|x| format!("{x}"), Some(&state)).unwrap();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 4);
+    assert!(model_file::decode(&bytes).unwrap().optimizer.is_some());
+}
+
+#[test]
+fn old_text_models_are_refused_with_a_message_that_says_to_retrain() {
+    let net = text_model();
+    let mut bytes = model_file::encode(&net, "{}", &|x| format!("{x}"), None).unwrap();
+    // the same file under version 1, as latentkit 0.1 wrote its text models
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    reseal(&mut bytes);
+    let err = model_file::decode(&bytes).err().unwrap();
+    assert_eq!(err.code(), "UNSUPPORTED_VERSION");
+    assert!(err.message().contains("retrain") && err.message().contains("text.train"), "{}", err.message());
+    // and a numeric config under a text version is damaged, not a text model
+    let numeric = Autoencoder::new(ModelConfig::from_json(r#"{"inputSize":4,"encoder":[2]}"#).unwrap()).unwrap();
+    let mut bytes = model_file::encode(&numeric, "{}", &|x| format!("{x}"), None).unwrap();
+    bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+    reseal(&mut bytes);
+    assert_eq!(model_file::decode(&bytes).err().unwrap().code(), "CORRUPT_MODEL");
 }

@@ -6,7 +6,7 @@ fn the_plan_is_the_models_layout() {
     for json in [
         r#"{"inputSize":10,"encoder":[8,3]}"#,
         r#"{"inputSize":10,"encoder":[8,3],"variational":true}"#,
-        r#"{"inputSize":104,"tokens":{"length":8,"vocab":13,"context":2},"encoder":[16,4],"loss":"cce"}"#,
+        r#"{"inputSize":104,"tokens":{"table":8,"length":8,"vocab":13,"context":2},"encoder":[16,4],"loss":"cce"}"#,
     ] {
         let config = ModelConfig::from_json(json).unwrap();
         let plan = config.plan();

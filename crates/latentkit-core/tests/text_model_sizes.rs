@@ -1,8 +1,8 @@
 // Parameters and file sizes (4 bytes a parameter) of a text model for the three corpora of
-// issue #12: today's (a first layer of L·V·H, a context head with k·V·H + H·V) against the
-// model of docs/text-architecture.md (a shared token table, a class softmax tied to it).
-// Today's count comes from the core's own plan wherever it is within the limits, and the
-// formula below is held to it. Print the table with
+// issue #12: the old model (a first layer of L·V·H, a context head with k·V·H + H·V, gone
+// since) against the model of docs/text-architecture.md (a shared token table, a class
+// softmax tied to it). The new model's formula is held to the core's own plan. Print the
+// table with
 //
 //   cargo test -p latentkit-core --test text_model_sizes -- --nocapture
 
@@ -38,11 +38,11 @@ fn default_width(vocab: u64) -> u64 {
 }
 
 #[test]
-fn todays_formula_is_the_plan_and_the_table_of_sizes() {
-    for (v, l) in [(30u64, 11u64), (4460, 6)] {
-        let json = format!(r#"{{"inputSize":{},"tokens":{{"length":{l},"vocab":{v},"context":{CONTEXT}}},"encoder":[{HIDDEN},{LATENT}],"loss":"cce"}}"#, v * l);
+fn the_designs_formula_is_the_plan_and_the_table_of_sizes() {
+    for (v, l, d) in [(30u64, 11u64, 32u64), (4460, 6, 128), (12_500, 13, 96)] {
+        let json = format!(r#"{{"inputSize":{},"tokens":{{"length":{l},"vocab":{v},"context":{CONTEXT},"table":{d}}},"encoder":[{HIDDEN},{LATENT}],"loss":"cce"}}"#, v * l);
         let plan = ModelConfig::from_json(&json).unwrap().plan();
-        assert_eq!(plan.param_count as u64, today(v, l), "today's formula, V {v}, L {l}");
+        assert_eq!(plan.param_count as u64, proposed(v, l, d), "the design's formula is the plan, V {v}, L {l}, d {d}");
     }
     // WordNet at V 12,500 is over the limit today: the refusal the issue reports
     assert!(today(12_500, 13) > limits::MAX_PARAMS as u64);
