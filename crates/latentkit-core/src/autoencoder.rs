@@ -138,7 +138,6 @@ impl Autoencoder {
             loss: self.config.loss,
             activation: self.config.output_activation,
             cols: self.config.input_size,
-            vocab: self.config.tokens.map_or(1, |t| t.vocab),
             reduction: if self.is_variational() { Reduction::SumPerRow } else { Reduction::Mean },
         }
     }

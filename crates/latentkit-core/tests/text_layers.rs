@@ -47,6 +47,8 @@ fn bad_class_structures_are_refused_with_a_message() {
         err(ClassSoftmax::from_counts(&[3, 2, 1], 2, 0)),
         err(ClassSoftmax::from_classes(&[0, 2, 2], 4)),
         err(ClassSoftmax::from_classes(&[], 4)),
+        // a class index as large as a mutated file may hold: refused before anything is sized by it
+        err(ClassSoftmax::from_classes(&[0, 2_147_483_648, 1], 4)),
     ] {
         assert_eq!(e.code(), "INVALID_OPTION");
         assert!(e.message().starts_with("class softmax:"), "{}", e.message());

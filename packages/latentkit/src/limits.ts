@@ -33,6 +33,8 @@ export const TEXT_LIMITS = Object.freeze({
   hiddenLayers: 30,
   /** Largest decoder context (tokens). */
   context: 8,
-  /** Largest (maxLength + 1) × vocabulary (the one-hot input width). */
+  /** Largest (maxLength + 1) × vocabulary (a decoded row: one probability per position and token). */
   width: 16_777_216,
+  /** Widest token table (`embedding`). */
+  embedding: 1024,
 });

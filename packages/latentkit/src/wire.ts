@@ -16,6 +16,14 @@ export interface WireTokens {
   maskId: number;
   /** Tokens before each position the decoder sees (absent: 0). */
   context?: number;
+  /** Width of the token table (the tokens' embeddings, shared by the encoder's input and the output layer). */
+  table: number;
+  /** Each token's count among the training targets: the core cuts the output layer's classes from them (new models). */
+  counts?: number[];
+  /** Number of output classes (with `counts`; default ⌈√vocab⌉ in the core). */
+  classCount?: number;
+  /** Each token's class (what a saved model's config holds). */
+  classes?: number[];
 }
 
 /** The core's model config. @internal */

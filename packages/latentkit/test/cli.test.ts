@@ -163,7 +163,7 @@ describe("commands on a text model", () => {
     expect(text).toMatch(/training +6 epochs/);
     const out = json(["info", "words.lk"]);
     expect(out).toMatchObject({ kind: "text", latentSize: 8, config: { level: "char", latent: 8, hidden: [64], context: 3 }, stats: { texts: 240 } });
-    expect(text).toMatch(/layers .* -> context head \(3 tokens back\) -> /);
+    expect(text).toMatch(/layers +token table \(\d+ × \d+\) -> .* -> output layer \(\d+ classes, 3 tokens back\); /);
     expect(out.history).toHaveLength(6);
     expect(out.bytes).toBe(readFileSync(at("words.lk")).length);
     expect(out.parameters).toBeGreaterThan(0);

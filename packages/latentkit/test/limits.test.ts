@@ -12,7 +12,7 @@ beforeAll(() => init());
 
 it("every limit the SDK checks is the core's (limits())", () => {
   const core = JSON.parse(wasmLimits()) as Record<string, number>;
-  expect(Object.keys(core)).toEqual(expect.arrayContaining(["maxBatch", "maxContext", "maxDataValues", "maxEpochs", "maxLayers", "maxOutputValues", "maxParams", "maxSeed", "maxTokenWidth", "maxUnits"]));
+  expect(Object.keys(core)).toEqual(expect.arrayContaining(["maxBatch", "maxContext", "maxDataValues", "maxEpochs", "maxLayers", "maxOutputValues", "maxParams", "maxSeed", "maxTokenTable", "maxTokenWidth", "maxUnits"]));
   expect(MAX_LAYER).toBe(core.maxUnits);
   expect(MAX_BATCH).toBe(core.maxBatch);
   expect(MAX_EPOCHS).toBe(core.maxEpochs);
@@ -20,6 +20,7 @@ it("every limit the SDK checks is the core's (limits())", () => {
   expect(MAX_OUTPUT).toBe(core.maxOutputValues);
   expect(TEXT_LIMITS.context).toBe(core.maxContext);
   expect(TEXT_LIMITS.width).toBe(core.maxTokenWidth);
+  expect(TEXT_LIMITS.embedding).toBe(core.maxTokenTable);
   expect(SEED.max).toBeLessThanOrEqual(core.maxSeed!);
 });
 

@@ -66,13 +66,13 @@ describe("UNSUPPORTED_VERSION", () => {
   it("a file from a newer format version (valid CRC)", async () => {
     const b = bytes.slice();
     const view = new DataView(b.buffer);
-    view.setUint32(8, 3, true); // 1 is the default file, 2 the file with the optimiser's state
+    view.setUint32(8, 5, true); // 1 and 2 are numeric models (2 with the optimiser's state), 3 and 4 text models
     view.setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
     const e = await loadError(b);
     expect(e.code).toBe("UNSUPPORTED_VERSION");
     // Without the CRC fix the same edit is just corruption.
     const c = bytes.slice();
-    new DataView(c.buffer).setUint32(8, 3, true);
+    new DataView(c.buffer).setUint32(8, 5, true);
     expect((await loadError(c)).code).toBe("CORRUPT_MODEL");
   });
 });

@@ -70,8 +70,9 @@ describe("cause 5: the loaders decide the kind from meta.kind alone", () => {
     expect([await outcome(() => load(bytes)), await outcome(() => text.load(bytes))]).not.toEqual(["INVALID_OPTION", "INVALID_OPTION"]);
   });
 
-  it("a numeric file whose config declares tokens: refused (CORRUPT_MODEL), not an Autoencoder that can never encode", async () => {
-    // A consistent token config: 8 inputs = 2 positions × 4 tokens, softmax per position.
+  it("a numeric file whose config declares tokens: refused, not an Autoencoder that can never encode", async () => {
+    // A consistent token config: 8 inputs = 2 positions × 4 tokens. Under the numeric file's
+    // version 1 this is how latentkit 0.1 wrote text models: UNSUPPORTED_VERSION (retrain).
     const m = await train(randomRows(30, 8, 5), { encoder: [5, 3], epochs: 1 });
     const bytes = editHeader(m.save(), (h) => {
       h.config.tokens = { length: 2, vocab: 4, padId: 0, endId: 1, maskId: 2, context: 0 };
@@ -82,7 +83,8 @@ describe("cause 5: the loaders decide the kind from meta.kind alone", () => {
     try {
       model = await load(bytes);
     } catch (e) {
-      expect((e as LatentkitError).code).toBe("CORRUPT_MODEL");
+      expect((e as LatentkitError).code).toBe("UNSUPPORTED_VERSION");
+      expect((e as LatentkitError).message).toMatch(/retrain it from your texts with text\.train/);
       return;
     }
     expect(() => model.encode(randomRows(2, model.inputSize, 1))).not.toThrow();

@@ -91,6 +91,10 @@ impl ClassSoftmax {
     /// model file stores.
     pub fn from_classes(class_of: &[u32], dim: usize) -> Result<ClassSoftmax> {
         let vocab = class_of.len();
+        // no more classes than tokens (checked before `starts` is sized by the largest)
+        if class_of.iter().any(|&c| c as usize >= vocab) {
+            return Err(Error::InvalidOption(format!("class softmax: a class index is not below the vocabulary size {vocab}")));
+        }
         let classes = class_of.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
         let mut starts = vec![0usize; classes + 1];
         for &c in class_of {

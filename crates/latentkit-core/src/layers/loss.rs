@@ -16,8 +16,8 @@ pub enum Loss {
     /// activation must be sigmoid): max(z,0) − z·y + ln(1 + e^−|z|). Never takes the
     /// log of a saturated sigmoid, so it cannot produce inf/NaN for finite z.
     Bce,
-    /// Categorical cross-entropy of token models: per position, logsumexp(z) − z[y] over
-    /// the vocabulary, with y the target token id. The output is a softmax per position.
+    /// Categorical cross-entropy of text models: per position, −ln p(y) of the target token
+    /// id y. Computed by the text head (`text_head`), never by `OutputSpec`.
     Cce,
 }
 
@@ -35,8 +35,6 @@ pub struct OutputSpec {
     pub activation: Activation,
     /// Output columns per row.
     pub cols: usize,
-    /// Vocabulary size for `cce` (columns per position); 1 otherwise.
-    pub vocab: usize,
     pub reduction: Reduction,
 }
 
@@ -55,10 +53,9 @@ impl Loss {
 }
 
 impl OutputSpec {
-    /// Elements of one row the loss is taken over (columns, or positions for cce); also
-    /// the columns of a row of targets (token ids for cce).
+    /// Elements of one row the loss is taken over: its columns, also a row of targets.
     pub fn elements(&self) -> usize {
-        self.cols / self.vocab
+        self.cols
     }
 
     /// Loss of each row (mean or sum over its elements, per the reduction), in f64.
@@ -66,11 +63,7 @@ impl OutputSpec {
         let sum: f64 = match self.loss {
             Loss::Mse => a.iter().zip(y).map(|(&a, &y)| ((a - y) * (a - y)) as f64).sum(),
             Loss::Bce => z.iter().zip(y).map(|(&z, &y)| (z.max(0.0) - z * y + math::ln_1p(math::exp(-z.abs()))) as f64).sum(),
-            Loss::Cce => z
-                .chunks_exact(self.vocab)
-                .zip(y)
-                .map(|(logits, &id)| (log_sum_exp(logits) - logits[id as usize]) as f64)
-                .sum(),
+            Loss::Cce => unreachable!("a text model's loss is its head's"),
         };
         match self.reduction {
             Reduction::Mean => sum / self.elements() as f64,
@@ -93,8 +86,8 @@ impl OutputSpec {
         total / rows as f64
     }
 
-    /// ∂(batch loss)/∂z of the output layer into `dz`. BCE and CCE bypass the output
-    /// activation (σ(z) − y, softmax(z) − onehot(y)).
+    /// ∂(batch loss)/∂z of the output layer into `dz`. BCE bypasses the output activation
+    /// (σ(z) − y).
     pub fn grad_z(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize, dz: &mut [f32]) {
         let n = rows * self.cols;
         let (z, a, dz) = (&z[..n], &a[..n], &mut dz[..n]);
@@ -129,14 +122,7 @@ impl OutputSpec {
                     *g = scale * (aa - yy);
                 }
             }
-            Loss::Cce => {
-                for ((g, p), &id) in dz.chunks_exact_mut(self.vocab).zip(a.chunks_exact(self.vocab)).zip(y) {
-                    for (gi, &pi) in g.iter_mut().zip(p) {
-                        *gi = scale * pi;
-                    }
-                    g[id as usize] -= scale;
-                }
-            }
+            Loss::Cce => unreachable!("a text model's loss is its head's"),
         }
     }
 }
@@ -146,20 +132,4 @@ pub fn log_sum_exp(z: &[f32]) -> f32 {
     let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let s: f32 = z.iter().map(|&v| math::exp(v - m)).sum();
     m + math::ln(s)
-}
-
-/// a = softmax(z) over consecutive groups of `group` columns (one per token position).
-pub fn softmax_groups(z: &[f32], a: &mut [f32], group: usize) {
-    for (zs, as_) in z.chunks_exact(group).zip(a.chunks_exact_mut(group)) {
-        let m = zs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut s = 0f32;
-        for (o, &v) in as_.iter_mut().zip(zs) {
-            *o = math::exp(v - m);
-            s += *o;
-        }
-        let inv = 1.0 / s;
-        for o in as_.iter_mut() {
-            *o *= inv;
-        }
-    }
 }

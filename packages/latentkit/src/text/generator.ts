@@ -57,6 +57,13 @@ function checkDrawn(codes: Float32Array, option: string, value: number): void {
  * vocabulary become `<unk>` (decoded as U+FFFD "�" at char level, `<unk>` at word level),
  * and texts longer than `maxLength` tokens are truncated unless `onLongText: "error"`.
  */
+/** What the generator reports of the core's token layout. @internal */
+export interface TextShape {
+  context: number;
+  embedding: number;
+  classes: number;
+}
+
 export class TextGenerator {
   readonly #model: ModelHandle;
   readonly #vocab: Vocabulary;
@@ -69,8 +76,8 @@ export class TextGenerator {
     addSymbolDispose(TextGenerator.prototype);
   }
 
-  /** @internal `context` is the core config's `tokens.context` (0 when absent), which the caller has parsed. */
-  constructor(handle: WasmModel, meta: TextMeta, history: EpochRecord[], context: number) {
+  /** @internal `shape` is the core config's token layout (context, table width, classes), which the caller knows. */
+  constructor(handle: WasmModel, meta: TextMeta, history: EpochRecord[], shape: TextShape) {
     this.#model = new ModelHandle(handle, history, "text generator", "gen");
     this.#meta = meta;
     this.#vocab = new Vocabulary(meta.vocabulary);
@@ -85,7 +92,9 @@ export class TextGenerator {
       latent: meta.latent,
       hidden: Object.freeze([...meta.hidden]),
       activation: meta.activation,
-      context,
+      embedding: shape.embedding,
+      classes: shape.classes,
+      context: shape.context,
       variational: meta.variational ? Object.freeze({ ...meta.variational }) : null,
       seed: meta.seed,
     });
@@ -107,7 +116,7 @@ export class TextGenerator {
     return this.#meta.variational !== null;
   }
 
-  /** Number of weights and biases of the network (the context head's included). */
+  /** Number of weights and biases of the network (the token table and the output layer's included). */
   get paramCount(): number {
     return this.#model.live("paramCount").paramCount();
   }

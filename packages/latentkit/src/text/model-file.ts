@@ -22,7 +22,9 @@ export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView
   );
   try {
     const config = JSON.parse(wasm.configJson()) as WireModelConfig;
-    return new TextGenerator(wasm, checkTextMeta(meta.text, config), history, config.tokens?.context ?? 0);
+    const t = config.tokens;
+    const shape = { context: t?.context ?? 0, embedding: t?.table ?? 0, classes: (t?.classes ?? []).reduce((m, c) => Math.max(m, c + 1), 0) };
+    return new TextGenerator(wasm, checkTextMeta(meta.text, config), history, shape);
   } catch (e) {
     wasm.free();
     throw e;

@@ -56,6 +56,20 @@ export interface TextTrainOptions {
   /** Activation of the hidden layers. Default `"relu"`. */
   activation?: Activation;
   /**
+   * Width of the token table: each token's embedding, shared by every position of the
+   * encoder's input and tied to the output layer. Integer 1..1024. Default: the vocabulary
+   * size rounded up to a multiple of 16, at most 96 (32 for the English letters, 96 for a
+   * few thousand Chinese characters or words), which keeps a 4,000-character model under
+   * 4 MB and a 12,500-word one under 8 MB.
+   */
+  embedding?: number;
+  /**
+   * Classes of the output layer: tokens are grouped by frequency into this many classes, and
+   * training reads one class's tokens a position instead of the whole vocabulary (decoding
+   * and evaluation stay exact). Integer >= 1, at most the vocabulary size. Default ⌈√vocabulary⌉.
+   */
+  classes?: number;
+  /**
    * Tokens before each position that the decoder's output layer sees, 0..8. With 0 every
    * position is predicted from the code alone, so codes between texts decode to blends of
    * their tokens; above 0 the decoder is autoregressive (each token is chosen knowing the
@@ -107,6 +121,10 @@ export interface NormalizedTextOptions {
   latent: number;
   hidden: number[];
   activation: Activation;
+  /** undefined: by the vocabulary (`embeddingWidth`). */
+  embedding: number | undefined;
+  /** undefined: ⌈√vocabulary⌉ (the core's default). */
+  classes: number | undefined;
   context: number;
   variational: NormalizedVariational | null;
   noise: TextNoise | null;
@@ -129,7 +147,7 @@ const FIT_KEYS = [
 ] as const;
 /** Every key of text.train(): the model's settings, then the training options. */
 const TEXT_KEYS = [
-  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "context", "variational", "noise",
+  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "embedding", "classes", "context", "variational", "noise",
   ...FIT_KEYS,
 ] as const;
 
@@ -137,6 +155,8 @@ const TEXT_KEYS = [
 export const TEXT_DEFAULTS = Object.freeze({
   latent: 32,
   hidden: Object.freeze([256]),
+  /** The widest default token table (see `embeddingWidth`). */
+  embedding: 96,
   context: 3,
   epochs: 30,
   batchSize: 64,
@@ -185,6 +205,8 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   const hidden = layerList(o, "hidden", MAX_LAYER, true, "width") ?? [...TEXT_DEFAULTS.hidden];
   if (hidden.length > TEXT_LIMITS.hiddenLayers) throw invalidOption(`hidden may list at most ${TEXT_LIMITS.hiddenLayers} layers, got ${hidden.length}.`);
   const activation = oneOf(o, "activation", ACTIVATIONS, "relu");
+  const embedding = o.embedding === undefined ? undefined : num(o, "embedding", 0, { min: 1, max: TEXT_LIMITS.embedding, integer: true });
+  const classes = o.classes === undefined ? undefined : num(o, "classes", 0, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
   const context = num(o, "context", TEXT_DEFAULTS.context, { min: 0, max: TEXT_LIMITS.context, integer: true });
   const epochs = num(o, "epochs", TEXT_DEFAULTS.epochs, { min: 1, max: MAX_EPOCHS, integer: true });
   const variational = normalizeVariational(o.variational, {
@@ -201,5 +223,10 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   };
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
   const fit = normalizeFitOptions(fitRaw, seed, false);
-  return { level, lowercase, minCount, maxLength, latent, hidden, activation, context, variational, noise, seed, fit };
+  return { level, lowercase, minCount, maxLength, latent, hidden, activation, embedding, classes, context, variational, noise, seed, fit };
+}
+
+/** The default token table width for a vocabulary of `vocab` tokens: rounded up to 16, at most 96. @internal */
+export function embeddingWidth(vocab: number): number {
+  return Math.min(TEXT_DEFAULTS.embedding, Math.ceil(vocab / 16) * 16);
 }

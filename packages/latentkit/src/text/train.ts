@@ -10,7 +10,7 @@ import { fromWasmError, init, wasmCall, WasmModel, wasmPlanJson } from "../wasm.
 import type { WireModelConfig } from "../wire.js";
 import { TextGenerator } from "./generator.js";
 import { TEXT_VERSION } from "./meta-check.js";
-import { normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
+import { embeddingWidth, normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
 import { checkTexts } from "./report.js";
 import { buildVocabulary, encodeRows, END_ID, MASK_ID, PAD_ID, percentile, tokenize, Vocabulary } from "./tokenizer.js";
 import type { TextMeta, TextStats, TextTrainingError } from "./types.js";
@@ -20,6 +20,9 @@ import type { TextMeta, TextStats, TextTrainingError } from "./types.js";
  * (with advice in text terms), the parameters by the core's own plan of the layout.
  */
 function checkTextSize(opts: NormalizedTextOptions, config: WireModelConfig, L: number, V: number): void {
+  if (opts.classes !== undefined && opts.classes > V) {
+    throw new LatentkitError("INVALID_OPTION", `classes must be at most the vocabulary size (${V}), got ${opts.classes}; leave it out for ⌈√vocabulary⌉.`);
+  }
   if (L * V > TEXT_LIMITS.width) {
     throw new LatentkitError(
       "TOO_LARGE",
@@ -38,11 +41,28 @@ function checkTextSize(opts: NormalizedTextOptions, config: WireModelConfig, L: 
   }
 }
 
-/** The core's config of a text model over `L` positions of `V` tokens. */
-function coreConfig(opts: NormalizedTextOptions, L: number, V: number): WireModelConfig {
+/**
+ * Each token's count among the training targets: the positions up to and including each
+ * row's end (the ones the model is trained on). The output layer's classes are cut from them.
+ */
+function targetCounts(ids: Float32Array, L: number, V: number): number[] {
+  const counts = new Array<number>(V).fill(0);
+  for (let base = 0; base < ids.length; base += L) {
+    for (let t = 0; t < L; t++) {
+      const id = ids[base + t]!;
+      counts[id]!++;
+      if (id === END_ID || id === PAD_ID) break;
+    }
+  }
+  return counts;
+}
+
+/** The core's config of a text model over `L` positions of `V` tokens with these target counts. */
+function coreConfig(opts: NormalizedTextOptions, L: number, V: number, counts: number[]): WireModelConfig {
+  const tokens = { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context, table: opts.embedding ?? embeddingWidth(V), counts };
   return {
     inputSize: L * V,
-    tokens: { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context },
+    tokens: opts.classes === undefined ? tokens : { ...tokens, classCount: opts.classes },
     encoder: [...opts.hidden, opts.latent],
     activation: opts.activation,
     latentActivation: "linear",
@@ -105,10 +125,10 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const maxLength = opts.maxLength ?? Math.min(TEXT_LIMITS.maxLength, Math.max(1, percentile(lengths, TEXT_DEFAULTS.percentile)));
   const L = maxLength + 1;
   const V = vocabulary.length;
-  const config = coreConfig(opts, L, V);
+  const rows = encodeRows(toks, new Vocabulary(vocabulary), maxLength);
+  const config = coreConfig(opts, L, V, targetCounts(rows.ids, L, V));
   await init();
   checkTextSize(opts, config, L, V);
-  const rows = encodeRows(toks, new Vocabulary(vocabulary), maxLength);
   const stats: TextStats = Object.freeze({
     texts: list.length,
     truncated: rows.truncated.length,
@@ -117,7 +137,8 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
     tokens: rows.tokens,
   });
   const handle = wasmCall(() => WasmModel.create(JSON.stringify(config)));
-  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), [], opts.context);
+  const shape = { context: opts.context, embedding: config.tokens!.table, classes: opts.classes ?? Math.ceil(Math.sqrt(V)) };
+  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), [], shape);
   const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
   try {

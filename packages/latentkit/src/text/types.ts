@@ -36,6 +36,10 @@ export interface TextModelConfig {
   readonly latent: number;
   readonly hidden: readonly number[];
   readonly activation: string;
+  /** Width of the token table (each token's embedding, tied to the output layer). */
+  readonly embedding: number;
+  /** Classes of the output layer (tokens grouped by frequency). */
+  readonly classes: number;
   /** Tokens before each position the decoder sees (0: none, positions decoded independently). */
   readonly context: number;
   /** The β-VAE settings, or `null` for a plain autoencoder. */

@@ -17,10 +17,11 @@ export const spec: CommandSpec = {
 
 /** The layer widths of a text model: encoder (input -> code) and decoder (code -> output). */
 function textLayers(c: TextModelConfig) {
-  const input = (c.maxLength + 1) * c.vocabularySize;
-  const encoder: (number | string)[] = [input, ...c.hidden, c.latent * (c.variational ? 2 : 1)];
-  const head = c.context > 0 ? [`context head (${c.context} tokens back)`] : [];
-  const decoder: (number | string)[] = [c.latent, ...[...c.hidden].reverse(), ...head, input];
+  const L = c.maxLength + 1;
+  const table = `token table (${c.vocabularySize} × ${c.embedding})`;
+  const encoder: (number | string)[] = [table, L * c.embedding, ...c.hidden, c.latent * (c.variational ? 2 : 1)];
+  const head = `output layer (${c.classes} classes${c.context > 0 ? `, ${c.context} tokens back` : ""})`;
+  const decoder: (number | string)[] = [c.latent, ...[...c.hidden].reverse(), L * c.embedding, head];
   return { encoder, decoder };
 }
 
