@@ -79,6 +79,15 @@ describe("Chinese text files", () => {
     expect(info.config.vocabularySize).toBe(chars.length + 4); // and <pad>, <end>, <mask>, <unk>
   });
 
+  it("--level word on Chinese trains, with a note that the default --level char is usually what you want", () => {
+    const r = cli(["train", "tang.txt", "-o", "word.lk", "--level", "word", "-e", "1", "--latent", "4", "--hidden", "8"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^note: these texts are mostly Chinese or Japanese, .*--level char/);
+    const english = cli(["train", "-", "-o", "word-en.lk", "--level", "word", "-e", "1", "--latent", "4", "--hidden", "8"], "the moon\nthe river\n");
+    expect(english.code, english.stderr).toBe(0);
+    expect(english.stderr).not.toMatch(/note:/);
+  });
+
   it("a file in a legacy encoding (GBK) gets one line that says to convert it to UTF-8", () => {
     const r = cli(["train", "gbk.txt", "-q"]);
     expect(r.code).toBe(1);

@@ -173,6 +173,14 @@ function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
   return best;
 }
 
+/** Whether most characters of (a sample of) the texts are Han or kana, scripts written without spaces. */
+function mostlyUnspaced(lines: readonly string[]): boolean {
+  const sample = lines.slice(0, 2000).join("");
+  const letters = sample.match(/\p{L}/gu)?.length ?? 0;
+  const unspaced = sample.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
+  return letters > 0 && unspaced > letters / 2;
+}
+
 /** The flags of one run, checked, with the training data read. */
 interface Job {
   numeric: boolean;
@@ -217,6 +225,11 @@ async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
   }
   const options = textOptions(v, epochs);
   const lines = await readTextLines(file);
+  if (options.level === "word" && !common.quiet && mostlyUnspaced(lines)) {
+    process.stderr.write(
+      "note: these texts are mostly Chinese or Japanese, which put no spaces between words, so --level word makes each run of characters one token; the default --level char is usually what you want\n",
+    );
+  }
   return {
     ...common,
     what: `text model on ${lines.length} texts`,
