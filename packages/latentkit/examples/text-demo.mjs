@@ -4,7 +4,7 @@
 //   1. a variational autoencoder on 3,000 English words (corpora/words.txt);
 //   2. a model at its defaults on 3,000 five-character lines of Tang poems (corpora/tang5.txt),
 //      with fewer epochs than the default (see TANG_EPOCHS).
-// 20 to 60 s on 2 cores.
+// About 35 s on 2 idle cores, up to a minute when other work shares them.
 //   pnpm -C packages/latentkit build && node packages/latentkit/examples/text-demo.mjs
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), "latentkit-demo-"));
 // The Tang model trains at its defaults except for the number of epochs: today a character
 // model of this 998-character vocabulary has 2.6 M parameters and trains at 900-1,700 lines/s
 // on 2 shared cores, so the default 30 epochs would take 50-90 s on their own, more than the
-// whole demo may take. 10 epochs (17-30 s) are the fewest after which the model gives back most
+// whole demo may take. 10 epochs (17-35 s) are the fewest after which the model gives back most
 // of its training lines (77% exactly; 49% after 8). Raise this (or drop --epochs) once text
 // models of large vocabularies train faster.
 const TANG_EPOCHS = 10;
