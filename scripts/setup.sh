@@ -122,6 +122,20 @@ if ! [ -x /usr/bin/chromium ]; then
   fi
 fi
 
+# ---------- a Chinese font, so the playground test sees its Tang corpus rendered ----------
+# Browsers on users' machines have one; a bare Debian has none and draws empty boxes.
+# WenQuanYi Micro Hei is small (1.6 MB) and covers simplified and traditional characters.
+has_chinese_font() { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh-tw family 2>/dev/null)" ]; }
+if ! has_chinese_font && ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing a Chinese font (fonts-wqy-microhei) for the playground test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null
+  else
+    echo "setup: the playground test needs a Chinese font: sudo apt-get install fonts-wqy-microhei" >&2
+  fi
+fi
+
 # ---------- JS deps and build ----------
 log "pnpm install"
 CI=true pnpm install --frozen-lockfile=false --reporter=silent

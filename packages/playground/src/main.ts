@@ -14,10 +14,18 @@ interface Corpus {
   id: string;
   name: string;
   text: string;
+  /** Where the texts come from and under which licence, shown under the corpus. */
+  source: string;
 }
 
 const shipped = import.meta.glob<string>("../../latentkit/corpora/*.txt", { query: "?raw", import: "default", eager: true });
-const NAMES: Record<string, string> = { words: "English words" };
+const NAMES: Record<string, string> = { words: "English words", tang5: "Tang poems (Chinese)" };
+// The details, and both licences in full, are in packages/latentkit/corpora/README.md.
+const SOURCES: Record<string, string> = {
+  words: "From the npm package an-array-of-english-words (MIT licence).",
+  tang5: "Five-character lines of the Complete Tang Poems (public domain), from the npm package chinese-poetry (MIT licence).",
+};
+const OURS = "Written for this playground.";
 
 function lines(text: string): string[] {
   return text
@@ -30,12 +38,13 @@ const corpora: Corpus[] = [
   ...Object.entries(shipped)
     .map(([path, text]) => {
       const id = path.replace(/^.*\//, "").replace(/\.txt$/, "");
-      return { id, name: NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/[-_]/g, " "), text };
+      const name = NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/[-_]/g, " ");
+      return { id, name, text, source: SOURCES[id] ?? "From packages/latentkit/corpora (see its README)." };
     })
     .filter((c) => lines(c.text).length > 0)
     .sort((a, b) => (a.id === "words" ? -1 : b.id === "words" ? 1 : a.id.localeCompare(b.id))),
-  { id: "fruits", name: "Fruit names", text: fruits },
-  { id: "capitals", name: "Capital cities", text: capitals },
+  { id: "fruits", name: "Fruit names", text: fruits, source: OURS },
+  { id: "capitals", name: "Capital cities", text: capitals, source: OURS },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -225,10 +234,12 @@ function showCorpusInfo(): void {
   const t = currentTexts();
   const distinct = new Set(t).size;
   const longest = t.reduce((m, s) => Math.max(m, [...s].length), 0);
+  const source = corpora.find((c) => c.id === ui.corpus.value)?.source;
   ui.corpusInfo.textContent =
     t.length === 0
       ? "No texts yet: paste some, one per line."
-      : `${t.length.toLocaleString("en-US")} texts · ${distinct.toLocaleString("en-US")} distinct · longest ${longest} characters`;
+      : `${t.length.toLocaleString("en-US")} texts · ${distinct.toLocaleString("en-US")} distinct · longest ${longest} characters` +
+        (source ? ` · ${source}` : "");
 }
 
 function chooseCorpus(id: string): void {

@@ -1,7 +1,9 @@
 // End to end: builds the page with Vite, serves dist/ on 127.0.0.1, and drives Debian's
 // headless Chromium through it: train a small corpus in the worker, check the loss chart and
 // the latent scatter plot, sample, interpolate, download the model and load it back, and take
-// a screenshot (test-output/playground.png).
+// a screenshot (test-output/playground.png); then the Chinese corpus: train briefly, sample and
+// interpolate Chinese, check that Chinese characters are drawn as glyphs, not empty boxes
+// (test-output/playground-tang.png).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
@@ -20,6 +22,7 @@ const dist = join(root, "dist");
 const sdk = resolve(root, "../latentkit");
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(existsSync);
 const FRUITS = readFileSync(join(root, "src/corpora/fruits.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+const TANG = readFileSync(join(sdk, "corpora/tang5.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -185,6 +188,66 @@ describe("playground", () => {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(out, "playground.png"), fullPage: true });
     expect(statSync(join(out, "playground.png")).size).toBeGreaterThan(20_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("has the Tang poems as a built-in corpus: trains briefly, samples and interpolates Chinese, draws its glyphs", async () => {
+    pageErrors.length = 0;
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.state === "idle");
+    expect(await page.textContent('#corpus option[value="tang5"]')).toBe("Tang poems (Chinese) (3,000)");
+    await page.selectOption("#corpus", "tang5");
+    expect((await page.inputValue("#texts")).split("\n")).toEqual(TANG);
+    expect(await page.textContent("#corpus-info")).toMatch(/^3,000 texts · 3,000 distinct · longest 5 characters · .*chinese-poetry \(MIT licence\)/);
+
+    // A few epochs at the page's defaults: enough for Chinese samples, not for good ones.
+    await page.fill("#epochs", "6");
+    await page.click("#train");
+    await page.waitForFunction(() => document.body.dataset.state === "training" || document.body.dataset.state === "ready");
+    await ready();
+    expect(await page.textContent("#status")).toMatch(/^Trained after 6 epochs/);
+    expect(await page.locator("#scatter circle.pt").count()).toBe(1500); // the plot shows at most 1,500 texts
+
+    await page.fill("#sample-n", "12");
+    await page.click("#sample");
+    await page.waitForFunction(() => document.querySelectorAll("#samples li").length === 12);
+    const samples = await page.$$eval("#samples li", (li) => li.map((e) => (e as HTMLElement).dataset.text ?? ""));
+    expect(samples.every((s) => /^\p{Script=Han}*$/u.test(s)), samples.join("|")).toBe(true);
+    expect(samples.filter((s) => s.length > 0).length, samples.join("|")).toBeGreaterThanOrEqual(8);
+
+    await page.fill("#text-a", TANG[0]!);
+    await page.fill("#text-b", TANG[1]!);
+    await page.fill("#steps", "5");
+    await page.click("#interpolate");
+    await page.waitForFunction(() => document.querySelectorAll("#explore li:not(.arrow)").length === 5);
+    const path = await page.$$eval("#explore li:not(.arrow)", (li) => li.map((e) => (e as HTMLElement).dataset.text ?? ""));
+    expect(path.every((s) => /^\p{Script=Han}*$/u.test(s)), path.join("|")).toBe(true);
+
+    // In the fonts of the sample chips and of the text box, two different characters give two
+    // different, non-empty drawings: without a Chinese font both would be the same empty box.
+    const drawings = await page.evaluate(() =>
+      ["#samples li", "#texts"].map((selector) => {
+        const family = getComputedStyle(document.querySelector(selector)!).fontFamily;
+        const g = document.createElement("canvas").getContext("2d", { willReadFrequently: true })!;
+        g.canvas.width = g.canvas.height = 48;
+        const draw = (ch: string) => {
+          g.clearRect(0, 0, 48, 48);
+          g.font = `40px ${family}`;
+          g.fillText(ch, 2, 40);
+          const a = g.getImageData(0, 0, 48, 48).data.filter((_, i) => i % 4 === 3);
+          return { ink: a.filter((x) => x > 0).length, pixels: Array.from(a).join(",") };
+        };
+        const [mountain, water, missing] = ["山", "水", "\u{10fffd}"].map(draw);
+        return { family, ink: mountain!.ink, differ: mountain!.pixels !== water!.pixels, unlikeMissing: mountain!.pixels !== missing!.pixels };
+      }),
+    );
+    for (const d of drawings) {
+      expect(d.family).toMatch(/WenQuanYi Micro Hei/);
+      expect(d, "no Chinese font: install fonts-wqy-microhei (scripts/setup.sh does)").toMatchObject({ differ: true, unlikeMissing: true });
+      expect(d.ink).toBeGreaterThan(50);
+    }
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(out, "playground-tang.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

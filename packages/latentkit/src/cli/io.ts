@@ -34,15 +34,34 @@ function fsError(e: unknown, path: string, what: string): CliError {
   return new CliError(`cannot read ${path}: ${oneLine(e instanceof Error ? e.message : String(e))}`);
 }
 
-/** Decodes UTF-8 text; CliError when the bytes look binary (NUL bytes or invalid UTF-8). */
+/**
+ * Decodes a text file: UTF-8 (a byte-order mark is dropped), or UTF-16 when it starts with a
+ * byte-order mark (what Windows Notepad saves as "Unicode"). CliError when the bytes look
+ * binary (NUL bytes) or are in another encoding (invalid UTF-8, e.g. GBK, Big5 or Shift_JIS).
+ */
 export function decodeText(bytes: Uint8Array, name: string): string {
-  if (bytes.subarray(0, 65536).includes(0)) {
-    throw new CliError(`${name} looks like a binary file, not text (expected UTF-8 text, one entry per line)`);
+  const binary = `${name} looks like a binary file, not text (expected UTF-8 text, one entry per line)`;
+  // Checked before the NUL bytes, which UTF-16 has in every ASCII character.
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
+  if (utf16) {
+    let s: string;
+    try {
+      s = new TextDecoder(utf16, { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw new CliError(`${name} starts like UTF-16 text but is not valid UTF-16; save it as UTF-8`);
+    }
+    if (s.includes("\0")) throw new CliError(binary);
+    return s;
   }
+  if (bytes.subarray(0, 65536).includes(0)) throw new CliError(binary);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new CliError(`${name} looks like a binary file, not text (it is not valid UTF-8)`);
+    const example = name === "stdin" ? "" : ` (e.g. iconv -f GBK -t UTF-8 ${name} > utf8.txt)`;
+    throw new CliError(
+      `${name} is not UTF-8 text: a binary file, or text in another encoding (such as GBK, Big5 or Shift_JIS); ` +
+        `convert it to UTF-8 first${example}`,
+    );
   }
 }
 

@@ -71,6 +71,8 @@ function mainHelp(): string {
     "Example:",
     "  latentkit train words.txt -o words.lk --variational --epochs 40",
     "  latentkit sample words.lk -n 10",
+    "  latentkit train tang5.txt -o tang.lk",
+    "  latentkit interpolate tang.lk 青山明月夜 白雲江上行",
     "",
   ].join("\n");
 }

@@ -3,6 +3,7 @@
 import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
 import { loadTextModel, printJson, printLines, readTextLines } from "../io.js";
+import { displayWidth, padColumns } from "../width.js";
 
 export const spec: CommandSpec = {
   name: "reconstruct",
@@ -22,8 +23,9 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
     if (v.json) {
       printJson({ reconstructions: inputs.map((input, i) => ({ input, output: outputs[i], exact: outputs[i] === input })) });
     } else {
-      const width = Math.min(40, Math.max(...inputs.map((s) => [...s].length)));
-      printLines(inputs.map((input, i) => `${input.padEnd(width)}  ->  ${outputs[i]}${outputs[i] === input ? "" : "  *"}`));
+      // In terminal columns, so that the arrows line up for Chinese (two columns a character) too.
+      const width = Math.min(40, Math.max(...inputs.map(displayWidth)));
+      printLines(inputs.map((input, i) => `${padColumns(input, width)}  ->  ${outputs[i]}${outputs[i] === input ? "" : "  *"}`));
     }
   } finally {
     gen.dispose();

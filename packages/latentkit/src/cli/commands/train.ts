@@ -32,7 +32,8 @@ export const spec: CommandSpec = {
   details: [
     "Progress goes to stderr: a bar on a terminal, one line per epoch otherwise. Ctrl-C stops",
     "training and still saves the model so far (exit code 130); press it twice to quit without saving.",
-    "Use - as <file> to read stdin.",
+    "Use - as <file> to read stdin. Text files are UTF-8 (a byte-order mark is fine) or UTF-16 with a",
+    "byte-order mark; lines end in \\n or \\r\\n. Characters are code points, so Chinese needs no option.",
     "The model file is written atomically (a temporary file, then a rename): an interrupted or failed run",
     "never leaves half a model. When training diverges, an existing model file is kept unless --force.",
   ].join("\n"),
@@ -74,6 +75,7 @@ export const spec: CommandSpec = {
   },
   examples: [
     "latentkit train corpora/words.txt -o words.lk --variational --epochs 40 --validation-split 0.1",
+    "latentkit train corpora/tang5.txt -o tang.lk --validation-split 0.1",
     "latentkit train names.txt -o names.lk --latent 16 --hidden 512 --early-stopping --validation-split 0.1",
     "latentkit train sensors.csv --numeric -o sensors.lk --latent 4 --hidden 32 --epochs 50",
   ],
@@ -171,6 +173,14 @@ function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
   return best;
 }
 
+/** Whether most characters of (a sample of) the texts are Han or kana, scripts written without spaces. */
+function mostlyUnspaced(lines: readonly string[]): boolean {
+  const sample = lines.slice(0, 2000).join("");
+  const letters = sample.match(/\p{L}/gu)?.length ?? 0;
+  const unspaced = sample.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
+  return letters > 0 && unspaced > letters / 2;
+}
+
 /** The flags of one run, checked, with the training data read. */
 interface Job {
   numeric: boolean;
@@ -215,6 +225,11 @@ async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
   }
   const options = textOptions(v, epochs);
   const lines = await readTextLines(file);
+  if (options.level === "word" && !common.quiet && mostlyUnspaced(lines)) {
+    process.stderr.write(
+      "note: these texts are mostly Chinese or Japanese, which put no spaces between words, so --level word makes each run of characters one token; the default --level char is usually what you want\n",
+    );
+  }
   return {
     ...common,
     what: `text model on ${lines.length} texts`,
