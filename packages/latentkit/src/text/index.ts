@@ -25,6 +25,7 @@ export type { TextGenerator } from "./generator.js";
 export type { TextNoiseOptions, TextTrainOptions } from "./options.js";
 export type { TextReport } from "./report.js";
 export type { TextLevel } from "./tokenizer.js";
+export type { TextStopReason, TextTrainingSummary } from "./training-summary.js";
 
 let generator: Promise<typeof import("./lazy.js")> | undefined;
 
