@@ -90,7 +90,7 @@ describe("train (text)", () => {
     expect(r.stderr).toMatch(/training a text model on 240 texts for up to 6 epochs, stopping when the loss stops improving/);
     const epochLines = r.stderr.split("\n").filter((l) => /^epoch +\d+\/6 /.test(l));
     expect(epochLines).toHaveLength(6);
-    expect(epochLines[0]).toMatch(/loss \S+ {2}val_loss \S+ {2}\S+ samples\/s {2}[\d.]+s {2}ETA \d+:\d\d$/);
+    expect(epochLines[0]).toMatch(/loss \S+ {2}val_loss \S+ {2}\S+ samples\/s {2}[\d.]+s {2}ETA ≤\d+:\d\d$/); // early stopping: the ETA to the cap is an upper bound
     expect(r.stderr).not.toMatch(/\x1b\[/); // no terminal escapes in a pipe
     // the epoch that ends training says why, on stderr and in the summary
     expect(r.stderr).toMatch(/\nreached the cap of 6 epochs\n/);
@@ -211,7 +211,11 @@ describe("commands on a text model", () => {
 describe("numeric models", () => {
   it("train --numeric on a CSV, then info, encode, decode and eval", () => {
     const out = json(["train", "table.csv", "--numeric", "-o", "table.lk", "--latent", "2", "--hidden", "16", "-e", "8", "-q"]);
-    expect(out).toMatchObject({ kind: "numeric", epochs: 8 });
+    expect(out).toMatchObject({ kind: "numeric", epochs: 8, stopMessage: "trained all 8 epochs" });
+    // no early stopping for numeric models unless asked: the ETA is the run's, not a bound
+    const plain = ok(["train", "table.csv", "--numeric", "-o", "table2.lk", "--latent", "2", "--hidden", "16", "-e", "2"]);
+    expect(plain.stderr).toMatch(/training a numeric autoencoder on \d+ rows x \d+ columns for 2 epochs\n/);
+    expect(plain.stderr).toMatch(/ETA \d+:\d\d\ntrained all 2 epochs\n/);
     const info = json(["info", "table.lk"]);
     expect(info).toMatchObject({ kind: "numeric", inputSize: 6, latentSize: 2, layers: { encoder: [6, 16, 2] } });
     const csv = ok(["encode", "table.lk", "table.csv"]).stdout.trimEnd().split("\n");

@@ -379,7 +379,7 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
 
 export async function run(parsed: Parsed): Promise<number> {
   const job = await prepare(parsed);
-  const progress = new Progress({ epochs: job.epochs, stream: job.quiet ? { write: () => true } : process.stderr });
+  const progress = new Progress({ epochs: job.epochs, cap: job.earlyStopping, stream: job.quiet ? { write: () => true } : process.stderr });
   const outcome = await trainWithProgress(job, progress);
   if (outcome.diverged && parsed.values.force !== true && fileExists(job.output)) {
     progress.finish();
