@@ -195,6 +195,15 @@ describe("explicit options override the defaults", () => {
     expect(err.model!.training!.trainingExact).toBeGreaterThanOrEqual(0);
     err.model!.dispose();
   });
+
+  it("a diverged run's generator says so", async () => {
+    const err = (await text.train(WORDS, { ...SMALL, epochs: 3, learningRate: 1e30 }).catch((e: unknown) => e)) as TextTrainingError;
+    expect(err.code).toBe("DIVERGED");
+    const t = err.model!.training!;
+    expect(t).toMatchObject({ stopReason: "diverged", stopMessage: `diverged in epoch ${err.model!.history.length + 1}`, restoredBestWeights: false });
+    expect(t.epochs).toBe(err.model!.history.length);
+    err.model!.dispose();
+  });
 });
 
 describe("numeric train(): the stop reason", () => {
