@@ -1,5 +1,6 @@
 // text.train(): the vocabulary from the corpus, the core model for it (its size checked
-// first), the training run, and the sampling prior fitted on the training codes.
+// first), the training run (until the held-out texts stop improving, by default), the
+// sampling prior fitted on every text's code, and the summary of how training went.
 
 import type { Matrix } from "../data.js";
 import { LatentkitError } from "../errors.js";
