@@ -323,7 +323,9 @@ async function trainWithProgress(job: Job, progress: Progress): Promise<Outcome>
 function exactLine(t: TextTrainingSummary): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const held = t.validationExact !== null ? ` (${pct(t.validationExact)} of ${t.validationTexts} held out)` : "";
-  const advice = t.trainingExact < 0.9 ? "; a larger --hidden or --latent (or more epochs) may help" : "";
+  // on small corpora the held-out loss stops improving while the model still learns its own texts
+  const more = t.stopReason === "earlyStopping" ? "--no-early-stopping (or a larger --patience)" : "more --epochs";
+  const advice = t.trainingExact < 0.9 ? `; a larger --hidden or --latent, or ${more}, may help` : "";
   return `reconstructs ${pct(t.trainingExact)} of its ${t.trainingTexts} training texts exactly${held}${advice}`;
 }
 
