@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("c3787a01c73ee7812295ab4a8e19292ccb45da1ef36ac1fd48f000dabd9d6d30");
+    expect(sha256(g.save())).toBe("53324756214e2ba0c22a8fce043ebf8c05af43d010248ecb9f18f22dea2a8508");
     expect(g.sample(5, { seed: 1 }).join(",")).toBe("llllll,hhhhhh,llllll,hlkkkl,hllhhl");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("llkcll,hhhkhh,llklky,kkhhkk,hllhhq");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("llkcll,hhhkhh,llklqk,kkhhkk,hllhhq");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("741b48253d0338579828d95de374fb64237d20cb9c447834e768766695830f63");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("vdkssb,obcbqp,qevdc,flaboc,elwnbp");
+    expect(sha256(g.save())).toBe("b50e5d71906e64db1fb090723a2ed649ffaa4273ea1af0255b1b963724160f98");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("vdkssb,obcbqp,qevdc,flabmc,elwnbp");
   });
 });
