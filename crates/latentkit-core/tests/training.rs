@@ -68,6 +68,52 @@ fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
 }
 
 #[test]
+fn the_step_that_stops_early_names_the_best_epoch() {
+    let data = low_rank_data(200, 10, 4);
+    let (train_rows, val_rows) = data.split_at(150 * 10);
+    let mut cfg = keras_config(10, 1);
+    cfg.encoder = vec![8, 3];
+    cfg.decoder = None;
+    let mut net = Autoencoder::new(cfg).unwrap();
+    let o = options(r#"{"epochs":50,"learningRate":1e-9,"earlyStopping":{"monitor":"valLoss","patience":2,"minDelta":0.01}}"#);
+    let mut s = Trainer::new();
+    s.begin(&net, o, train_rows, 150, Some((val_rows, 50))).unwrap();
+    let mut ends = Vec::new();
+    loop {
+        let r = s.step(&mut net, 1000).unwrap();
+        if r.epoch_ended {
+            ends.push((r.epoch, r.best_epoch, r.stop_reason));
+        }
+        if r.stop {
+            break;
+        }
+    }
+    s.end(&mut net).unwrap();
+    // the SDK's "stopped improving at epoch 3 (best: epoch 1)" comes from the last report
+    assert_eq!(ends, vec![(1, Some(1), None), (2, Some(1), None), (3, Some(1), Some("earlyStopping"))]);
+}
+
+#[test]
+fn the_step_report_without_early_stopping_has_no_best_epoch() {
+    let data = low_rank_data(40, 10, 4);
+    let mut cfg = keras_config(10, 1);
+    cfg.encoder = vec![8, 3];
+    cfg.decoder = None;
+    let mut net = Autoencoder::new(cfg).unwrap();
+    let mut s = Trainer::new();
+    s.begin(&net, options(r#"{"epochs":1}"#), &data[..], 40, None).unwrap();
+    let r = loop {
+        let r = s.step(&mut net, 1000).unwrap();
+        if r.stop {
+            break r;
+        }
+    };
+    s.end(&mut net).unwrap();
+    assert_eq!(r.best_epoch, None);
+    assert_eq!(r.stop_reason, Some("epochs"));
+}
+
+#[test]
 fn monitoring_val_loss_without_validation_data_is_refused() {
     let data = low_rank_data(20, 10, 4);
     let net = Autoencoder::new(keras_config(10, 1)).unwrap();

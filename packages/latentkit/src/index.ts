@@ -52,7 +52,9 @@ export type {
   TextNoiseOptions,
   TextReport,
   TextStats,
+  TextStopReason,
   TextTrainingError,
+  TextTrainingSummary,
   TextTrainOptions,
   VariationOptions,
 } from "./text/index.js";

@@ -4,6 +4,7 @@
 // core receives is typed in wire.ts.
 
 import type { DataInput } from "./data.js";
+import type { StopReason } from "./stop.js";
 
 /** Activation functions available for hidden, latent and output layers. */
 export type Activation = "relu" | "leakyRelu" | "elu" | "gelu" | "tanh" | "sigmoid" | "linear";
@@ -78,6 +79,18 @@ export interface EpochInfo {
   samplesPerSecond: number;
   /** Wall-clock duration of the epoch, in seconds. */
   seconds: number;
+  /**
+   * Set on the last epoch of a run that ends by itself after it: `"earlyStopping"` (the
+   * monitored loss stopped improving) or `"epochs"` (the cap was reached); `null` while
+   * training goes on. A stop by `onEpochEnd` or `signal` is decided after this call, so it
+   * shows in the run's `History` (and a text generator's `training`), not here.
+   */
+  stopReason: StopReason | null;
+  /**
+   * `stopReason` in words, e.g. "validation loss stopped improving at epoch 12 (best: epoch 9)"
+   * or "reached the cap of 200 epochs"; `null` when `stopReason` is.
+   */
+  stopMessage: string | null;
 }
 
 /** Options of a training run (`fit()`, and the training part of `train()`). */

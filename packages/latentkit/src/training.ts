@@ -8,8 +8,11 @@ import type { Matrix } from "./data.js";
 import { throwIfAborted } from "./abort.js";
 import { LatentkitError } from "./errors.js";
 import type { NormalizedFitOptions as FitOpts } from "./fit-options.js";
+import { stopMessage, type StopFacts, type StopReason } from "./stop.js";
 import { fromWasmError, wasmCall, type WasmModel } from "./wasm.js";
 import { yieldToEventLoop } from "./yield.js";
+
+export type { StopReason } from "./stop.js";
 
 /** One finished epoch, as kept in `model.history`. */
 export interface EpochRecord {
@@ -23,15 +26,18 @@ export interface EpochRecord {
   readonly seconds?: number;
 }
 
-/** Why a training run stopped: all epochs done, early stopping, or `onEpochEnd` returned `false`. */
-export type StopReason = "epochs" | "earlyStopping" | "callback";
-
 /** The outcome of one training run (`fit()`). */
 export interface History {
   /** The epochs of this run (also appended to `model.history`). */
   readonly epochs: readonly EpochRecord[];
   /** Why the run stopped. */
   readonly stopReason: StopReason;
+  /**
+   * The same in words, e.g. "validation loss stopped improving at epoch 12 (best: epoch 9)",
+   * "reached the cap of 200 epochs" (early stopping on), "trained all 10 epochs" (off),
+   * "stopped by onEpochEnd after epoch 4".
+   */
+  readonly stopMessage: string;
   /** Epoch (model-lifetime numbering) with the best monitored loss, when early stopping was on. */
   readonly bestEpoch: number | null;
   /** The best monitored loss, when early stopping was on. */
@@ -57,6 +63,8 @@ interface StepReport {
   valLoss: number | null;
   stop: boolean;
   stopReason: "epochs" | "earlyStopping" | null;
+  /** The session's best epoch so far (1-based within the session), with early stopping. */
+  bestEpoch: number | null;
 }
 
 interface TrainSummary {
@@ -76,19 +84,34 @@ const now: () => number =
     ? () => performance.now()
     : () => Date.now();
 
+/** What the stop sentence of this run needs, at lifetime epoch `epoch`. */
+function facts(opts: FitOpts, epoch: number, epochOffset: number, bestEpoch: number | null): StopFacts {
+  return {
+    epoch,
+    epochs: opts.wasm.epochs,
+    bestEpoch: bestEpoch === null ? null : epochOffset + bestEpoch,
+    monitor: opts.wasm.earlyStopping?.monitor ?? null,
+  };
+}
+
 /**
  * Records an epoch that just ended (it took `seconds` for `samples` samples) and calls
- * onEpochEnd. Resolves to whether the callback asked to stop.
+ * onEpochEnd, telling it when the core ends the run after this epoch. Resolves to whether
+ * the callback asked to stop.
  */
-async function endEpoch(target: TrainingTarget, report: StepReport, epoch: number, seconds: number, samples: number, opts: FitOpts): Promise<boolean> {
+async function endEpoch(target: TrainingTarget, report: StepReport, stop: StopFacts, seconds: number, samples: number, opts: FitOpts): Promise<boolean> {
+  const epoch = stop.epoch;
   const record: EpochRecord = Object.freeze({ epoch, loss: report.loss ?? NaN, valLoss: report.valLoss ?? null, seconds });
   target.history.push(record);
+  const reason = report.stop ? (report.stopReason ?? "epochs") : null;
   const verdict = await opts.onEpochEnd?.({
     epoch,
     loss: record.loss,
     valLoss: record.valLoss,
     seconds,
     samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    stopReason: reason,
+    stopMessage: reason === null ? null : stopMessage(reason, stop),
   });
   return verdict === false;
 }
@@ -103,6 +126,7 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
   // this run's epochs are the ones appended to the history from here on
   const firstRecord = history.length;
   let stopReason: StopReason = "epochs";
+  let lastEpoch = epochOffset;
   try {
     let n = 1;
     let epochStart = now();
@@ -126,7 +150,9 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
       if (report.batches > 0) n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / (Math.max(dt, 0.01) / report.batches))));
       if (report.epochEnded) {
         const seconds = (now() - epochStart) / 1000;
-        if ((await endEpoch(target, report, epochOffset + report.epoch, seconds, epochSamples, opts)) && !report.stop) {
+        lastEpoch = epochOffset + report.epoch;
+        const stop = facts(opts, lastEpoch, epochOffset, report.bestEpoch);
+        if ((await endEpoch(target, report, stop, seconds, epochSamples, opts)) && !report.stop) {
           stopReason = "callback";
           break;
         }
@@ -146,6 +172,7 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
     return Object.freeze({
       epochs: Object.freeze(history.slice(firstRecord)),
       stopReason,
+      stopMessage: stopMessage(stopReason, facts(opts, lastEpoch, epochOffset, summary.bestEpoch)),
       bestEpoch: summary.bestEpoch === null ? null : epochOffset + summary.bestEpoch,
       bestValue: summary.bestValue,
       restoredBestWeights: summary.restored,

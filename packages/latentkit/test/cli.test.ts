@@ -7,10 +7,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { heldOutIndices } from "../src/text/split.js";
 
 const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(PKG, "dist", "cli.js");
 const WORDS = readFileSync(join(PKG, "corpora", "words.txt"), "utf8").split("\n").filter(Boolean);
+/** The lines of train.txt (WORDS[0..240)) that text.train holds out with `split` and the default seed. */
+const heldOut = (split: number) => heldOutIndices(240, split, 42).map((i) => WORDS[i]!);
 
 let dir: string;
 const at = (name: string) => join(dir, name);
@@ -84,18 +87,23 @@ afterAll(() => {
 describe("train (text)", () => {
   it("trains, prints plain progress lines when not on a terminal, and saves the model", () => {
     const r = ok(["train", "train.txt", "-o", "words.lk", "--epochs", "6", "--latent", "8", "--hidden", "64", "--validation-split", "0.1", "--seed", "3"]);
-    expect(r.stderr).toMatch(/training a text model on 240 texts for 6 epochs/);
+    expect(r.stderr).toMatch(/training a text model on 240 texts for up to 6 epochs, stopping when the loss stops improving/);
     const epochLines = r.stderr.split("\n").filter((l) => /^epoch +\d+\/6 /.test(l));
     expect(epochLines).toHaveLength(6);
-    expect(epochLines[0]).toMatch(/loss \S+ {2}val_loss \S+ {2}\S+ samples\/s {2}[\d.]+s {2}ETA \d+:\d\d$/);
+    expect(epochLines[0]).toMatch(/loss \S+ {2}val_loss \S+ {2}\S+ samples\/s {2}[\d.]+s {2}ETA ≤\d+:\d\d$/); // early stopping: the ETA to the cap is an upper bound
     expect(r.stderr).not.toMatch(/\x1b\[/); // no terminal escapes in a pipe
-    expect(r.stdout).toMatch(/^saved words\.lk \([\d.]+ KiB\): 6 epochs in [\d.]+s, loss \S+, val_loss \S+\n$/);
+    // the epoch that ends training says why, on stderr and in the summary
+    expect(r.stderr).toMatch(/\nreached the cap of 6 epochs\n/);
+    expect(r.stdout).toMatch(
+      /^saved words\.lk \([\d.]+ KiB\): 6 epochs in [\d.]+s, loss \S+, val_loss \S+; reached the cap of 6 epochs; kept epoch \d \(best val_loss \S+\)\nreconstructs [\d.]+% of its 216 training texts exactly \([\d.]+% of 24 held out\)/,
+    );
     expect(existsSync(at("words.lk"))).toBe(true);
   });
 
   it("--json reports the run; a VAE with word-level options", () => {
-    const out = json(["train", "train.txt", "-o", "vae.lk", "-e", "5", "--latent", "8", "--hidden", "64", "--variational", "--beta", "0.5", "--noise", "0.05", "-q"]);
-    expect(out).toMatchObject({ model: "vae.lk", kind: "text", epochs: 5, interrupted: false, stoppedEarly: false, valLoss: null });
+    const out = json(["train", "train.txt", "-o", "vae.lk", "-e", "5", "--latent", "8", "--hidden", "64", "--variational", "--beta", "0.5", "--noise", "0.05", "--no-early-stopping", "-q"]);
+    expect(out).toMatchObject({ model: "vae.lk", kind: "text", epochs: 5, interrupted: false, stoppedEarly: false, valLoss: null, stopMessage: "trained all 5 epochs", validationExact: null });
+    expect(out.trainingExact).toBeGreaterThanOrEqual(0);
     expect(out.history).toHaveLength(5);
     expect(out.bytes).toBe(readFileSync(at("vae.lk")).length);
     const info = json(["info", "vae.lk"]);
@@ -108,7 +116,18 @@ describe("train (text)", () => {
     expect(out.epochs).toBeLessThan(200);
     expect(out.keptEpoch).toBe(out.bestEpoch);
     const best = Math.min(...out.history.map((h: { valLoss: number }) => h.valLoss));
-    expect(json(["eval", "es.lk", "-"], WORDS.slice(192, 240).join("\n")).loss).toBeCloseTo(best, 3);
+    expect(out.stopMessage).toBe(`validation loss stopped improving at epoch ${out.epochs} (best: epoch ${out.bestEpoch})`);
+    expect(json(["eval", "es.lk", "-"], heldOut(0.2).join("\n")).loss).toBeCloseTo(best, 3);
+    const info = ok(["info", "es.lk"]).stdout;
+    expect(info).toContain(`stopped      ${out.stopMessage}`);
+    expect(info).toMatch(/round trip {3}[\d.]+% of 192 training texts back exactly, [\d.]+% of 48 held out/);
+  });
+
+  it("--no-early-stopping trains exactly 30 epochs by default; it contradicts --patience", () => {
+    expect(cli(["train", "train.txt", "--no-early-stopping", "--patience", "2"]).stderr).toMatch(/--no-early-stopping contradicts/);
+    expect(cli(["train", "x.csv", "--numeric", "--no-early-stopping"]).stderr).toMatch(/--no-early-stopping is only for text models/);
+    const out = json(["train", "train.txt", "-o", "fixed.lk", "--latent", "2", "--hidden", "8", "--no-early-stopping", "-q"]);
+    expect(out).toMatchObject({ epochs: 30, stopMessage: "trained all 30 epochs", valLoss: null });
   });
 });
 
@@ -192,7 +211,11 @@ describe("commands on a text model", () => {
 describe("numeric models", () => {
   it("train --numeric on a CSV, then info, encode, decode and eval", () => {
     const out = json(["train", "table.csv", "--numeric", "-o", "table.lk", "--latent", "2", "--hidden", "16", "-e", "8", "-q"]);
-    expect(out).toMatchObject({ kind: "numeric", epochs: 8 });
+    expect(out).toMatchObject({ kind: "numeric", epochs: 8, stopMessage: "trained all 8 epochs" });
+    // no early stopping for numeric models unless asked: the ETA is the run's, not a bound
+    const plain = ok(["train", "table.csv", "--numeric", "-o", "table2.lk", "--latent", "2", "--hidden", "16", "-e", "2"]);
+    expect(plain.stderr).toMatch(/training a numeric autoencoder on \d+ rows x \d+ columns for 2 epochs\n/);
+    expect(plain.stderr).toMatch(/ETA \d+:\d\d\ntrained all 2 epochs\n/);
     const info = json(["info", "table.lk"]);
     expect(info).toMatchObject({ kind: "numeric", inputSize: 6, latentSize: 2, layers: { encoder: [6, 16, 2] } });
     const csv = ok(["encode", "table.lk", "table.csv"]).stdout.trimEnd().split("\n");
@@ -301,10 +324,10 @@ async function interruptTraining(args: string[], epochs: number): Promise<Result
 
 describe("Ctrl-C", () => {
   it("SIGINT during training aborts it and saves a loadable model", async () => {
-    const r = await interruptTraining(["train.txt", "-o", "interrupted.lk", "--epochs", "100000", "--latent", "8", "--hidden", "64"], 3);
+    const r = await interruptTraining(["train.txt", "-o", "interrupted.lk", "--epochs", "100000", "--latent", "8", "--hidden", "64", "--no-early-stopping"], 3);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/stopping now/);
-    expect(r.stdout).toMatch(/^interrupted after \d+ epochs: saved interrupted\.lk .* with the weights of the last finished batch\n$/);
+    expect(r.stdout).toMatch(/^interrupted after \d+ epochs: saved interrupted\.lk .* with the weights of the last finished batch\nreconstructs [\d.]+% of its 240 training texts exactly/);
     const info = json(["info", "interrupted.lk"]);
     expect(info.history.length).toBeGreaterThanOrEqual(3);
     expect(info.history.length).toBeLessThan(100000);
@@ -324,6 +347,6 @@ describe("Ctrl-C", () => {
     const best = out.history.find((h: { epoch: number }) => h.epoch === out.bestEpoch).valLoss;
     expect(Math.min(...out.history.map((h: { valLoss: number }) => h.valLoss))).toBe(best);
     // The saved weights are the best epoch's: their validation loss is the best one.
-    expect(json(["eval", "interrupted-es.lk", "-"], WORDS.slice(192, 240).join("\n")).loss).toBeCloseTo(best, 3);
+    expect(json(["eval", "interrupted-es.lk", "-"], heldOut(0.2).join("\n")).loss).toBeCloseTo(best, 3);
   });
 });

@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("43501bf9c49c8ffcc1695cd35e2afc96510816e2c3748354655549d5898d7d4e");
-    expect(g.sample(5, { seed: 1 }).join(",")).toBe(",,i,,");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("aahpee,giecan,�nmirg,gonepi,gaapiy");
+    expect(sha256(g.save())).toBe("53324756214e2ba0c22a8fce043ebf8c05af43d010248ecb9f18f22dea2a8508");
+    expect(g.sample(5, { seed: 1 }).join(",")).toBe("llllll,hhhhhh,llllll,hlkkkl,hllhhl");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("llkcll,hhhkhh,llklqk,kkhhkk,hllhhq");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("29eba83c0ffe992596ddbfd39a86a24fbe06f213dbb5446605eb6462bbe84eb7");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("phoctn,epnru,gaovl,mi,");
+    expect(sha256(g.save())).toBe("b50e5d71906e64db1fb090723a2ed649ffaa4273ea1af0255b1b963724160f98");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("vdkssb,obcbqp,qevdc,flabmc,elwnbp");
   });
 });

@@ -68,6 +68,7 @@ const ui = {
   seed: $<HTMLInputElement>("seed"),
   validation: $<HTMLSelectElement>("validation"),
   variational: $<HTMLInputElement>("variational"),
+  earlyStopping: $<HTMLInputElement>("early-stopping"),
   train: $<HTMLButtonElement>("train"),
   stop: $<HTMLButtonElement>("stop"),
   bar: $("bar"),
@@ -149,6 +150,11 @@ function setState(s: State): void {
 function setStatus(message: string, kind: "info" | "error" = "info"): void {
   ui.status.textContent = message;
   ui.status.classList.toggle("error", kind === "error");
+}
+
+/** A share as a whole percentage ("97%"). */
+function percent(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
 }
 
 function int(input: HTMLInputElement, lo: number, hi: number): number {
@@ -279,7 +285,10 @@ function showModel(t: Trained, texts: readonly string[]): void {
     ["Network", `${s.hidden.join("·")} → ${s.latent}${s.variational ? " (VAE)" : ""}`],
     ["Decoder", s.context > 0 ? `sees ${s.context} tokens back` : "no context"],
     ["Trained", `${s.epochs} epochs on ${s.trainedOn.toLocaleString("en-US")} texts`],
-    ["Reconstructs", `${(s.exactMatch * 100).toFixed(0)}% exactly · ${(s.tokenAccuracy * 100).toFixed(0)}% of tokens`],
+    ...(s.stopMessage ? [["Stopped", s.stopMessage] as [string, string]] : []),
+    // a low share here means the model is too small for the corpus (or stopped too soon)
+    ...(s.trainingExact !== null ? [["Training texts", `${percent(s.trainingExact)} reconstructed exactly`] as [string, string]] : []),
+    ["Reconstructs", `${percent(s.exactMatch)} of the shown texts exactly · ${percent(s.tokenAccuracy)} of tokens`],
     ["File", `${(s.fileBytes / 1024).toFixed(0)} KiB`],
   ];
   ui.summary.replaceChildren(
@@ -321,6 +330,7 @@ function settings(): TrainSettings {
     variational: ui.variational.checked,
     context: Number(ui.context.value) || 0,
     epochs: int(ui.epochs, 1, 2000),
+    earlyStopping: ui.earlyStopping.checked,
     seed: int(ui.seed, 0, 2 ** 31 - 1),
     validationSplit: Number(ui.validation.value) || 0,
   };
@@ -352,7 +362,7 @@ async function train(): Promise<void> {
       `Epoch ${m.point.epoch} / ${m.planned} · loss ${formatNumber(m.point.loss)}` +
         (m.point.valLoss !== null ? ` · validation ${formatNumber(m.point.valLoss)}` : "") +
         ` · ${formatNumber(m.textsPerSecond)} texts/s` +
-        (m.point.epoch < m.planned ? ` · about ${Math.ceil(left)} s left` : ""),
+        (m.stopMessage !== null ? ` · ${m.stopMessage}` : m.point.epoch < m.planned ? ` · about ${Math.ceil(left)} s ${s.earlyStopping ? "at most " : ""}left` : ""),
     );
   };
   try {
@@ -361,8 +371,9 @@ async function train(): Promise<void> {
     ui.bar.style.width = "100%";
     setState("ready");
     setStatus(
-      `${t.stopped ? "Stopped" : "Trained"} after ${t.summary.epochs} epochs in ${t.seconds.toFixed(1)} s · ` +
-        `reconstructs ${(t.summary.exactMatch * 100).toFixed(0)}% of the texts exactly. Try Sample.`,
+      `${t.stopped ? "Stopped" : "Trained"} after ${t.summary.epochs} epochs in ${t.seconds.toFixed(1)} s` +
+        (t.summary.stopMessage && !t.stopped ? ` (${t.summary.stopMessage})` : "") +
+        ` · reconstructs ${percent(t.summary.trainingExact ?? t.summary.exactMatch)} of its training texts exactly. Try Sample.`,
     );
   } catch (e) {
     hasModel = false;

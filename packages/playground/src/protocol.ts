@@ -7,9 +7,12 @@ export interface TrainSettings {
   variational: boolean;
   /** Tokens before each position the decoder sees (text.train's `context`). */
   context: number;
+  /** The cap with early stopping, else the exact count. */
   epochs: number;
+  /** Stop when the validation loss (the training loss without validation) stops improving. */
+  earlyStopping: boolean;
   seed: number;
-  /** Share of the (shuffled) texts held out to draw the validation curve. */
+  /** Share of the texts held out (a random subset drawn with the seed) to validate on. */
   validationSplit: number;
 }
 
@@ -31,6 +34,10 @@ export interface ModelSummary {
   /** Texts the model was trained on (as stored in the model). */
   trainedOn: number;
   epochs: number;
+  /** Why training stopped, in words (gen.training.stopMessage); null for files without it. */
+  stopMessage: string | null;
+  /** Share of the training texts reconstructed exactly (gen.training.trainingExact); null for files without it. */
+  trainingExact: number | null;
   /** Exact-match share and token accuracy of the reconstructions of the shown texts. */
   exactMatch: number;
   tokenAccuracy: number;
@@ -87,6 +94,6 @@ export interface Results {
 export type ToWorker = Request & { id: number };
 
 export type FromWorker =
-  | { type: "epoch"; id: number; point: EpochPoint; planned: number; seconds: number; textsPerSecond: number }
+  | { type: "epoch"; id: number; point: EpochPoint; planned: number; seconds: number; textsPerSecond: number; stopMessage: string | null }
   | { type: "reply"; id: number; ok: true; result: unknown }
   | { type: "reply"; id: number; ok: false; error: string; code?: string };

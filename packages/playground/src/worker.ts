@@ -2,7 +2,6 @@
 // WebAssembly core) runs off the page's main thread.
 
 import { LatentkitError, text, type TextGenerator, type TextTrainingError } from "latentkit";
-import { mulberry32 } from "../../latentkit/src/mulberry32.js";
 import { pca, project, type Pca } from "./pca.js";
 import type { EpochPoint, FromWorker, LatentView, Placed, Results, ToWorker, Trained, TrainSettings } from "./protocol.js";
 
@@ -17,17 +16,6 @@ const ctx = self as unknown as {
 let gen: TextGenerator | null = null;
 let axes: Pca | null = null;
 let abort: AbortController | null = null;
-
-/** A seeded shuffle, so the held-out validation texts are not just the end of an alphabetical list. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  const next = mulberry32(seed ^ 0x5bd1e995);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor((next() / 2 ** 32) * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 function evenSample(texts: readonly string[], max: number): string[] {
   if (texts.length <= max) return [...texts];
@@ -72,6 +60,8 @@ function describe(g: TextGenerator, corpus: readonly string[], stopped: boolean,
       maxLength: c.maxLength,
       trainedOn: g.stats.texts,
       epochs: history.length,
+      stopMessage: g.training?.stopMessage ?? null,
+      trainingExact: g.training?.trainingExact ?? null,
       exactMatch,
       tokenAccuracy,
       fileBytes: g.save().byteLength,
@@ -123,7 +113,8 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
   let stopped = false;
   let g: TextGenerator;
   try {
-    g = await text.train(shuffled(texts, s.seed), {
+    // text.train holds out a random subset (drawn with the seed) for validation
+    g = await text.train(texts, {
       level: s.level,
       latent: s.latent,
       hidden: [s.hidden],
@@ -134,6 +125,7 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
       context: s.context,
       ...(s.variational && s.context > 0 ? { noise: { context: 0.5 } } : {}),
       epochs: s.epochs,
+      ...(s.earlyStopping ? {} : { earlyStopping: false }),
       seed: s.seed,
       validationSplit: s.validationSplit,
       signal: abort.signal,
@@ -145,6 +137,7 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
           planned: s.epochs,
           seconds: (performance.now() - t0) / 1000,
           textsPerSecond: info.samplesPerSecond || trainCount / Math.max(info.seconds, 1e-6),
+          stopMessage: info.stopMessage,
         });
       },
     });

@@ -92,6 +92,8 @@ describe("playground", () => {
 
     // A long run, stopped from the page while the worker trains: the page stays responsive,
     // the live chart grows, and Stop keeps the partly trained model.
+    // (early stopping off: on this small corpus it would end the run before the click)
+    await page.uncheck("#early-stopping");
     await page.fill("#epochs", "2000");
     await page.click("#train");
     await page.waitForFunction(() => Number(/^Epoch (\d+)/.exec(document.getElementById("status")?.textContent ?? "")?.[1] ?? 0) >= 3);
@@ -103,10 +105,23 @@ describe("playground", () => {
     await page.click("#stop");
     await ready();
     expect(await page.textContent("#status")).toMatch(/^Stopped after \d+ epochs/);
+    expect(await page.textContent("#summary")).toMatch(/Stopped\s*stopped by the signal during epoch \d+/);
     expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
 
-    // A small model, trained to the end.
+    // Early stopping (the default): the run ends by itself and the page says why.
+    await page.check("#early-stopping");
+    await page.fill("#epochs", "200");
+    await page.click("#train");
+    await page.waitForFunction(() => document.body.dataset.state === "training" || document.body.dataset.state === "ready");
+    await ready();
+    expect(await page.textContent("#status")).toMatch(
+      /^Trained after \d+ epochs in [\d.]+ s \((validation loss stopped improving at epoch \d+ \(best: epoch \d+\)|reached the cap of 200 epochs)\) · reconstructs \d+% of its training texts exactly/,
+    );
+    expect(await page.textContent("#summary")).toMatch(/Training texts\s*\d+% reconstructed exactly/);
+
+    // A small model, trained for exactly EPOCHS epochs (early stopping off).
     const EPOCHS = 80;
+    await page.uncheck("#early-stopping");
     await page.fill("#epochs", String(EPOCHS));
     await page.fill("#latent", "16");
     await page.selectOption("#hidden", "128");
@@ -117,6 +132,7 @@ describe("playground", () => {
     expect(await page.textContent("#status")).toMatch(new RegExp(`^Trained after ${EPOCHS} epochs`));
     expect(await page.inputValue("#context")).toBe("3");
     expect(await page.textContent("#summary")).toMatch(/Decoder\s*sees 3 tokens back/);
+    expect(await page.textContent("#summary")).toMatch(new RegExp(`Stopped\\s*trained all ${EPOCHS} epochs`));
 
     // Loss chart: one vertex per epoch on both curves.
     const train = await page.getAttribute('[data-testid="loss-train"]', "points");

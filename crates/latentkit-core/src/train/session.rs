@@ -34,13 +34,16 @@ pub struct StepReport {
     pub val_loss: Option<f64>,
     pub stop: bool,
     pub stop_reason: Option<&'static str>,
+    /// With early stopping, the session's epoch (1-based) with the best monitored value so
+    /// far: the SDK says "best: epoch M" when the epoch that stops training is reported.
+    pub best_epoch: Option<usize>,
 }
 
 impl StepReport {
-    /// `{ batches, samples, epoch, epochEnded, loss, valLoss, stop, stopReason }`
+    /// `{ batches, samples, epoch, epochEnded, loss, valLoss, stop, stopReason, bestEpoch }`
     pub fn to_json(&self, num: NumberFormat) -> String {
         format!(
-            r#"{{"batches":{},"samples":{},"epoch":{},"epochEnded":{},"loss":{},"valLoss":{},"stop":{},"stopReason":{}}}"#,
+            r#"{{"batches":{},"samples":{},"epoch":{},"epochEnded":{},"loss":{},"valLoss":{},"stop":{},"stopReason":{},"bestEpoch":{}}}"#,
             self.batches,
             self.samples,
             self.epoch,
@@ -48,7 +51,8 @@ impl StepReport {
             opt_num(self.loss, num),
             opt_num(self.val_loss, num),
             self.stop,
-            self.stop_reason.map_or("null".into(), |r| format!("\"{r}\""))
+            self.stop_reason.map_or("null".into(), |r| format!("\"{r}\"")),
+            self.best_epoch.map_or("null".into(), |e| e.to_string())
         )
     }
 }
@@ -193,6 +197,7 @@ impl TrainSession {
             val_loss: None,
             stop: self.stopped,
             stop_reason: None,
+            best_epoch: self.best.map(|b| b.0),
         };
         if self.stopped {
             return Ok(report);
@@ -339,6 +344,7 @@ impl TrainSession {
                 }
             }
         }
+        report.best_epoch = self.best.map(|b| b.0);
         if !self.stopped && self.epochs_done >= self.options.epochs {
             self.stopped = true;
             report.stop = true;

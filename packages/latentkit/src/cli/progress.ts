@@ -14,6 +14,8 @@ export interface ProgressStream {
 export interface ProgressOptions {
   /** Epochs of the run. */
   epochs: number;
+  /** `epochs` is a cap that early stopping may cut short: the ETA is then shown as an upper bound ("ETA ≤2:40"). */
+  cap?: boolean;
   /** Where to write; default process.stderr. */
   stream?: ProgressStream;
   /** Force the bar (true) or plain lines (false); default: the bar when the stream is a TTY. */
@@ -57,6 +59,8 @@ export class Progress {
   readonly #stream: ProgressStream;
   readonly #tty: boolean;
   readonly #tickMs: number;
+  /** "ETA " or, when the epochs are a cap, "ETA ≤". */
+  readonly #etaLabel: string;
   #done = 0;
   #last: EpochInfo | null = null;
   #epochSeconds: number[] = [];
@@ -71,6 +75,7 @@ export class Progress {
     this.#stream = options.stream ?? process.stderr;
     this.#tty = options.tty ?? this.#stream.isTTY === true;
     this.#tickMs = options.tickMs ?? 100;
+    this.#etaLabel = options.cap ? "ETA ≤" : "ETA ";
   }
 
   /** Whether the bar (rather than plain lines) is shown. */
@@ -108,7 +113,7 @@ export class Progress {
         ...(info.valLoss !== null ? [`val_loss ${formatLoss(info.valLoss)}`] : []),
         `${formatRate(info.samplesPerSecond)} samples/s`,
         `${info.seconds.toFixed(2)}s`,
-        `ETA ${formatDuration(this.#eta(0))}`,
+        `${this.#etaLabel}${formatDuration(this.#eta(0))}`,
       ];
       this.#stream.write(parts.join("  ") + "\n");
     }
@@ -163,7 +168,7 @@ export class Progress {
       ...(info ? [`${formatRate(info.samplesPerSecond)} samples/s`] : []),
       final || this.#done >= this.#epochs
         ? `${formatDuration((now - this.#startedAt) / 1000, true)} total`
-        : `ETA ${formatDuration(this.#eta(inEpoch))}`,
+        : `${this.#etaLabel}${formatDuration(this.#eta(inEpoch))}`,
       ...(this.#note ? [this.#note] : []),
     ];
     // A bar of stable width (10..30 characters); on a narrow terminal, samples/s goes first.

@@ -8,7 +8,7 @@
 // SDK agree on names and rules without the package having to publish them.
 
 export { LatentkitError, load, text, train } from "../index.js";
-export type { Autoencoder, EpochInfo, EpochRecord, TextGenerator, TextModelConfig, TextTrainOptions, TrainOptions } from "../index.js";
+export type { Autoencoder, EpochInfo, EpochRecord, TextGenerator, TextModelConfig, TextTrainingSummary, TextTrainOptions, TrainOptions } from "../index.js";
 export { modelFileKind } from "../model-file.js";
 export { defaultLatent } from "../model-options.js";
 export { ACTIVATIONS } from "../options.js";

@@ -6,16 +6,18 @@ import { toMatrix, type DataInput, type Matrix } from "../data.js";
 import { LatentkitError, invalidOption } from "../errors.js";
 import type { NormalizedFitOptions } from "../fit-options.js";
 import { addSymbolDispose, ModelHandle } from "../handle.js";
-import type { EpochRecord } from "../training.js";
+import type { EpochRecord, History } from "../training.js";
 import { NON_NEGATIVE, num, oneOf, POSITIVE, show } from "../validate.js";
 import { wasmCall, type WasmModel } from "../wasm.js";
 import { Slices } from "../yield.js";
 import { count, methodOptions, seedOf } from "./arguments.js";
-import { argmax, decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
+import { decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
 import { drawFromMixture } from "./mixture.js";
 import { drawGaussian, fitPrior, pathCodes } from "./prior.js";
 import { detExp, Random } from "./random.js";
 import { checkTexts } from "./report.js";
+import { roundTrip } from "./round-trip.js";
+import type { TextTrainingSummary } from "./training-summary.js";
 import { encodeRows, tokenize, Vocabulary } from "./tokenizer.js";
 import type {
   DecodeTextOptions,
@@ -71,6 +73,7 @@ export class TextGenerator {
   readonly #config: TextModelConfig;
   #prior: Prior;
   #codeStd: number[];
+  #training: TextTrainingSummary | null;
 
   static {
     addSymbolDispose(TextGenerator.prototype);
@@ -83,6 +86,7 @@ export class TextGenerator {
     this.#vocab = new Vocabulary(meta.vocabulary);
     this.#prior = meta.prior;
     this.#codeStd = meta.codeStd;
+    this.#training = meta.training ?? null;
     this.#config = Object.freeze({
       level: meta.level,
       lowercase: meta.lowercase,
@@ -141,6 +145,16 @@ export class TextGenerator {
     return this.#meta.stats;
   }
 
+  /**
+   * How text.train() went: epochs, why it stopped ("validation loss stopped improving at
+   * epoch 12 (best: epoch 9)", "reached the cap of 200 epochs", ...), the texts held out, and
+   * the share of training texts the model reconstructs exactly (well below 1: the model is
+   * too small for the corpus). Kept in the file; `null` for files saved before it existed.
+   */
+  get training(): TextTrainingSummary | null {
+    return this.#training;
+  }
+
   /** Every training epoch, oldest first (a copy). Epochs read from a file have no `seconds`. */
   get history(): readonly EpochRecord[] {
     return this.#model.history;
@@ -152,10 +166,9 @@ export class TextGenerator {
   }
 
   /** Texts -> id rows (validated). */
-  #rows(texts: readonly string[], what: string, policy: LongTextPolicy): { ids: Float32Array; lengths: number[] } {
+  #rows(texts: readonly string[], what: string, policy: LongTextPolicy): { ids: Float32Array } {
     const { level, lowercase, maxLength } = this.#meta;
     const toks = texts.map((t) => tokenize(t, level, lowercase));
-    const lengths = toks.map((t) => Math.min(t.length, maxLength));
     if (policy === "error") {
       const i = toks.findIndex((t) => t.length > maxLength);
       if (i >= 0) {
@@ -165,7 +178,7 @@ export class TextGenerator {
         );
       }
     }
-    return { ids: encodeRows(toks, this.#vocab, maxLength).ids, lengths };
+    return { ids: encodeRows(toks, this.#vocab, maxLength).ids };
   }
 
   #policy(o: Record<string, unknown>): LongTextPolicy {
@@ -374,28 +387,12 @@ export class TextGenerator {
    */
   evaluate(texts: readonly string[], options: EncodeTextOptions = {}): TextEvaluation {
     const dec = this.#decoder("evaluate()");
-    const h = dec.wasm;
     const o = methodOptions(options, ["onLongText"], "evaluate()");
     const list = checkTexts(texts, "texts");
-    const { ids, lengths } = this.#rows(list, "texts", this.#policy(o));
+    const { ids } = this.#rows(list, "texts", this.#policy(o));
     const rows = list.length;
-    const loss = wasmCall(() => h.evaluate(ids, rows));
-    const L = this.#meta.maxLength + 1;
-    const V = this.#vocab.size;
-    let exact = 0, correct = 0, total = 0;
-    reconstructChunks(dec, ids, rows, (p, r0, n) => {
-      for (let i = 0; i < n; i++) {
-        const r = r0 + i;
-        let ok = true;
-        for (let pos = 0; pos <= lengths[r]!; pos++) {
-          const hit = argmax(p, (i * L + pos) * V, V) === ids[r * L + pos];
-          if (hit) correct++;
-          else ok = false;
-          total++;
-        }
-        if (ok) exact++;
-      }
-    });
+    const loss = wasmCall(() => dec.wasm.evaluate(ids, rows));
+    const { exact, correct, total } = roundTrip(dec, ids, rows);
     return { exactMatch: exact / rows, tokenAccuracy: total > 0 ? correct / total : 0, loss };
   }
 
@@ -413,7 +410,8 @@ export class TextGenerator {
    * identical bytes.
    */
   save(): Uint8Array {
-    return this.#model.save({ kind: TEXT_KIND, text: { ...this.#meta, prior: this.#prior, codeStd: this.#codeStd } });
+    const training = this.#training ? { training: this.#training } : {};
+    return this.#model.save({ kind: TEXT_KIND, text: { ...this.#meta, prior: this.#prior, codeStd: this.#codeStd, ...training } });
   }
 
   /** Frees the WebAssembly memory. Idempotent; afterwards every method throws DISPOSED. */
@@ -422,17 +420,24 @@ export class TextGenerator {
   }
 
   /**
-   * Trains on id rows, then fits the sampling distribution (DIVERGED when the trained model's
-   * codes are not finite; the generator keeps its previous prior then). @internal
+   * Trains on the id rows `data()` returns (training, validation), then fits the sampling
+   * distribution on `priorRows` (DIVERGED when the trained model's codes are not finite; the
+   * generator keeps its previous prior then). @internal
    */
-  async _train(data: () => [Matrix, Matrix | null], opts: NormalizedFitOptions): Promise<void> {
-    let trainRows: Matrix | undefined;
-    await this.#model.train("train()", opts, () => {
-      const split = data();
-      trainRows = split[0];
-      return split;
-    });
-    await this._fitPrior(trainRows!.data, trainRows!.rows, opts.signal);
+  async _train(data: () => [Matrix, Matrix | null], opts: NormalizedFitOptions, priorRows: Matrix): Promise<History> {
+    const run = await this.#model.train("train()", opts, data);
+    await this._fitPrior(priorRows.data, priorRows.rows, opts.signal);
+    return run;
+  }
+
+  /** Share of the id rows reconstructed exactly (0 for no rows). @internal */
+  _exactShare(m: Matrix): number {
+    return m.rows === 0 ? 0 : roundTrip(this.#decoder("evaluate()"), m.data, m.rows).exact / m.rows;
+  }
+
+  /** Records how text.train() went (`training`, and the file). @internal */
+  _setTraining(summary: TextTrainingSummary): void {
+    this.#training = summary;
   }
 
   /**

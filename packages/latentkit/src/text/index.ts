@@ -25,6 +25,7 @@ export type { TextGenerator } from "./generator.js";
 export type { TextNoiseOptions, TextTrainOptions } from "./options.js";
 export type { TextReport } from "./report.js";
 export type { TextLevel } from "./tokenizer.js";
+export type { TextStopReason, TextTrainingSummary } from "./training-summary.js";
 
 let generator: Promise<typeof import("./lazy.js")> | undefined;
 
@@ -53,6 +54,11 @@ export const text = Object.freeze({
    * `minCount` times or more, most frequent first (ties in code-point order). Texts longer
    * than `maxLength` tokens (default: the 99th percentile of the corpus, at most 4096) are truncated and
    * counted in `gen.stats.truncated`.
+   *
+   * Training stops by default when the validation loss (on a seeded random 10% of the texts,
+   * none under 20 texts) has not improved for 3 epochs, keeping the best epoch's weights, and
+   * after 200 epochs at most; `earlyStopping: false` trains exactly `epochs` (default 30).
+   * `gen.training` says why it stopped and how many training texts come back exactly.
    *
    * @throws LatentkitError EMPTY_DATA for a corpus without text; INVALID_OPTION for non-string
    *   items (naming the index) and bad options (naming the option); TOO_LARGE for a model over

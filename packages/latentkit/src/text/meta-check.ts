@@ -13,6 +13,7 @@ import type { WireModelConfig } from "../wire.js";
 import { isCode } from "./finite.js";
 import { MAX_COMPONENTS, type Mixture } from "./mixture.js";
 import { END_ID, MASK_ID, PAD_ID, SPECIAL_TOKENS } from "./tokenizer.js";
+import { checkTrainingSummary } from "./training-summary.js";
 import type { Prior, TextMeta, TextStats } from "./types.js";
 
 /** The version of the `text` object in a text model file's meta. @internal */
@@ -151,5 +152,7 @@ export function checkTextMeta(raw: unknown, cfg: WireModelConfig): TextMeta {
     prior: prior(t.prior, latent, cfg.variational !== undefined),
     codeStd: codes(t.codeStd, "meta.text.codeStd", latent, true),
     stats: stats(t.stats),
+    // absent rather than null for older files, so that they save back to the same bytes
+    ...(t.training !== undefined && t.training !== null ? { training: checkTrainingSummary(t.training) } : {}),
   };
 }

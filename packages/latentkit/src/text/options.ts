@@ -79,7 +79,10 @@ export interface TextTrainOptions {
   context?: number;
   /**
    * A variational autoencoder (sampling draws from the N(0, I) prior; interpolation is
-   * spherical). `true` means `{ beta: 1, klWarmupEpochs: ceil(epochs / 4), freeBits: 0.1 }`.
+   * spherical). `true` means `{ beta: 1, klWarmupEpochs: ceil(epochs / 4), freeBits: 0.1 }`,
+   * where with early stopping on `epochs` counts at most 30 (a warm-up of at most 8 epochs:
+   * one that lasted a quarter of the 200-epoch cap would still be raising the KL weight, and
+   * so the loss, when early stopping looks for the best epoch).
    * Default `false`.
    */
   variational?: boolean | VariationalOptions;
@@ -88,7 +91,12 @@ export interface TextTrainOptions {
    * Default none.
    */
   noise?: number | TextNoiseOptions;
-  /** Epochs. Integer 1..1,000,000. Default `30`. */
+  /**
+   * The most epochs to train, integer 1..1,000,000. Default `200`: with early stopping (the
+   * default) training ends when the validation loss stops improving, which on the bundled
+   * corpora happens well before that. With `earlyStopping: false`, exactly this many epochs
+   * are trained, and the default is `30`.
+   */
   epochs?: number;
   /** Texts per gradient step. Integer 1..65536. Default `64`. */
   batchSize?: number;
@@ -102,9 +110,24 @@ export interface TextTrainOptions {
   clipNorm?: number | null;
   /** Seed of the weights, the shuffling, the noise and the VAE's draws. Default `42`. */
   seed?: number;
-  /** Fraction of texts held out for validation, in [0, 1): the LAST texts, as in `train()`. Default `0`. */
+  /**
+   * Fraction of texts held out for validation, in [0, 1): a random subset drawn with `seed`
+   * (the same seed holds out the same texts; the texts keep their order). Before this
+   * release the LAST texts were held out, as `train()` still does with rows, which made a
+   * sorted word list validate on its w–z words only. Held-out texts are not trained on; the
+   * vocabulary, `maxLength`, `stats` and the sampling prior still cover every text.
+   * Default `0.1` when early stopping is on and there are 20 texts or more (at least one
+   * text is held out), else `0`.
+   */
   validationSplit?: number;
-  /** Early stopping, as in `train()`. Default off. */
+  /**
+   * Stop when the monitored loss has not improved for `patience` epochs, and keep the best
+   * epoch's weights. Default on: `{ monitor: "valLoss", patience: 3, minDelta: 0,
+   * restoreBestWeights: true }`, where the monitor is `"loss"` (the training loss) when no
+   * texts are held out (`validationSplit: 0`, or fewer than 20 texts). `true` or an object
+   * fills in the same defaults; `false` trains exactly `epochs` (default `30`) on every text.
+   * Why training stopped is in `gen.training` and in the last epoch's `EpochInfo`.
+   */
   earlyStopping?: boolean | EarlyStoppingOptions;
   /** Called after every epoch; return `false` to stop. */
   onEpochEnd?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
@@ -158,7 +181,16 @@ export const TEXT_DEFAULTS = Object.freeze({
   /** The widest default token table (see `embeddingWidth`). */
   embedding: 96,
   context: 3,
+  /** Epochs with `earlyStopping: false`: the fixed count of releases before early stopping. */
   epochs: 30,
+  /** Epoch cap with early stopping (the default). */
+  maxEpochs: 200,
+  /** Early stopping: epochs without a better validation loss before training stops. */
+  patience: 3,
+  /** Share of texts held out for validation by default... */
+  validationSplit: 0.1,
+  /** ...when the corpus has at least this many texts (10% of fewer is one or no text). */
+  minTextsForValidation: 20,
   batchSize: 64,
   learningRate: 2e-3,
   seed: 42,
@@ -193,8 +225,25 @@ function textNoise(raw: unknown, context: number): TextNoise | null {
   return noise;
 }
 
-/** Validates the options of text.train(). @internal */
-export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
+/**
+ * The stopping options of a text run before validation: early stopping on with patience 3
+ * unless `earlyStopping: false`, the epoch cap, and the default validation split for a corpus
+ * of `texts` texts. Explicit values are passed on as given (normalizeFitOptions checks them).
+ */
+function stoppingDefaults(o: Record<string, unknown>, texts: number): { epochs: unknown; validationSplit: unknown; earlyStopping: unknown } {
+  const es = o.earlyStopping;
+  if (es === false) return { epochs: o.epochs ?? TEXT_DEFAULTS.epochs, validationSplit: o.validationSplit ?? 0, earlyStopping: false };
+  const fill = es === undefined || es === true ? { patience: TEXT_DEFAULTS.patience } : es;
+  return {
+    epochs: o.epochs ?? TEXT_DEFAULTS.maxEpochs,
+    validationSplit: o.validationSplit ?? (texts >= TEXT_DEFAULTS.minTextsForValidation ? TEXT_DEFAULTS.validationSplit : 0),
+    // an object given by the user keeps its own keys; patience defaults to the text default
+    earlyStopping: typeof fill === "object" && fill !== null && !Array.isArray(fill) ? { patience: TEXT_DEFAULTS.patience, ...fill } : fill,
+  };
+}
+
+/** Validates the options of text.train() for a corpus of `texts` texts. @internal */
+export function normalizeTextOptions(raw: unknown, texts: number): NormalizedTextOptions {
   const o = checkPlainObject(raw, "options");
   checkKeys(o, TEXT_KEYS, "text.train()");
   const level = oneOf<TextLevel>(o, "level", ["char", "word"], "char");
@@ -208,20 +257,22 @@ export function normalizeTextOptions(raw: unknown): NormalizedTextOptions {
   const embedding = o.embedding === undefined ? undefined : num(o, "embedding", 0, { min: 1, max: TEXT_LIMITS.embedding, integer: true });
   const classes = o.classes === undefined ? undefined : num(o, "classes", 0, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
   const context = num(o, "context", TEXT_DEFAULTS.context, { min: 0, max: TEXT_LIMITS.context, integer: true });
-  const epochs = num(o, "epochs", TEXT_DEFAULTS.epochs, { min: 1, max: MAX_EPOCHS, integer: true });
+  const stopping = stoppingDefaults(o, texts);
+  const epochs = num(stopping, "epochs", 0, { min: 1, max: MAX_EPOCHS, integer: true });
+  const warmupOver = stopping.earlyStopping === false ? epochs : Math.min(epochs, TEXT_DEFAULTS.epochs);
   const variational = normalizeVariational(o.variational, {
     beta: TEXT_DEFAULTS.beta,
-    klWarmupEpochs: Math.ceil(epochs / 4),
+    klWarmupEpochs: Math.ceil(warmupOver / 4),
     freeBits: TEXT_DEFAULTS.freeBits,
   });
   const noise = textNoise(o.noise, context);
   const seed = num(o, "seed", TEXT_DEFAULTS.seed, SEED);
   const fitRaw: Record<string, unknown> = {
-    epochs,
     batchSize: TEXT_DEFAULTS.batchSize,
     learningRate: TEXT_DEFAULTS.learningRate,
   };
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
+  Object.assign(fitRaw, stopping, { epochs });
   const fit = normalizeFitOptions(fitRaw, seed, false);
   return { level, lowercase, minCount, maxLength, latent, hidden, activation, embedding, classes, context, variational, noise, seed, fit };
 }

@@ -1,7 +1,8 @@
 // text.train(): the vocabulary from the corpus, the core model for it (its size checked
-// first), the training run, and the sampling prior fitted on the training codes.
+// first), the training run (until the held-out texts stop improving, by default), the
+// sampling prior fitted on every text's code, and the summary of how training went.
 
-import { splitRows, type Matrix } from "../data.js";
+import type { Matrix } from "../data.js";
 import { LatentkitError } from "../errors.js";
 import { withPartialModel } from "../handle.js";
 import { TEXT_LIMITS } from "../limits.js";
@@ -12,7 +13,9 @@ import { TextGenerator } from "./generator.js";
 import { TEXT_VERSION } from "./meta-check.js";
 import { embeddingWidth, normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
 import { checkTexts } from "./report.js";
+import { splitTexts } from "./split.js";
 import { buildVocabulary, encodeRows, END_ID, MASK_ID, PAD_ID, percentile, tokenize, Vocabulary } from "./tokenizer.js";
+import { finishedSummary, interruptedSummary, splitFacts } from "./training-summary.js";
 import type { TextMeta, TextStats, TextTrainingError } from "./types.js";
 
 /**
@@ -113,7 +116,7 @@ function withGeneratorAlias(e: unknown): unknown {
 /** text.train(): see the `text` namespace. @internal */
 export async function trainText(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
   const list = checkTexts(texts, "texts", true);
-  const opts = normalizeTextOptions(options);
+  const opts = normalizeTextOptions(options, list.length);
   throwIfAborted(opts.fit.signal);
   const toks = list.map((t) => tokenize(t, opts.level, opts.lowercase));
   const lengths = toks.map((t) => t.length);
@@ -141,27 +144,39 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), [], shape);
   const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
+  // Held-out texts only decide when to stop: the prior is fitted on every text, like the
+  // vocabulary and the stats (the samples should look like the whole corpus).
+  let parts: [Matrix, Matrix | null] = [all, null];
   try {
-    await gen._train(() => (opts.fit.validationSplit > 0 ? splitRows(all, opts.fit.validationSplit, "texts") : [all, null]), fit);
+    const run = await gen._train(() => (parts = splitTexts(all, opts.fit.validationSplit, opts.seed)), fit, all);
+    gen._setTraining(finishedSummary(run, splitFacts(gen, parts)));
     return gen;
   } catch (e) {
     withPartialModel(e, gen);
-    if ((e as TextTrainingError).model === gen) await partialPrior(gen, rows.ids, list.length, e as LatentkitError);
+    if ((e as TextTrainingError).model === gen) await partialPrior(gen, all, e as LatentkitError, parts);
     throw withGeneratorAlias(e);
   }
 }
 
 /**
  * Fits the prior of a partly trained generator (ABORTED, DIVERGED) so that it samples like
- * the corpus. Without the signal: it fired already, and the fit is bounded and yields. Codes
- * that are not finite (a diverged model) keep the N(0, I) prior: the generator stays usable.
+ * the corpus, and records why it stopped. Without the signal: it fired already, and the fit
+ * is bounded and yields. Codes that are not finite (a diverged model) keep the N(0, I) prior:
+ * the generator stays usable.
  */
-async function partialPrior(gen: TextGenerator, ids: Float32Array, rows: number, e: LatentkitError): Promise<void> {
+async function partialPrior(gen: TextGenerator, all: Matrix, e: LatentkitError, parts: [Matrix, Matrix | null]): Promise<void> {
   try {
-    await gen._fitPrior(ids, rows);
+    await gen._fitPrior(all.data, all.rows);
   } catch (e2) {
-    if (e2 instanceof LatentkitError && e2.code === "DIVERGED") return;
-    e.model = undefined;
-    gen.dispose();
+    if (!(e2 instanceof LatentkitError && e2.code === "DIVERGED")) {
+      e.model = undefined;
+      gen.dispose();
+      return;
+    }
+  }
+  try {
+    gen._setTraining(interruptedSummary(e.code === "ABORTED" ? "signal" : "diverged", gen.history.length, splitFacts(gen, parts)));
+  } catch {
+    // a model whose outputs cannot be measured keeps no summary; it is still usable
   }
 }

@@ -6,6 +6,7 @@ import type { NormalizedVariational } from "../options.js";
 import type { TextGenerator } from "./generator.js";
 import type { Mixture } from "./mixture.js";
 import type { TextLevel } from "./tokenizer.js";
+import type { TextTrainingSummary } from "./training-summary.js";
 
 /** What to do with a text longer than the model's `maxLength` at encode time. */
 export type LongTextPolicy = "truncate" | "error";
@@ -136,6 +137,8 @@ export interface TextMeta {
   prior: Prior;
   codeStd: number[];
   stats: TextStats;
+  /** How text.train() went; absent in files saved before it existed. */
+  training?: TextTrainingSummary | null;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
 import { loadModel, printJson, printLines, type LoadedModel } from "../io.js";
 import { formatLoss } from "../progress.js";
-import type { EpochRecord, TextModelConfig } from "../sdk.js";
+import type { EpochRecord, TextModelConfig, TextTrainingSummary } from "../sdk.js";
 
 export const spec: CommandSpec = {
   name: "info",
@@ -49,6 +49,7 @@ function describe(m: LoadedModel) {
       layers: { encoder: layers.encoder, decoder: layers.decoder },
       parameters: m.model.paramCount,
       stats: m.model.stats,
+      training: m.model.training,
       history,
     };
   }
@@ -67,6 +68,13 @@ function describe(m: LoadedModel) {
 }
 
 const int = (x: number) => x.toLocaleString("en-US");
+
+/** "97.4% of 270 training texts back exactly, 12.0% of 30 held out". */
+function exactShares(t: TextTrainingSummary): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const held = t.validationExact !== null ? `, ${pct(t.validationExact)} of ${int(t.validationTexts)} held out` : "";
+  return `${pct(t.trainingExact)} of ${int(t.trainingTexts)} training texts back exactly${held}`;
+}
 
 export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const m = await loadModel(positionals[0]!);
@@ -89,6 +97,7 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
         `latent       ${c.latent}`,
         `parameters   ${int(d.parameters)}`,
         `corpus       ${int(d.stats.texts)} texts, ${int(d.stats.tokens)} tokens, longest ${d.stats.longest}, ${d.stats.truncated} truncated, ${d.stats.unknownTokens} unknown tokens`,
+        ...(d.training ? [`stopped      ${d.training.stopMessage}`, `round trip   ${exactShares(d.training)}`] : []),
         `seed         ${c.seed}`,
       );
     } else {

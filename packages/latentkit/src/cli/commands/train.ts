@@ -18,12 +18,16 @@ import {
   type EpochInfo,
   type EpochRecord,
   type TextGenerator,
+  type TextTrainingSummary,
   type TextTrainOptions,
   type TrainOptions,
 } from "../sdk.js";
 
-/** Epochs when --epochs is not given (the SDK's defaults). */
-export const DEFAULT_EPOCHS = { text: 30, numeric: 10 } as const;
+/**
+ * Epochs when --epochs is not given (the SDK's defaults): a text model's cap with early
+ * stopping (its default), its fixed count with --no-early-stopping, a numeric model's count.
+ */
+export const DEFAULT_EPOCHS = { text: 200, textFixed: 30, numeric: 10 } as const;
 
 export const spec: CommandSpec = {
   name: "train",
@@ -60,16 +64,17 @@ export const spec: CommandSpec = {
     noise: { type: "string", value: "x", help: "denoising: text: rate of token mask/delete/swap; numeric: std of Gaussian noise" },
     mask: { type: "string", value: "rate", help: "denoising: rate of masked tokens (text) or zeroed values (numeric)" },
     "context-noise": { type: "string", value: "rate", help: "text: share of context tokens hidden from the decoder while training, so a VAE keeps using its code (noise.context)" },
-    epochs: { type: "string", short: "e", value: "n", help: `epochs (default ${DEFAULT_EPOCHS.text} for text, ${DEFAULT_EPOCHS.numeric} numeric)` },
+    epochs: { type: "string", short: "e", value: "n", help: `epochs: text: the cap, default ${DEFAULT_EPOCHS.text} (exactly ${DEFAULT_EPOCHS.textFixed} with --no-early-stopping); numeric: default ${DEFAULT_EPOCHS.numeric}` },
     "batch-size": { type: "string", short: "b", value: "n", help: "examples per gradient step (default 64 for text, 32 numeric)" },
     "learning-rate": { type: "string", value: "x", help: "learning rate (default 2e-3 for text, 1e-3 numeric)" },
     optimizer: { type: "string", value: "name", help: "adam, adamw or sgd (default adam)" },
     "weight-decay": { type: "string", value: "x", help: "weight decay (default 0; 0.004 with adamw)" },
     "clip-norm": { type: "string", value: "x", help: "clip each batch's gradient to this L2 norm" },
     seed: { type: "string", value: "n", help: "seed of the weights, shuffling and noise (default 42)" },
-    "validation-split": { type: "string", value: "x", help: "fraction of the LAST lines held out for validation, in [0, 1) (default 0)" },
-    "early-stopping": { type: "boolean", help: "stop when the (validation) loss stops improving, keep the best epoch" },
-    patience: { type: "string", value: "n", help: "early stopping patience in epochs (default 5; implies --early-stopping)" },
+    "validation-split": { type: "string", value: "x", help: "fraction held out for validation, in [0, 1): text: random lines (seeded), default 0.1 with 20+ lines; numeric: the LAST rows, default 0" },
+    "early-stopping": { type: "boolean", help: "stop when the (validation) loss stops improving, keep the best epoch (text: the default)" },
+    "no-early-stopping": { type: "boolean", help: "text: train exactly --epochs on every line (default 30), no validation split" },
+    patience: { type: "string", value: "n", help: "early stopping patience in epochs (default 3 for text, 5 numeric; implies --early-stopping)" },
     quiet: { type: "boolean", short: "q", help: "no progress output" },
     force: { type: "boolean", help: "replace an existing model file even when training diverged" },
   },
@@ -81,7 +86,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context", "context-noise"];
+const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context", "context-noise", "no-early-stopping"];
 const NUMERIC_ONLY = ["decoder", "latent-activation", "output-activation", "loss"];
 
 function defaultOutput(file: string): string {
@@ -105,6 +110,10 @@ function fitOptions(v: Parsed["values"]): Record<string, unknown> {
   set("validationSplit", num(v, "validation-split"));
   set("activation", choice(v, "activation", ACTIVATIONS));
   const patience = num(v, "patience", { integer: true });
+  if (v["no-early-stopping"] && (v["early-stopping"] || patience !== undefined)) {
+    throw new UsageError("train: --no-early-stopping contradicts --early-stopping / --patience; keep one");
+  }
+  if (v["no-early-stopping"]) o.earlyStopping = false;
   if (v["early-stopping"] || patience !== undefined) o.earlyStopping = patience === undefined ? true : { patience };
   const vae: Record<string, number> = {};
   const beta = num(v, "beta");
@@ -207,11 +216,14 @@ async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
     }
   }
   const output = str(v, "output") ?? defaultOutput(file);
-  const epochs = num(v, "epochs", { integer: true }) ?? (numeric ? DEFAULT_EPOCHS.numeric : DEFAULT_EPOCHS.text);
+  const textFixed = !numeric && v["no-early-stopping"] === true;
+  const epochs = num(v, "epochs", { integer: true }) ?? (numeric ? DEFAULT_EPOCHS.numeric : textFixed ? DEFAULT_EPOCHS.textFixed : DEFAULT_EPOCHS.text);
   const outDir = dirname(resolve(output));
   if (!existsSync(outDir)) throw new CliError(`cannot write ${output}: no such directory`);
   if (existsSync(output) && statSync(output).isDirectory()) throw new CliError(`cannot write ${output}: it is a directory`);
-  const common = { numeric, output, epochs, earlyStopping: v["early-stopping"] === true || v.patience !== undefined, quiet: v.quiet === true, json: v.json === true };
+  // text models stop early unless told not to; numeric ones only when asked
+  const earlyStopping = numeric ? v["early-stopping"] === true || v.patience !== undefined : !textFixed;
+  const common = { numeric, output, epochs, earlyStopping, quiet: v.quiet === true, json: v.json === true };
   // Every flag is read before the data.
   if (numeric) {
     const options = numericOptions(v, epochs);
@@ -246,6 +258,8 @@ interface Outcome {
   /** Whether the first Ctrl-C asked to stop at the end of an epoch. */
   stopAtEpochEnd: boolean;
   seconds: number;
+  /** Why training ended by itself, from the last epoch's EpochInfo ("reached the cap of 200 epochs"...), or null. */
+  stopMessage: string | null;
 }
 
 /**
@@ -276,17 +290,21 @@ async function trainWithProgress(job: Job, progress: Progress): Promise<Outcome>
   const begin = () => {
     if (begun) return;
     begun = true;
-    if (!job.quiet) process.stderr.write(`training a ${job.what} for ${job.epochs} epochs\n`);
+    const length = job.earlyStopping ? `up to ${job.epochs} epochs, stopping when the loss stops improving` : `${job.epochs} epochs`;
+    if (!job.quiet) process.stderr.write(`training a ${job.what} for ${length}\n`);
     progress.start();
   };
+  let stopMessage: string | null = null;
   const onEpochEnd = (info: EpochInfo) => {
     begin();
     progress.epoch(info);
+    // the epoch after which training ends by itself says why (early stopping or the cap)
+    if (info.stopMessage !== null) progress.note((stopMessage = info.stopMessage));
     return stopAtEpochEnd ? false : undefined;
   };
   const started = Date.now();
   const outcome = (model: TextGenerator | Autoencoder, interrupted: boolean, diverged: boolean): Outcome =>
-    ({ model, interrupted, diverged, stopAtEpochEnd, seconds: (Date.now() - started) / 1000 });
+    ({ model, interrupted, diverged, stopAtEpochEnd, seconds: (Date.now() - started) / 1000, stopMessage });
   try {
     await job.ready();
     const training = job.start(onEpochEnd, controller.signal);
@@ -311,6 +329,19 @@ async function trainWithProgress(job: Job, progress: Progress): Promise<Outcome>
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * What a text model makes of its own texts: "reconstructs 97.4% of its 270 training texts
+ * exactly (12.0% of 30 held out)", with advice when it is too small for its corpus.
+ */
+function exactLine(t: TextTrainingSummary): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const held = t.validationExact !== null ? ` (${pct(t.validationExact)} of ${t.validationTexts} held out)` : "";
+  // on small corpora the held-out loss stops improving while the model still learns its own texts
+  const more = t.stopReason === "earlyStopping" ? "--no-early-stopping (or a larger --patience)" : "more --epochs";
+  const advice = t.trainingExact < 0.9 ? `; a larger --hidden or --latent, or ${more}, may help` : "";
+  return `reconstructs ${pct(t.trainingExact)} of its ${t.trainingTexts} training texts exactly${held}${advice}`;
 }
 
 /** The summary line and the --json result of a finished run whose model was saved (`bytes`). */
@@ -338,8 +369,11 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
   } else {
     summary = `${saved}: ${plural(history.length)} in ${formatDuration(seconds, true)}`;
     if (last) summary += `, loss ${formatLoss(last.loss)}${last.valLoss !== null ? `, val_loss ${formatLoss(last.valLoss)}` : ""}`;
-    if (earlyStopping && best) summary += `; ${earlyStopped ? "stopped early, " : ""}kept epoch ${keptEpoch} (${bestText})`;
+    if (run.stopMessage) summary += `; ${run.stopMessage}`;
+    if (earlyStopping && best) summary += `; kept epoch ${keptEpoch} (${bestText})`;
   }
+  const exact = job.numeric ? null : (run.model as TextGenerator).training;
+  if (exact) summary += `\n${exactLine(exact)}`;
   const json = {
     model: output,
     kind: job.numeric ? "numeric" : "text",
@@ -348,6 +382,8 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
     interrupted,
     diverged,
     stoppedEarly: earlyStopped,
+    stopMessage: interrupted || diverged ? null : run.stopMessage,
+    ...(exact ? { trainingExact: exact.trainingExact, validationExact: exact.validationExact } : {}),
     bestEpoch: best?.epoch ?? null,
     keptEpoch,
     seconds: Math.round(seconds * 1000) / 1000,
@@ -360,7 +396,7 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
 
 export async function run(parsed: Parsed): Promise<number> {
   const job = await prepare(parsed);
-  const progress = new Progress({ epochs: job.epochs, stream: job.quiet ? { write: () => true } : process.stderr });
+  const progress = new Progress({ epochs: job.epochs, cap: job.earlyStopping, stream: job.quiet ? { write: () => true } : process.stderr });
   const outcome = await trainWithProgress(job, progress);
   if (outcome.diverged && parsed.values.force !== true && fileExists(job.output)) {
     progress.finish();
