@@ -6,7 +6,7 @@
 #   wasm_base64.ts            the module inlined as base64, so one code path loads it
 #                             in Node (ESM and CJS), browsers and bundlers
 # and prints the wasm's size, raw and gzipped. It then builds the test-only diagnostics wasm
-# (cargo feature `diagnostics`: adds `kernelParityReport` and `benchKernel`, 5.9 KiB gzip that
+# (cargo feature `diagnostics`: adds `kernelParityReport` and `benchKernel`, 5.8 KiB gzip that
 # users do not need) into $OUT/diagnostics/ (same file names, glue and module only). npm never
 # packs src/generated/; the SDK's parity test (test/diagnostics.ts), the packed-tarball browser
 # test and the bench's GEMM timings load it. scripts/setup.sh installs the tools.

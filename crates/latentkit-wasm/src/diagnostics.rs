@@ -1,6 +1,6 @@
 //! Exports of the test-only diagnostics wasm (cargo feature `diagnostics`; see
 //! scripts/build-wasm.sh): the kernel parity report and the kernel timings. They serve the
-//! SDK's tests and the benchmark, so the wasm that users get leaves them out (5.9 KiB gzip).
+//! SDK's tests and the benchmark, so the wasm that users get leaves them out (5.8 KiB gzip).
 
 use crate::error::{to_js, JsResult};
 use crate::js_number;

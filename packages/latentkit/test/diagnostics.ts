@@ -1,5 +1,5 @@
 // The kernel parity report, for tests only. It ran in the shipped wasm as the public
-// `kernelParityReport()` until the text architecture of issue #12 needed its 5.9 KiB gzip of the
+// `kernelParityReport()` until the text architecture of issue #12 needed its 5.8 KiB gzip of the
 // wasm budget: the report now lives in the test-only diagnostics wasm that scripts/build-wasm.sh
 // builds next to the shipped one (cargo feature `diagnostics`, src/generated/diagnostics/, never
 // packed). Its kernels are the shipped ones, compiled the same way; only the report is added.
@@ -17,7 +17,7 @@ export interface KernelParityReport {
 }
 
 /** Bytes of the diagnostics wasm (a missing file fails here, saying how to build it). */
-export function diagnosticsWasmBytes(): Buffer {
+export function diagnosticsWasmBytes(): Uint8Array<ArrayBuffer> {
   const file = new URL("../src/generated/diagnostics/latentkit_wasm_bg.wasm", import.meta.url);
   try {
     return readFileSync(file);

@@ -61,7 +61,7 @@ describe("the built wasm", () => {
   });
 
   it("ships without the diagnostics (parity report, kernel timings), which only the test-only wasm has", async () => {
-    const exportsOf = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+    const exportsOf = (bytes: Uint8Array<ArrayBuffer>) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
     const shipped = exportsOf(readFileSync(new URL("../src/generated/latentkit_wasm_bg.wasm", import.meta.url)));
     const diagnostics = exportsOf(diagnosticsWasmBytes());
     for (const name of ["kernelParityReport", "benchKernel"]) {
