@@ -5,7 +5,11 @@
 #   latentkit_wasm_bg.wasm    the module, without its name and producers sections
 #   wasm_base64.ts            the module inlined as base64, so one code path loads it
 #                             in Node (ESM and CJS), browsers and bundlers
-# and prints the wasm's size, raw and gzipped. scripts/setup.sh installs the tools.
+# and prints the wasm's size, raw and gzipped. It then builds the test-only diagnostics wasm
+# (cargo feature `diagnostics`: adds `kernelParityReport` and `benchKernel`, 5.8 KiB gzip that
+# users do not need) into $OUT/diagnostics/ (same file names, glue and module only). npm never
+# packs src/generated/; the SDK's parity test (test/diagnostics.ts), the packed-tarball browser
+# test and the bench's GEMM timings load it. scripts/setup.sh installs the tools.
 #
 # wasm-pack runs `cargo build --release --target wasm32-unknown-unknown` and then the
 # wasm-bindgen CLI found on PATH (`--mode no-install`: it downloads nothing). There is no
@@ -30,20 +34,33 @@ else
 fi
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
+# build_wasm OUT_DIR TARGET_DIR [CARGO_FEATURES]: the release wasm and its glue in OUT_DIR.
+# The diagnostics build gets its own target dir: with the same one, the two feature sets
+# would overwrite each other's latentkit_wasm.wasm (a cdylib's name carries no feature hash).
+build_wasm() {
+  local out=$1 target_dir=$2 features=${3:-}
+  # absolute: wasm-pack runs cargo in the crate's directory
+  case $target_dir in /*) ;; *) target_dir=$PWD/$target_dir ;; esac
+  local feature_args=()
+  [ -z "$features" ] || feature_args=(--features "$features")
+  mkdir -p "$out"
+  if [ "${LATENTKIT_NO_WASM_PACK:-}" != 1 ] && command -v wasm-pack >/dev/null; then
+    # wasm-pack calls `cargo` and `rustc` from PATH: for Debian's toolchain, put /usr/bin first.
+    ( [ "$CARGO" = cargo ] || export PATH="/usr/bin:$PATH"
+      CARGO_TARGET_DIR=$target_dir WASM_PACK_DISABLE_UPDATE_CHECK=1 wasm-pack --quiet build crates/latentkit-wasm --release --target web --weak-refs \
+        --mode no-install --no-opt --no-pack --no-gitignore --out-dir "$(cd "$out" && pwd)" --out-name latentkit_wasm \
+        -- ${feature_args[@]+"${feature_args[@]}"} )
+    node scripts/strip-wasm-sections.mjs "$out/latentkit_wasm_bg.wasm" name producers
+  else
+    echo "build-wasm: wasm-pack not found (or LATENTKIT_NO_WASM_PACK=1): running cargo and wasm-bindgen directly"
+    CARGO_TARGET_DIR=$target_dir "$CARGO" build --quiet --release --target "$TARGET" -p latentkit-wasm ${feature_args[@]+"${feature_args[@]}"}
+    wasm-bindgen --target web --weak-refs --remove-name-section --remove-producers-section --out-dir "$out" --out-name latentkit_wasm \
+      "$target_dir/$TARGET/release/latentkit_wasm.wasm"
+  fi
+}
+
 rm -rf "$OUT"
-mkdir -p "$OUT"
-if [ "${LATENTKIT_NO_WASM_PACK:-}" != 1 ] && command -v wasm-pack >/dev/null; then
-  # wasm-pack calls `cargo` and `rustc` from PATH: for Debian's toolchain, put /usr/bin first.
-  [ "$CARGO" = cargo ] || export PATH="/usr/bin:$PATH"
-  WASM_PACK_DISABLE_UPDATE_CHECK=1 wasm-pack --quiet build crates/latentkit-wasm --release --target web --weak-refs \
-    --mode no-install --no-opt --no-pack --no-gitignore --out-dir "$(cd "$OUT" && pwd)" --out-name latentkit_wasm
-  node scripts/strip-wasm-sections.mjs "$OUT/latentkit_wasm_bg.wasm" name producers
-else
-  echo "build-wasm: wasm-pack not found (or LATENTKIT_NO_WASM_PACK=1): running cargo and wasm-bindgen directly"
-  "$CARGO" build --quiet --release --target "$TARGET" -p latentkit-wasm
-  wasm-bindgen --target web --weak-refs --remove-name-section --remove-producers-section --out-dir "$OUT" --out-name latentkit_wasm \
-    "$TARGET_DIR/$TARGET/release/latentkit_wasm.wasm"
-fi
+build_wasm "$OUT" "$TARGET_DIR"
 
 node -e '
 const fs = require("fs");
@@ -57,3 +74,12 @@ const kb = (n) => (n / 1024).toFixed(1) + " KiB";
 console.log("latentkit wasm: " + kb(wasm.length) + " raw, " + kb(gz) + " gzip (" + wasm.length + " / " + gz + " bytes)");
 fs.writeFileSync(dir + "/size.json", JSON.stringify({ raw: wasm.length, gzip: gz }) + "\n");
 ' "$OUT"
+
+# The test-only diagnostics wasm (see the top of this file). Never in the package: package.json
+# "files" is dist/ only, and tsup copies just the shipped .wasm there.
+build_wasm "$OUT/diagnostics" "$TARGET_DIR/diagnostics" diagnostics
+node -e '
+const wasm = require("fs").readFileSync(process.argv[1]);
+const gz = require("zlib").gzipSync(wasm, { level: 9 }).length;
+console.log("latentkit diagnostics wasm (tests and bench only, not shipped): " + wasm.length + " / " + gz + " bytes raw / gzip");
+' "$OUT/diagnostics/latentkit_wasm_bg.wasm"

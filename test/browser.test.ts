@@ -1,7 +1,9 @@
 // Runs the built ESM bundle in headless Chromium (Debian's `chromium`, installed by
 // scripts/setup.sh) and checks that the browser trains the same model, bit for bit, as Node.
 // The page imports dist/index.js from a plain static server of dist/, as a CDN serves the
-// package: the entry imports its chunks by relative URL.
+// package: the entry imports its chunks by relative URL. It also runs the kernel parity report
+// (SIMD against scalar, in the browser's wasm engine) from the test-only diagnostics wasm that
+// scripts/build-wasm.sh builds next to the shipped one (src/generated/diagnostics/, not packed).
 
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, pkgDir } from "./ensure-built.js";
 
 const dist = join(pkgDir, "dist/index.js");
+const diagnostics = join(pkgDir, "src/generated/diagnostics");
 const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(existsSync);
 
 // The same script runs in Node and in the page; it prints one RESULT line.
@@ -22,14 +25,20 @@ const Z = lk.encode(model, rows);
 const again = await lk.load(model.save());
 const same = lk.encode(again, rows).data.every((v, i) => Object.is(v, Z.data[i]));
 let code; try { lk.encode(model, [[1]]); } catch (e) { code = e instanceof lk.LatentkitError && e.code; }
-const parity = lk.kernelParityReport();
-const result = { simd: lk.buildInfo().simd128, same, code, digest: model.weightsDigest(), losses: model.history.map((h) => h.loss),
-  parityMax: Math.max(...parity.cases.map((c) => c.maxAbsDiff)) };
+const result = { simd: lk.buildInfo().simd128, same, code, digest: model.weightsDigest(), losses: model.history.map((h) => h.loss) };
+`;
+
+// Page only: the diagnostics glue (wasm-bindgen --target web) fetches its own module.
+const PARITY = `
+const diag = await import("./diagnostics/latentkit_wasm.js");
+await diag.default({ module_or_path: new URL("./diagnostics/latentkit_wasm_bg.wasm", location.href) });
+const parity = JSON.parse(diag.kernelParityReport());
+Object.assign(result, { paritySimd: parity.simd, parityCases: parity.cases.length, parityMax: Math.max(...parity.cases.map((c) => c.maxAbsDiff)) });
 `;
 
 const PAGE = `<!doctype html><html><body><pre id="out">running</pre><script type="module">
 import * as lk from "./dist/index.js";
-try {${SCRIPT}
+try {${SCRIPT}${PARITY}
 document.getElementById("out").textContent = "RESULT " + JSON.stringify(result);
 } catch (e) { document.getElementById("out").textContent = "FAIL " + e.stack; }
 </script></body></html>`;
@@ -40,11 +49,15 @@ let url = "";
 beforeAll(async () => {
   if (!chromium) throw new Error("Chromium is missing: run scripts/setup.sh (it installs Debian's chromium package)");
   ensureBuilt();
+  if (!existsSync(join(diagnostics, "latentkit_wasm_bg.wasm"))) throw new Error(`${diagnostics} is missing: run \`pnpm build\` (scripts/build-wasm.sh builds the diagnostics wasm)`);
   server = createServer((req, res) => {
     const file = /^\/dist\/([\w.-]+\.js)$/.exec(req.url ?? "")?.[1];
     if (file && existsSync(join(pkgDir, "dist", basename(file)))) {
       res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(join(pkgDir, "dist", basename(file))));
-    } else if (req.url?.startsWith("/dist/")) {
+    } else if (/^\/diagnostics\/latentkit_wasm(\.js|_bg\.wasm)$/.test(req.url ?? "")) {
+      const type = req.url!.endsWith(".js") ? "text/javascript" : "application/wasm";
+      res.writeHead(200, { "content-type": type }).end(readFileSync(join(diagnostics, basename(req.url!))));
+    } else if (req.url?.startsWith("/dist/") || req.url?.startsWith("/diagnostics/")) {
       res.writeHead(404).end();
     } else {
       res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
@@ -87,7 +100,9 @@ describe("in a browser", () => {
     expect(browser.simd).toBe(true);
     expect(browser.same).toBe(true);
     expect(browser.code).toBe("SHAPE_MISMATCH");
-    expect(browser.parityMax).toBeLessThan(1e-5);
+    expect(browser.paritySimd).toBe(true);
+    expect(browser.parityCases).toBeGreaterThanOrEqual(56);
+    expect(browser.parityMax).toBe(0);
     expect(browser.digest).toBe(node.digest);
     expect(browser.losses).toEqual(node.losses);
   });

@@ -15,7 +15,8 @@
 //! 5. `config`: the model config and its parameter plan, computed once
 //! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
 //! 7. `train` (options, optimizer, noise, session, trainer), then `model_file` (which also
-//!    stores the optimiser's state), `diagnostics`
+//!    stores the optimiser's state), `diagnostics` (only with the `diagnostics` feature
+//!    and in tests: the wasm users get does not carry it)
 //!
 //! To check that no file imports from a layer below it, list every file's `crate::` imports:
 //!
@@ -26,6 +27,8 @@
 pub mod autoencoder;
 pub mod config;
 pub mod decode;
+// Test and benchmark code, not shipped: see the `diagnostics` feature in Cargo.toml.
+#[cfg(any(test, feature = "diagnostics"))]
 pub mod diagnostics;
 pub mod error;
 pub mod io;

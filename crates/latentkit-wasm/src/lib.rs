@@ -10,10 +10,12 @@
 //! implied by the model (data columns or latent size) and checked by the core: this crate
 //! only converts types and errors.
 
+#[cfg(feature = "diagnostics")]
+mod diagnostics;
 mod error;
 
 use error::{to_js, JsResult};
-use latentkit_core::{diagnostics, kernels, limits, model_file, Autoencoder, ModelConfig, TrainOptions, Trainer};
+use latentkit_core::{kernels, limits, model_file, Autoencoder, ModelConfig, TrainOptions, Trainer};
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
@@ -190,16 +192,8 @@ impl Model {
 }
 
 /// Formats a number the way JavaScript does, so the wasm needs no float printer of its own.
-fn js_number(x: f64) -> String {
+pub(crate) fn js_number(x: f64) -> String {
     js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "null".into())
-}
-
-/// Runs every kernel through its SIMD and scalar implementations on seeded random inputs
-/// and returns a JSON report `{ simd: bool, cases: [{ name, maxAbsDiff }] }`. The tests of
-/// the built wasm call it to compare the two paths inside wasm itself.
-#[wasm_bindgen(js_name = kernelParityReport)]
-pub fn kernel_parity_report() -> JsString {
-    diagnostics::parity_report_json(&js_number).into()
 }
 
 /// The core's version and whether it was compiled with SIMD128.
@@ -211,14 +205,6 @@ pub fn build_info() -> JsString {
         kernels::SIMD_ENABLED
     );
     info.into()
-}
-
-/// Runs `reps` matrix products of `kind` ("nn" C=A·B, "nt" C=A·Bᵀ, "tn" C=Aᵀ·B) with C of
-/// m×n and inner size k, for benchmarks that time the kernels alone. Returns a checksum.
-#[wasm_bindgen(js_name = benchKernel)]
-pub fn bench_kernel(kind: &str, m: usize, n: usize, k: usize, reps: u32) -> JsResult<f32> {
-    diagnostics::bench_products(kind, m, n, k, reps)
-        .ok_or_else(|| to_js(latentkit_core::Error::InvalidOption("benchKernel: kind must be nn, nt or tn and sizes at most 2^24 per operand".into())))
 }
 
 /// The core's size limits as JSON: `{ maxParams, maxUnits, maxLayers, maxDataValues,

@@ -77,12 +77,13 @@ if (libs.includes("latentkit") && !(lkEntry && existsSync(lkEntry))) {
   console.error("latentkit is not built (no packages/latentkit/dist): run `pnpm build` at the repository root.");
   process.exit(1);
 }
-/** Digest of latentkit's build (every file in dist/ + the generated wasm), to notice a rebuild during the run. */
+/** Digest of latentkit's build (every file in dist/ + the generated wasm + the diagnostics wasm of the GEMM rows), to notice a rebuild during the run. */
 function buildDigest() {
   const h = createHash("sha256");
   const dist = path.join(lkDir, "dist");
   const files = existsSync(dist) ? readdirSync(dist).sort().map((f) => path.join(dist, f)) : [];
   files.push(path.join(lkDir, "src", "generated", "latentkit_wasm_bg.wasm"));
+  files.push(path.join(lkDir, "src", "generated", "diagnostics", "latentkit_wasm_bg.wasm"));
   for (const f of files) {
     h.update(f);
     try {

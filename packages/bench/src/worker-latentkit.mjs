@@ -96,10 +96,16 @@ for (const name of config.models) {
   model.dispose();
 }
 
-// --- GEMM micro-benchmark through the low-level glue's benchKernel (its own wasm instance)
+// --- GEMM micro-benchmark through benchKernel, which only the test-only diagnostics wasm exports
+// (scripts/build-wasm.sh builds it next to the shipped one: the same kernels, compiled the same
+// way, plus the diagnostics); its own wasm instance
 if (config.gemm) {
-  const glue = await import(pathToFileURL(path.join(generatedDir, "latentkit_wasm.js")).href);
-  glue.initSync({ module: readFileSync(path.join(generatedDir, "latentkit_wasm_bg.wasm")) });
+  const diagnosticsDir = path.join(generatedDir, "diagnostics");
+  if (!existsSync(path.join(diagnosticsDir, "latentkit_wasm_bg.wasm"))) {
+    throw new Error(`${diagnosticsDir} is missing (the GEMM rows need its benchKernel): run \`pnpm build\``);
+  }
+  const glue = await import(pathToFileURL(path.join(diagnosticsDir, "latentkit_wasm.js")).href);
+  glue.initSync({ module: readFileSync(path.join(diagnosticsDir, "latentkit_wasm_bg.wasm")) });
   result.gemm = [];
   for (const g of GEMM_SHAPES) {
     const flop = 2 * g.m * g.n * g.k;

@@ -58,8 +58,8 @@ export type {
   TextTrainOptions,
   VariationOptions,
 } from "./text/index.js";
-export { init, initSync, isInitialized, buildInfo, kernelParityReport } from "./wasm.js";
-export type { BuildInfo, KernelParityReport, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
+export { init, initSync, isInitialized, buildInfo } from "./wasm.js";
+export type { BuildInfo, WasmSource, WasmSourceValue, WasmSyncSource } from "./wasm.js";
 
 function newModel(config: WireModelConfig): ModelHandle {
   return new ModelHandle(wasmCall(() => WasmModel.create(JSON.stringify(config))));

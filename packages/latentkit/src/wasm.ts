@@ -16,7 +16,6 @@ import {
   initSync as wasmInitSync,
   Model as WasmModel,
   buildInfo as wasmBuildInfo,
-  kernelParityReport as wasmKernelParityReport,
   limits as wasmLimits,
   planJson as wasmPlanJson,
 } from "./generated/latentkit_wasm.js";
@@ -235,23 +234,4 @@ export interface BuildInfo {
 export function buildInfo(): BuildInfo {
   requireInit("buildInfo()");
   return JSON.parse(wasmCall(() => wasmBuildInfo())) as BuildInfo;
-}
-
-/** Result of {@link kernelParityReport}. */
-export interface KernelParityReport {
-  /** Whether the SIMD kernels are compiled in (otherwise both paths are scalar). */
-  simd: boolean;
-  /** One entry per kernel: the largest absolute difference between SIMD and scalar results. */
-  cases: { name: string; maxAbsDiff: number }[];
-}
-
-/**
- * Runs every numeric kernel through its SIMD and its scalar implementation inside the
- * WebAssembly core, on seeded inputs, and reports the largest difference per kernel. A
- * self-test for the runtime you are on.
- * @throws LatentkitError NOT_INITIALIZED before `await init()` in the entries that load asynchronously (browsers, slim).
- */
-export function kernelParityReport(): KernelParityReport {
-  requireInit("kernelParityReport()");
-  return JSON.parse(wasmCall(() => wasmKernelParityReport())) as KernelParityReport;
 }

@@ -1,8 +1,8 @@
 // `browser` condition (browsers and bundlers: Vite, webpack, Rollup, esbuild, Parcel): the .wasm
 // is an asset next to this file, referenced as `new URL(..., import.meta.url)` so that bundlers
 // copy it and rewrite the URL; init() fetches and compiles it with streaming compilation.
-// There is no synchronous path: create(), buildInfo() and kernelParityReport() need
-// `await init()` first (NOT_INITIALIZED otherwise).
+// There is no synchronous path: create() and buildInfo() need `await init()` first
+// (NOT_INITIALIZED otherwise).
 
 export const ENTRY = "latentkit (browser)";
 export const AUTO_INIT = false;
