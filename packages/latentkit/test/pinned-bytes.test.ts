@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("53324756214e2ba0c22a8fce043ebf8c05af43d010248ecb9f18f22dea2a8508");
-    expect(g.sample(5, { seed: 1 }).join(",")).toBe("llllll,hhhhhh,llllll,hlkkkl,hllhhl");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("llkcll,hhhkhh,llklqk,kkhhkk,hllhhq");
+    expect(sha256(g.save())).toBe("84981306f59f05cef405011a71502d5131c7b9ecff589d935d29ec2ba4e0d6ac");
+    expect(g.sample(5, { seed: 1 }).join(",")).toBe(",,i,,");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("aahpee,giecan,�nmirg,rmieni,raapiy");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("b50e5d71906e64db1fb090723a2ed649ffaa4273ea1af0255b1b963724160f98");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("vdkssb,obcbqp,qevdc,flabmc,elwnbp");
+    expect(sha256(g.save())).toBe("0963fa3a84cc411a3e4b1bc3716eb7c7ad5e386a930f1b130df72100bebf50ae");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("phoctn,eplrc,gaohp,mi,");
   });
 });
