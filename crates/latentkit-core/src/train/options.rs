@@ -180,7 +180,7 @@ impl TrainOptions {
         }
         // checked as f32: a finite f64 past f32::MAX would become infinite here
         if !(self.mmd.is_finite() && self.mmd >= 0.0) {
-            return bad("mmd must be a finite number >= 0 (the weight of the MMD penalty; 0 turns it off)");
+            return bad("mmd must be a finite number >= 0 (0 is off)");
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

@@ -131,7 +131,7 @@ impl TrainSession {
         }
         if options.mmd > 0.0 && net.is_variational() {
             return Err(Error::InvalidOption(
-                "mmd is for plain (non-variational) models: a variational model's KL term already pulls its codes to the prior; set mmd to 0 or train a model without variational".into(),
+                "mmd is for plain models, not variational ones (their KL term pulls codes to the prior already): remove mmd or variational".into(),
             ));
         }
         if options.noise.context > 0.0 && net.context_head().is_none() {
