@@ -120,23 +120,7 @@ impl TrainSession {
         let cols = net.data_cols();
         net.check_data(&data, rows, "data")?;
         check_targets(net, &data, cols, "data")?;
-        if !options.noise.is_none() {
-            let tokens = net.config().tokens.is_some();
-            if tokens && options.noise.gaussian > 0.0 {
-                return Err(Error::InvalidOption("noise.gaussian is for numeric models; token models take mask, delete and swap".into()));
-            }
-            if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
-                return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
-            }
-        }
-        if options.mmd > 0.0 && net.is_variational() {
-            return Err(Error::InvalidOption(
-                "mmd is for plain models, not variational ones (their KL term pulls codes to the prior already): remove mmd or variational".into(),
-            ));
-        }
-        if options.noise.context > 0.0 && net.context_head().is_none() {
-            return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
-        }
+        check_against_model(net, &options)?;
         let val = match val {
             Some((v, vrows)) => {
                 net.check_data(v, vrows, "validation data")?;
@@ -238,13 +222,12 @@ impl TrainSession {
                 let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
                 (&mut self.eps_rng, (v.beta * ramp) as f32)
             });
-            let mmd = if self.options.mmd > 0.0 {
+            // the MMD penalty's draws from N(0, I), one per code value of the batch
+            let mmd = (self.options.mmd > 0.0).then(|| {
                 let draws = &mut self.prior[..b * net.latent_size()];
                 draws.iter_mut().for_each(|v| *v = self.prior_rng.normal());
-                Some((&*draws, self.options.mmd))
-            } else {
-                None
-            };
+                (&*draws, self.options.mmd)
+            });
             let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd);
             if !loss.is_finite() {
                 return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
@@ -380,6 +363,29 @@ impl TrainSession {
             self.epochs_done + 1
         ))
     }
+}
+
+/// Refuses options the model cannot take: noise of the other kind of model, a context
+/// dropout without a context head, the MMD penalty on a variational model.
+fn check_against_model(net: &Autoencoder, options: &TrainOptions) -> Result<()> {
+    if !options.noise.is_none() {
+        let tokens = net.config().tokens.is_some();
+        if tokens && options.noise.gaussian > 0.0 {
+            return Err(Error::InvalidOption("noise.gaussian is for numeric models; token models take mask, delete and swap".into()));
+        }
+        if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
+            return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
+        }
+    }
+    if options.mmd > 0.0 && net.is_variational() {
+        return Err(Error::InvalidOption(
+            "mmd is for plain models, not variational ones (their KL term pulls codes to the prior already): remove mmd or variational".into(),
+        ));
+    }
+    if options.noise.context > 0.0 && net.context_head().is_none() {
+        return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
+    }
+    Ok(())
 }
 
 /// Refuses a batch whose working memory (the workspace, the batch's three copies of its
