@@ -101,3 +101,23 @@ fn codes_trained_with_mmd_are_nearer_the_prior() {
     let variance = mean_column_variance(&data, 20);
     assert!(wae_mse < 0.5 * variance && wae_mse < 2.0 * plain_mse, "mse plain {plain_mse}, mmd {wae_mse}, variance {variance}");
 }
+
+/// The weights digest of a 3-epoch mmd run, pinned here and in the SDK's
+/// `test/wae-mmd.test.ts` on the same data, model and options: the two are equal only if the
+/// penalty (and its prior draws) give the same bits natively and in wasm.
+const PINNED_DIGEST: &str = "eeef7662ac556400b8cd3e5e";
+
+#[test]
+fn same_bits_natively_as_the_sdk_pins_in_wasm() {
+    // values of exact arithmetic (no libm), as the SDK's test makes them
+    let data: Vec<f32> = (0..300 * 12).map(|i| (((i * 7919) % 1000) as f64 / 1000.0) as f32).collect();
+    let cfg = ModelConfig::from_json(
+        r#"{"inputSize":12,"encoder":[16,5],"decoder":[16],"activation":"tanh","latentActivation":"linear","outputActivation":"linear","loss":"mse","init":"glorotUniform","seed":9}"#,
+    )
+    .unwrap();
+    let mut net = Autoencoder::new(cfg).unwrap();
+    // the JSON the SDK sends for { epochs: 3, batchSize: 32, seed: 9, mmd: 10 }
+    let o = r#"{"epochs":3,"batchSize":32,"learningRate":0.001,"optimizer":"adam","beta1":0.9,"beta2":0.999,"epsilon":1e-7,"weightDecay":0,"momentum":0,"shuffle":true,"seed":9,"clipNorm":null,"earlyStopping":null,"mmd":10}"#;
+    train(&mut net, options(o), &data, None).unwrap();
+    assert_eq!(net.weights_digest(), PINNED_DIGEST);
+}

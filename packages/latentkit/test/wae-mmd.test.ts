@@ -66,6 +66,14 @@ describe("mmd (WAE-MMD)", () => {
     for (const m of [a, b, c, off, zero]) m.dispose();
   });
 
+  it("gives the bits the Rust test pins natively (crates/latentkit-core/tests/wae_mmd.rs)", async () => {
+    // values of exact arithmetic (no libm), as the Rust test makes them
+    const data = new Float32Array(300 * 12).map((_, i) => ((i * 7919) % 1000) / 1000);
+    const m = await train({ data, rows: 300, cols: 12 }, { encoder: [16, 5], decoder: [16], activation: "tanh", epochs: 3, batchSize: 32, seed: 9, mmd: 10 });
+    expect(m.weightsDigest()).toBe("eeef7662ac556400b8cd3e5e");
+    m.dispose();
+  });
+
   it("refuses bad values and variational models with INVALID_OPTION", async () => {
     const model = create(20, { encoder: [4] });
     const before = model.weightsDigest();
