@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::context_head::{self, ContextHead};
 use crate::layers::loss::{self, OutputSpec, Reduction};
-use crate::layers::{dense, embedding, mat, mat_mut, variational};
+use crate::layers::{self, dense, embedding, mat, mat_mut, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
@@ -369,7 +369,9 @@ impl Autoencoder {
     /// (same layout as the parameters) and returns the batch's loss. `target` is the clean
     /// data (token ids for a token model); `input` may be a corrupted copy, and `context`
     /// (what a context head sees before each position) too. For a
-    /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up).
+    /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up). For a
+    /// plain model `mmd` gives draws from the prior (B, latent) and λ: the loss then includes
+    /// λ·MMD(codes, draws) (`layers::mmd`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn loss_and_gradients(
         &self,
@@ -380,6 +382,7 @@ impl Autoencoder {
         ws: &mut Workspace,
         grads: &mut [f32],
         vae: Option<(&mut Rng, f32)>,
+        mmd: Option<(&[f32], f32)>,
     ) -> f64 {
         let n = self.layers.len();
         let (rng, kl_weight) = match vae {
@@ -395,13 +398,16 @@ impl Autoencoder {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
-        self.backward(input, context, rows, ws, grads, kl_weight);
-        loss
+        let mmd_value = self.backward(input, context, rows, ws, grads, kl_weight, mmd);
+        loss + mmd.map_or(0.0, |(_, lambda)| lambda as f64 * mmd_value)
     }
 
     /// The backward pass after `forward`, from ∂loss/∂z of the output layer in `ws.dz`:
     /// each layer's gradients into `grads`, and ∂loss/∂(its input) on to the layer before.
-    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32) {
+    /// Returns MMD(codes, draws) when given `mmd` (0 otherwise).
+    #[allow(clippy::too_many_arguments)]
+    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32, mmd: Option<(&[f32], f32)>) -> f64 {
+        let mut mmd_value = 0.0;
         let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
         let variational = self.is_variational();
         for l in (0..n).rev() {
@@ -438,10 +444,15 @@ impl Autoencoder {
             } else {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
+                if let (true, Some((draws, lambda))) = (l == enc, mmd) {
+                    // the WAE's penalty acts on the code a (post latent activation)
+                    mmd_value = layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]);
+                }
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
                 std::mem::swap(&mut ws.dz, &mut ws.dx);
             }
         }
+        mmd_value
     }
 }
 

@@ -7,6 +7,7 @@ pub mod context_head;
 pub mod dense;
 pub mod embedding;
 pub mod loss;
+pub mod mmd;
 pub mod token_embedding;
 pub mod variational;
 
