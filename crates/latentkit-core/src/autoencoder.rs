@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::loss::{OutputSpec, Reduction};
 use crate::layers::text_head::{self, TextHead};
-use crate::layers::{dense, mat, mat_mut, token_embedding, variational};
+use crate::layers::{self, dense, mat, mat_mut, token_embedding, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
@@ -389,7 +389,9 @@ impl Autoencoder {
     /// (same layout as the parameters) and returns the batch's loss. `target` is the clean
     /// data (token ids for a token model); `input` may be a corrupted copy, and `context`
     /// (what a text model's head sees before each position) too. For a
-    /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up).
+    /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up). For a
+    /// plain model `mmd` gives draws from the prior (B, latent) and λ: the loss then includes
+    /// λ·MMD(codes, draws) (`layers::mmd`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn loss_and_gradients(
         &self,
@@ -400,6 +402,7 @@ impl Autoencoder {
         ws: &mut Workspace,
         grads: &mut [f32],
         vae: Option<(&mut Rng, f32)>,
+        mmd: Option<(&[f32], f32)>,
     ) -> f64 {
         let n = self.layers.len();
         let (rng, kl_weight) = match vae {
@@ -422,8 +425,8 @@ impl Autoencoder {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
-        self.backward(input, context, rows, ws, grads, kl_weight);
-        loss
+        let mmd_value = self.backward(input, context, rows, ws, grads, kl_weight, mmd);
+        loss + mmd.map_or(0.0, |(_, lambda)| lambda as f64 * mmd_value)
     }
 
     /// A text model's head backward after `head_loss`: zeroes the gradients of the tables
@@ -441,8 +444,11 @@ impl Autoencoder {
 
     /// The backward pass after `forward` and the loss: each layer's gradients into `grads`,
     /// and ∂loss/∂(its input) on to the layer before. A numeric model's ∂loss/∂z of the
-    /// output layer is in `ws.dz`; a text model's head starts it here.
-    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32) {
+    /// output layer is in `ws.dz`; a text model's head starts it here. Returns MMD(codes,
+    /// draws) when given `mmd` (0 otherwise).
+    #[allow(clippy::too_many_arguments)]
+    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32, mmd: Option<(&[f32], f32)>) -> f64 {
+        let mut mmd_value = 0.0;
         let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
         let variational = self.is_variational();
         let top = match &self.head {
@@ -482,10 +488,15 @@ impl Autoencoder {
             } else {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
+                if let (true, Some((draws, lambda))) = (l == enc, mmd) {
+                    // the WAE's penalty acts on the code a (post latent activation)
+                    mmd_value = layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]);
+                }
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
                 std::mem::swap(&mut ws.dz, &mut ws.dx);
             }
         }
+        mmd_value
     }
 }
 

@@ -8,6 +8,8 @@ use crate::config::{LayerKind, ModelConfig};
 use crate::layers::loss::Loss;
 use crate::rng::Rng;
 
+mod mmd;
+
 fn act64(act: Activation, z: f64) -> f64 {
     match act {
         Activation::Relu => z.max(0.0),
@@ -33,9 +35,11 @@ fn act64(act: Activation, z: f64) -> f64 {
 }
 
 /// The loss of the autoencoder on x, computed in f64 from f64 parameters, with the given ε
-/// for a variational model. A text model's input is its tables' rows E[id] + P[t] and its
-/// loss the head's, written out from the definitions (`text_loss64`).
-fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64) -> f64 {
+/// for a variational model, and for a plain one with `mmd` (prior draws, λ) λ·MMD of its
+/// codes. A text model's input is its tables' rows E[id] + P[t] and its loss the head's,
+/// written out from the definitions (`text_loss64`).
+#[allow(clippy::too_many_arguments)]
+fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64, mmd: Option<(&[f64], f64)>) -> f64 {
     let cfg = net.config();
     let mut h: Vec<f64> = match cfg.tokens {
         Some(t) => {
@@ -56,7 +60,8 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
                 let t = cfg.tokens.unwrap();
                 let table = &params[..t.vocab * t.table];
                 let recon = text_loss64(&params[layer.weights.clone()], table, &h, x, ctx, rows, t, &cfg.classes, cfg.activation);
-                return recon / rows as f64 + kl_weight * kl;
+                // `kl` holds λ·MMD for a plain model
+                return recon / rows as f64 + if cfg.variational.is_some() { kl_weight * kl } else { kl };
             }
             LayerKind::Dense => {}
         }
@@ -86,13 +91,17 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
                 }
                 h = z;
             }
+            if let (None, Some((draws, lambda))) = (cfg.variational, mmd) {
+                kl += lambda * mmd::mmd64(&h, draws, rows, latent);
+            }
         }
     }
     let (per_row_sum, elements) = row_losses64(cfg, &h, x);
     let mean_row: f64 = per_row_sum.iter().sum::<f64>() / rows as f64;
     match cfg.variational {
         Some(_) => mean_row + kl_weight * kl,
-        None => mean_row / elements as f64,
+        // `kl` holds λ·MMD here
+        None => mean_row / elements as f64 + kl,
     }
 }
 
@@ -154,6 +163,11 @@ fn text_loss64(p: &[f64], table: &[f64], base: &[f64], x: &[f64], ctx: &[f64], r
 }
 
 fn check(config: ModelConfig, label: &str) {
+    check_with(config, label, 0.0);
+}
+
+/// `check`, with the MMD penalty of weight `lambda` when above 0 (draws seeded here).
+fn check_with(config: ModelConfig, label: &str, lambda: f32) {
     let mut net = Autoencoder::new(config).unwrap();
     // Non-zero biases: with zero biases a row whose inputs to a relu layer are all zero
     // sits exactly on the kink, where finite differences are one-sided.
@@ -189,7 +203,11 @@ fn check(config: ModelConfig, label: &str) {
         Some(t) => x.iter().enumerate().map(|(i, &v)| if i % 3 == 1 { t.start_id as f32 } else { v }).collect(),
         None => x.clone(),
     };
-    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae);
+    let draws: Vec<f32> = (0..rows * net.latent_size()).map(|_| rng.normal()).collect();
+    let mmd = if lambda > 0.0 { Some((&draws[..], lambda)) } else { None };
+    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae, mmd);
+    let draws64: Vec<f64> = draws.iter().map(|&v| v as f64).collect();
+    let mmd64 = mmd.map(|_| (&draws64[..], lambda as f64));
     // the same ε the forward pass drew
     let mut e = eps_seed.clone();
     let eps: Vec<f64> = (0..rows * net.latent_size()).map(|_| e.normal() as f64).collect();
@@ -197,16 +215,16 @@ fn check(config: ModelConfig, label: &str) {
     let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
     let ctx64: Vec<f64> = ctx.iter().map(|&v| v as f64).collect();
     let mut p64: Vec<f64> = net.params().iter().map(|&v| v as f64).collect();
-    let want_loss = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
+    let want_loss = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
     assert!((loss - want_loss).abs() <= 1e-5 * want_loss.abs().max(1.0), "{label}: loss {loss} vs f64 {want_loss}");
 
     let h = 1e-6;
     for i in 0..p64.len() {
         let orig = p64[i];
         p64[i] = orig + h;
-        let up = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
+        let up = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
         p64[i] = orig - h;
-        let down = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64);
+        let down = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
         p64[i] = orig;
         let fd = (up - down) / (2.0 * h);
         let g = grads[i] as f64;

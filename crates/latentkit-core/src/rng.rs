@@ -59,7 +59,9 @@ impl Rng {
     }
 
     /// Standard normal sample (Marsaglia's polar method: needs only ln and sqrt, both
-    /// reproducible bit for bit).
+    /// reproducible bit for bit). Out of line: the call is nothing next to its `ln` and
+    /// `sqrt`, and each inlined copy cost ~450 bytes of wasm.
+    #[inline(never)]
     pub fn normal(&mut self) -> f32 {
         // A pair is rejected with probability 1 - π/4 ≈ 0.21: 64 rejections in a row
         // (p < 1e-43) never happen, and the bound keeps the loop provably finite.

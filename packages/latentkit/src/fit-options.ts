@@ -76,6 +76,8 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     };
   }
   const noise = normalizeNumericNoise(o.noise);
+  // capped where the core's float32 is still finite (it would refuse Infinity later)
+  const mmd = num(o, "mmd", 0, { min: 0, max: 1e30 });
   const onEpochEnd = o.onEpochEnd;
   if (onEpochEnd !== undefined && typeof onEpochEnd !== "function") {
     throw invalidOption(`onEpochEnd must be a function, got ${show(onEpochEnd)}.`);
@@ -89,6 +91,8 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
       epochs, batchSize, learningRate, optimizer, beta1, beta2, epsilon, weightDecay, momentum,
       shuffle, seed, clipNorm, earlyStopping,
       ...(noise ? { noise } : {}),
+      // absent when off, so the core's JSON of every run without it stays as it was
+      ...(mmd > 0 ? { mmd } : {}),
     },
     validationSplit,
     validationData,

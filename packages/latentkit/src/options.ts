@@ -149,6 +149,18 @@ export interface FitOptions {
    * shuffling. Default none.
    */
   noise?: NumericNoiseOptions;
+  /**
+   * A Wasserstein autoencoder (WAE-MMD, Tolstikhin et al. 2018): λ of a penalty added to each
+   * batch's loss, λ × MMD between the batch's codes and as many draws from N(0, I) (an
+   * inverse multiquadratic kernel over 7 scales). It pulls the codes, as a whole, to the
+   * standard normal, so codes drawn from N(0, I) decode to data like the training data, while
+   * each row keeps its own sharp code (no per-row pull to the origin as in a VAE). The
+   * training loss (`loss` in `history`) includes the penalty; `valLoss` and `evaluate()` are
+   * the reconstruction loss alone. Finite >= 0; `0` is off. Start around `10` (the paper's
+   * value). Plain models only: a `variational` model is `INVALID_OPTION`. Costs O(batchSize²
+   * × latentSize) a batch. Default `0`.
+   */
+  mmd?: number;
 }
 
 /** Options of {@link train}: the model's architecture and its first training run, in one flat object. */
@@ -205,7 +217,7 @@ export const MODEL_KEYS = ["encoder", "decoder", "activation", "latentActivation
 export const FIT_KEYS = [
   "optimizer", "learningRate", "beta1", "beta2", "epsilon", "weightDecay", "momentum", "epochs",
   "batchSize", "shuffle", "seed", "validationSplit", "validationData", "earlyStopping", "clipNorm",
-  "onEpochEnd", "signal", "noise",
+  "onEpochEnd", "signal", "noise", "mmd",
 ] as const;
 /** Default seed of weights and shuffling. */
 export const DEFAULT_SEED = 42;

@@ -60,4 +60,6 @@ export interface WasmTrainOptions {
   earlyStopping: null | { monitor: "valLoss" | "loss"; patience: number; minDelta: number; restoreBestWeights: boolean };
   /** Numeric models use gaussian and mask; text models mask, delete, swap and context. */
   noise?: { gaussian?: number; mask?: number; delete?: number; swap?: number; context?: number };
+  /** λ of the WAE's MMD penalty; absent (0) is off. Plain models only. */
+  mmd?: number;
 }

@@ -5,6 +5,7 @@ pub mod activation;
 pub mod class_softmax;
 pub mod dense;
 pub mod loss;
+pub mod mmd;
 pub mod text_head;
 pub mod token_embedding;
 pub mod variational;

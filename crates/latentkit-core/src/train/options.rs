@@ -44,6 +44,9 @@ pub struct TrainOptions {
     pub early_stopping: Option<EarlyStopping>,
     /// Corruption of the inputs (denoising autoencoder); targets stay clean.
     pub noise: Noise,
+    /// λ of the Wasserstein autoencoder's MMD penalty (`layers::mmd`) between the batch's
+    /// codes and draws from N(0, I); 0 (the default) is off. Plain models only.
+    pub mmd: f32,
 }
 
 impl Default for TrainOptions {
@@ -63,6 +66,7 @@ impl Default for TrainOptions {
             clip_norm: None,
             early_stopping: None,
             noise: Noise::default(),
+            mmd: 0.0,
         }
     }
 }
@@ -127,6 +131,7 @@ impl TrainOptions {
                     noise
                 }
             },
+            mmd: f.float("mmd", 0.0)? as f32,
         };
         f.finish()?;
         options.validate()?;
@@ -172,6 +177,10 @@ impl TrainOptions {
             if !(0.0..1.0).contains(&rate) {
                 return bad("noise rates (mask, delete, swap, context) must be in [0, 1)");
             }
+        }
+        // checked as f32: a finite f64 past f32::MAX would become infinite here
+        if !(self.mmd.is_finite() && self.mmd >= 0.0) {
+            return bad("mmd must be a finite number >= 0 (0 is off)");
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

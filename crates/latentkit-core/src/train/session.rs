@@ -16,10 +16,12 @@ use crate::train::noise;
 use crate::train::optimizer::OptimizerState;
 use crate::train::options::{Monitor, TrainOptions};
 
-/// RNG streams: shuffling, input noise and the VAE's ε (initialisation uses stream 1).
+/// RNG streams: shuffling, input noise, the VAE's ε and the MMD penalty's prior draws
+/// (initialisation uses stream 1).
 const SHUFFLE_STREAM: u64 = 2;
 const NOISE_STREAM: u64 = 3;
 const EPSILON_STREAM: u64 = 4;
+const PRIOR_STREAM: u64 = 5;
 
 #[derive(Debug, Clone)]
 pub struct StepReport {
@@ -102,6 +104,10 @@ pub struct TrainSession {
     batch_ctx: Vec<f32>,
     noise_rng: Rng,
     eps_rng: Rng,
+    /// With `mmd`, the batch's draws from N(0, I) (B, latent) and their own stream, so the
+    /// other streams (and so models trained without it) are unchanged.
+    prior: Vec<f32>,
+    prior_rng: Rng,
     optimizer: OptimizerState,
     best: Option<(usize, f64)>,
     best_params: Option<Vec<f32>>,
@@ -118,18 +124,7 @@ impl TrainSession {
         let cols = net.data_cols();
         net.check_data(&data, rows, "data")?;
         check_targets(net, &data, cols, "data")?;
-        if !options.noise.is_none() {
-            let tokens = net.config().tokens.is_some();
-            if tokens && options.noise.gaussian > 0.0 {
-                return Err(Error::InvalidOption("noise.gaussian is for numeric models; token models take mask, delete and swap".into()));
-            }
-            if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
-                return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
-            }
-        }
-        if options.noise.context > 0.0 && net.config().tokens.is_none_or(|t| t.context == 0) {
-            return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
-        }
+        check_against_model(net, &options)?;
         let val = match val {
             Some((v, vrows)) => {
                 net.check_data(v, vrows, "validation data")?;
@@ -146,7 +141,7 @@ impl TrainSession {
             }
         }
         let batch = options.batch_size.min(rows);
-        check_batch_budget(net, batch)?;
+        check_batch_budget(net, batch, if options.mmd > 0.0 { net.latent_size() } else { 0 })?;
         let n = net.params().len();
         let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
@@ -158,6 +153,7 @@ impl TrainSession {
         let rng = Rng::new(options.seed, SHUFFLE_STREAM ^ salt);
         let noise_rng = Rng::new(options.seed, NOISE_STREAM ^ salt);
         let eps_rng = Rng::new(options.seed, EPSILON_STREAM ^ salt);
+        let prior_rng = Rng::new(options.seed, PRIOR_STREAM ^ salt);
         Ok(TrainSession {
             ws: Workspace::new(net, batch),
             grads: vec![0f32; n],
@@ -166,6 +162,8 @@ impl TrainSession {
             batch_ctx: if options.noise.context > 0.0 { vec![0f32; batch * cols] } else { Vec::new() },
             noise_rng,
             eps_rng,
+            prior: if options.mmd > 0.0 { vec![0f32; batch * net.latent_size()] } else { Vec::new() },
+            prior_rng,
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
             data,
@@ -229,7 +227,13 @@ impl TrainSession {
                 let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
                 (&mut self.eps_rng, (v.beta * ramp) as f32)
             });
-            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae);
+            // the MMD penalty's draws from N(0, I), one per code value of the batch
+            let mmd = (self.options.mmd > 0.0).then(|| {
+                let draws = &mut self.prior[..b * net.latent_size()];
+                draws.iter_mut().for_each(|v| *v = self.prior_rng.normal());
+                (&*draws, self.options.mmd)
+            });
+            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd);
             if !loss.is_finite() {
                 return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
             }
@@ -367,10 +371,33 @@ impl TrainSession {
     }
 }
 
-/// Refuses a batch whose working memory (the workspace and the batch's three copies of its
-/// rows) passes MAX_WORKSPACE_VALUES, before any of it is allocated.
-fn check_batch_budget(net: &Autoencoder, batch: usize) -> Result<()> {
-    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u64;
+/// Refuses options the model cannot take: noise of the other kind of model, a context
+/// dropout without a context head, the MMD penalty on a variational model.
+fn check_against_model(net: &Autoencoder, options: &TrainOptions) -> Result<()> {
+    if !options.noise.is_none() {
+        let tokens = net.config().tokens.is_some();
+        if tokens && options.noise.gaussian > 0.0 {
+            return Err(Error::InvalidOption("noise.gaussian is for numeric models; token models take mask, delete and swap".into()));
+        }
+        if !tokens && (options.noise.delete > 0.0 || options.noise.swap > 0.0) {
+            return Err(Error::InvalidOption("noise.delete and noise.swap are for token models; numeric models take gaussian and mask".into()));
+        }
+    }
+    if options.mmd > 0.0 && net.is_variational() {
+        return Err(Error::InvalidOption(
+            "mmd is for plain models, not variational ones (their KL term pulls codes to the prior already): remove mmd or variational".into(),
+        ));
+    }
+    if options.noise.context > 0.0 && net.config().tokens.is_none_or(|t| t.context == 0) {
+        return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
+    }
+    Ok(())
+}
+
+/// Refuses a batch whose working memory (the workspace, the batch's three copies of its
+/// rows and `extra` values a row) passes MAX_WORKSPACE_VALUES, before any of it is allocated.
+fn check_batch_budget(net: &Autoencoder, batch: usize, extra: usize) -> Result<()> {
+    let per_row = Workspace::values_per_row(net) + 3 * net.data_cols() as u64 + extra as u64;
     let need = per_row * batch as u64;
     if need > MAX_WORKSPACE_VALUES as u64 {
         let most = MAX_WORKSPACE_VALUES as u64 / per_row;

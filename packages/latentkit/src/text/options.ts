@@ -166,7 +166,7 @@ export interface TextNoise {
 /** The keys of text.train() that are training options (normalizeFitOptions checks them). */
 const FIT_KEYS = [
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
-  "earlyStopping", "onEpochEnd", "signal",
+  "earlyStopping", "onEpochEnd", "signal", "mmd",
 ] as const;
 /** Every key of text.train(): the model's settings, then the training options. */
 const TEXT_KEYS = [
