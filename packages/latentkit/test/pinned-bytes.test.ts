@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("84981306f59f05cef405011a71502d5131c7b9ecff589d935d29ec2ba4e0d6ac");
+    expect(sha256(g.save())).toBe("6779cf2e052c5aa98451e0a7c1f422bd69197bed3ac847a2888577f7ffbacc54");
     expect(g.sample(5, { seed: 1 }).join(",")).toBe(",,i,,");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("aahpee,giecan,�nmirg,rmieni,raapiy");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe(",reihen,,rmieni,paapiv");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("0963fa3a84cc411a3e4b1bc3716eb7c7ad5e386a930f1b130df72100bebf50ae");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("phoctn,eplrc,gaohp,mi,");
+    expect(sha256(g.save())).toBe("13712b0cefa6db39d86bf267664a77e5550cd1ea8293737b0156014e0c3e9739");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("puoctn,eplru,raohl,gi,");
   });
 });

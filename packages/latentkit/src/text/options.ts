@@ -100,8 +100,16 @@ export interface TextTrainOptions {
   epochs?: number;
   /** Texts per gradient step. Integer 1..65536. Default `64`. */
   batchSize?: number;
-  /** Learning rate, finite > 0. Default `2e-3`. */
+  /** Learning rate, finite > 0. Default `5e-4`. */
   learningRate?: number;
+  /**
+   * Weight λ of a Wasserstein-autoencoder penalty (MMD between the batch's codes and draws
+   * from N(0, I); Tolstikhin et al. 2018) added to a plain model's training loss: it keeps the
+   * codes spread like the prior the sampler draws from, without the per-text KL term of a VAE
+   * that blurs reconstructions. Finite >= 0. Default `1` for plain models; a variational model
+   * takes none (its KL term does this).
+   */
+  mmd?: number;
   /** Optimizer. Default `"adam"`. */
   optimizer?: Optimizer;
   /** Weight decay (finite >= 0). Default `0` (adam) / `0.004` (adamw). */
@@ -192,7 +200,10 @@ export const TEXT_DEFAULTS = Object.freeze({
   /** ...when the corpus has at least this many texts (10% of fewer is one or no text). */
   minTextsForValidation: 20,
   batchSize: 64,
-  learningRate: 2e-3,
+  /** Measured on English words (issue #12): 2e-3 left the loss bouncing between epochs (95.7% of training words back), 5e-4 converges (99.4%). */
+  learningRate: 5e-4,
+  /** λ of the WAE-MMD penalty of plain models (see `mmd`). */
+  mmd: 1,
   seed: 42,
   percentile: 99,
   beta: 1,
@@ -271,6 +282,8 @@ export function normalizeTextOptions(raw: unknown, texts: number): NormalizedTex
     batchSize: TEXT_DEFAULTS.batchSize,
     learningRate: TEXT_DEFAULTS.learningRate,
   };
+  // plain models keep their codes near N(0, I) by default; a VAE's KL term does that already
+  if (variational === null) fitRaw.mmd = TEXT_DEFAULTS.mmd;
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
   Object.assign(fitRaw, stopping, { epochs });
   const fit = normalizeFitOptions(fitRaw, seed, false);

@@ -66,7 +66,7 @@ export const spec: CommandSpec = {
     "context-noise": { type: "string", value: "rate", help: "text: share of context tokens hidden from the decoder while training, so a VAE keeps using its code (noise.context)" },
     epochs: { type: "string", short: "e", value: "n", help: `epochs: text: the cap, default ${DEFAULT_EPOCHS.text} (exactly ${DEFAULT_EPOCHS.textFixed} with --no-early-stopping); numeric: default ${DEFAULT_EPOCHS.numeric}` },
     "batch-size": { type: "string", short: "b", value: "n", help: "examples per gradient step (default 64 for text, 32 numeric)" },
-    "learning-rate": { type: "string", value: "x", help: "learning rate (default 2e-3 for text, 1e-3 numeric)" },
+    "learning-rate": { type: "string", value: "x", help: "learning rate (default 5e-4 for text, 1e-3 numeric)" },
     optimizer: { type: "string", value: "name", help: "adam, adamw or sgd (default adam)" },
     "weight-decay": { type: "string", value: "x", help: "weight decay (default 0; 0.004 with adamw)" },
     "clip-norm": { type: "string", value: "x", help: "clip each batch's gradient to this L2 norm" },
