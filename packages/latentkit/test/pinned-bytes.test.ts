@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("6779cf2e052c5aa98451e0a7c1f422bd69197bed3ac847a2888577f7ffbacc54");
+    expect(sha256(g.save())).toBe("9c26157fc6be44ce1f0c6de7fb30c84083e81ed7a89ce4e981ef6f324f9e8cfa");
     expect(g.sample(5, { seed: 1 }).join(",")).toBe(",,i,,");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe(",reihen,,rmieni,paapiv");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("aacpia,reihen,,rmieni,laapiy");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("13712b0cefa6db39d86bf267664a77e5550cd1ea8293737b0156014e0c3e9739");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("puoctn,eplru,raohl,gi,");
+    expect(sha256(g.save())).toBe("8c51b21105afb469163efd8cd495f2e9bf761b3622658ffd93e7a5e8394f5469");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("puoctn,epprh,raovl,gi,");
   });
 });

@@ -1,6 +1,7 @@
-// text.train() trains until the validation loss stops improving (issue #12): the default
-// split (a seeded random 10%, none under 20 texts), the stop reason in EpochInfo, History and
-// gen.training, the exact-reconstruction shares, and explicit options that override it all.
+// text.train() trains until its loss stops improving (issue #12): the default split (a seeded
+// random 10% from 5,000 texts up; a smaller corpus watches its training loss), patience 5, the
+// last epoch's weights kept, the stop reason in EpochInfo, History and gen.training, the
+// exact-reconstruction shares, and explicit options that override it all.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, train, type EpochInfo, type TextGenerator, type TextTrainingError } from "../src/index.js";
@@ -48,26 +49,33 @@ describe("text.train() by default", () => {
     ({ gen, infos } = await trainLogged(WORDS, {}));
   });
 
-  it("stops before the cap when the validation loss stops improving, and says why", () => {
+  it("on a small corpus trains on every text until the training loss stops improving, and says why", () => {
     const t = gen.training!;
-    expect(t.stopReason).toBe("earlyStopping");
-    expect(t.epochs).toBeLessThan(200);
     expect(t.epochs).toBe(gen.history.length);
-    expect(t.bestEpoch).toBe(t.epochs - 3); // patience 3, minDelta 0
-    expect(t.restoredBestWeights).toBe(true);
-    expect(t.stopMessage).toBe(`validation loss stopped improving at epoch ${t.epochs} (best: epoch ${t.bestEpoch})`);
+    expect([t.trainingTexts, t.validationTexts]).toEqual([300, 0]);
+    expect(gen.history.every((h) => h.valLoss === null)).toBe(true);
+    expect(t.restoredBestWeights).toBe(false);
+    if (t.stopReason === "earlyStopping") {
+      expect(t.bestEpoch).toBe(t.epochs - 5); // patience 5, minDelta 0
+      expect(t.stopMessage).toBe(`training loss stopped improving at epoch ${t.epochs} (best: epoch ${t.bestEpoch})`);
+    } else {
+      expect(t).toMatchObject({ stopReason: "epochs", epochs: 200, stopMessage: "reached the cap of 200 epochs" });
+    }
     // the epoch that ends training says so in its EpochInfo; the ones before it do not
     const last = infos[infos.length - 1]!;
-    expect(last).toMatchObject({ epoch: t.epochs, stopReason: "earlyStopping", stopMessage: t.stopMessage });
+    expect(last).toMatchObject({ epoch: t.epochs, stopReason: t.stopReason, stopMessage: t.stopMessage });
     expect(infos.slice(0, -1).every((i) => i.stopReason === null && i.stopMessage === null)).toBe(true);
-    // the best validation loss is the best epoch's, and no later epoch beat it
-    const vals = gen.history.map((h) => h.valLoss!);
-    expect(Math.min(...vals)).toBe(vals[t.bestEpoch! - 1]);
+    // its texts come back: the point of training a small corpus to the end
+    expect(t.trainingExact).toBe(gen.evaluate(WORDS).exactMatch);
+    expect(t.trainingExact).toBeGreaterThan(0.9);
+    expect(gen.stats.texts).toBe(300);
   });
 
-  it("holds out a seeded random 10% of the texts, and keeps the best epoch's weights", () => {
-    const t = gen.training!;
-    expect([t.trainingTexts, t.validationTexts]).toEqual([270, 30]);
+  it("holds out a seeded random 10% from 5,000 texts up, and then keeps the last epoch's weights", async () => {
+    const { normalizeTextOptions } = await import("../src/text/options.js");
+    expect(normalizeTextOptions({}, 4999).fit.validationSplit).toBe(0);
+    expect(normalizeTextOptions({}, 5000).fit.validationSplit).toBe(0.1);
+    expect(normalizeTextOptions({}, 5000).fit.wasm.earlyStopping).toMatchObject({ monitor: "valLoss", patience: 5, restoreBestWeights: false });
     const held = heldOutIndices(300, 0.1, 42);
     expect(held.length).toBe(30);
     // not the last texts of a sorted list (which would all start with the same letters)
@@ -75,12 +83,14 @@ describe("text.train() by default", () => {
     const heldSet = new Set(held);
     const val = WORDS.filter((_, i) => heldSet.has(i));
     const trained = WORDS.filter((_, i) => !heldSet.has(i));
-    // the weights are the best epoch's: its recorded validation loss is the held-out texts' loss now
-    expect(gen.evaluate(val).loss).toBeCloseTo(gen.history[gen.training!.bestEpoch! - 1]!.valLoss!, 5);
-    // the shares are the evaluation's on the same texts
-    expect(t.trainingExact).toBe(gen.evaluate(trained).exactMatch);
-    expect(t.validationExact).toBe(gen.evaluate(val).exactMatch);
-    expect(gen.stats.texts).toBe(300); // stats (and the prior) cover every text
+    const { gen: g } = await trainLogged(WORDS, { ...SMALL, validationSplit: 0.1, earlyStopping: { patience: 2 } });
+    const t = g.training!;
+    expect([t.trainingTexts, t.validationTexts]).toEqual([270, 30]);
+    // the weights are the last epoch's: its recorded validation loss is the held-out texts' loss now
+    expect(g.evaluate(val).loss).toBeCloseTo(g.history[g.history.length - 1]!.valLoss!, 5);
+    expect(t.trainingExact).toBe(g.evaluate(trained).exactMatch);
+    expect(t.validationExact).toBe(g.evaluate(val).exactMatch);
+    g.dispose();
   });
 
   it("keeps the summary in the model file", async () => {
@@ -106,11 +116,12 @@ describe("text.train() by default", () => {
 
 describe("the validation split", () => {
   it("is seeded: the same seed, the same split and bit-identical weights; another seed, another split", async () => {
-    const a = await text.train(WORDS, { ...SMALL, epochs: 2, seed: 7 });
-    const b = await text.train(WORDS, { ...SMALL, epochs: 2, seed: 7 });
+    const split = { ...SMALL, validationSplit: 0.1 };
+    const a = await text.train(WORDS, { ...split, epochs: 2, seed: 7 });
+    const b = await text.train(WORDS, { ...split, epochs: 2, seed: 7 });
     expect(sameBytes(b.save(), a.save())).toBe(true);
-    const c = await text.train(WORDS, { ...SMALL, epochs: 1, seed: 8 });
-    const d = await text.train(WORDS, { ...SMALL, epochs: 1, seed: 7 });
+    const c = await text.train(WORDS, { ...split, epochs: 1, seed: 8 });
+    const d = await text.train(WORDS, { ...split, epochs: 1, seed: 7 });
     const s7 = heldOutIndices(300, 0.1, 7);
     const s8 = heldOutIndices(300, 0.1, 8);
     expect(s7).not.toEqual(s8);
@@ -122,11 +133,11 @@ describe("the validation split", () => {
     for (const g of [a, b, c, d]) g.dispose();
   });
 
-  it("holds nothing out under 20 texts (early stopping then watches the training loss), and 2 of 20", async () => {
+  it("holds nothing out under 5,000 texts (early stopping then watches the training loss); an explicit split holds out 2 of 20", async () => {
     const few = await text.train(WORDS.slice(0, 19), { ...SMALL, epochs: 3 });
     expect(few.training).toMatchObject({ trainingTexts: 19, validationTexts: 0, validationExact: null, stopReason: "epochs", stopMessage: "reached the cap of 3 epochs" });
     expect(few.history.every((h) => h.valLoss === null)).toBe(true);
-    const twenty = await text.train(WORDS.slice(0, 20), { ...SMALL, epochs: 1 });
+    const twenty = await text.train(WORDS.slice(0, 20), { ...SMALL, epochs: 1, validationSplit: 0.1 });
     expect(twenty.training).toMatchObject({ trainingTexts: 18, validationTexts: 2 });
     expect(twenty.history[0]!.valLoss).not.toBeNull();
     few.dispose();
@@ -155,7 +166,7 @@ describe("explicit options override the defaults", () => {
 
   it("an explicit epochs is the cap", async () => {
     const { gen, infos } = await trainLogged(WORDS, { ...SMALL, epochs: 4 });
-    expect(gen.training).toMatchObject({ epochs: 4, stopReason: "epochs", stopMessage: "reached the cap of 4 epochs", validationTexts: 30 });
+    expect(gen.training).toMatchObject({ epochs: 4, stopReason: "epochs", stopMessage: "reached the cap of 4 epochs", validationTexts: 0 });
     expect(infos.map((i) => i.stopReason)).toEqual([null, null, null, "epochs"]);
     gen.dispose();
   });
@@ -170,13 +181,14 @@ describe("explicit options override the defaults", () => {
     quarter.dispose();
   });
 
-  it("earlyStopping options fill in the text defaults (patience 3) and keep their own", async () => {
+  it("earlyStopping options fill in the text defaults (patience 5, the last weights) and keep their own", async () => {
     const { normalizeTextOptions } = await import("../src/text/options.js");
-    const es = (o: object) => normalizeTextOptions(o, 300).fit.wasm.earlyStopping;
-    expect(es({})).toEqual({ monitor: "valLoss", patience: 3, minDelta: 0, restoreBestWeights: true });
+    const es = (o: object) => normalizeTextOptions(o, 6000).fit.wasm.earlyStopping;
+    expect(es({})).toEqual({ monitor: "valLoss", patience: 5, minDelta: 0, restoreBestWeights: false });
     expect(es({ earlyStopping: true })).toEqual(es({}));
-    expect(es({ earlyStopping: { patience: 7, minDelta: 0.01 } })).toEqual({ monitor: "valLoss", patience: 7, minDelta: 0.01, restoreBestWeights: true });
-    expect(normalizeTextOptions({}, 19).fit.wasm.earlyStopping!.monitor).toBe("loss");
+    expect(es({ earlyStopping: { patience: 7, minDelta: 0.01 } })).toEqual({ monitor: "valLoss", patience: 7, minDelta: 0.01, restoreBestWeights: false });
+    expect(es({ earlyStopping: { restoreBestWeights: true } })).toEqual({ monitor: "valLoss", patience: 5, minDelta: 0, restoreBestWeights: true });
+    expect(normalizeTextOptions({}, 300).fit.wasm.earlyStopping!.monitor).toBe("loss");
     expect(normalizeTextOptions({}, 300).fit.wasm.epochs).toBe(200);
     expect(normalizeTextOptions({ earlyStopping: false }, 300).fit).toMatchObject({ validationSplit: 0, wasm: { epochs: 30, earlyStopping: null } });
     expect(() => es({ earlyStopping: { patience: -1 } })).toThrow(/earlyStopping\.patience/);

@@ -124,15 +124,16 @@ export interface TextTrainOptions {
    * release the LAST texts were held out, as `train()` still does with rows, which made a
    * sorted word list validate on its w–z words only. Held-out texts are not trained on; the
    * vocabulary, `maxLength`, `stats` and the sampling prior still cover every text.
-   * Default `0.1` when early stopping is on and there are 20 texts or more (at least one
-   * text is held out), else `0`.
+   * Default `0.1` when early stopping is on and there are 5,000 texts or more, else `0` (a
+   * small corpus is trained on every text and stops on its training loss).
    */
   validationSplit?: number;
   /**
-   * Stop when the monitored loss has not improved for `patience` epochs, and keep the best
-   * epoch's weights. Default on: `{ monitor: "valLoss", patience: 3, minDelta: 0,
-   * restoreBestWeights: true }`, where the monitor is `"loss"` (the training loss) when no
-   * texts are held out (`validationSplit: 0`, or fewer than 20 texts). `true` or an object
+   * Stop when the monitored loss has not improved for `patience` epochs. Default on:
+   * `{ monitor: "valLoss", patience: 5, minDelta: 0, restoreBestWeights: false }` (the last
+   * epoch's weights: reconstruction keeps improving a little past the validation loss's
+   * minimum), where the monitor is `"loss"` (the training loss) when no texts are held out
+   * (`validationSplit: 0`, or fewer than 5,000 texts). `true` or an object
    * fills in the same defaults; `false` trains exactly `epochs` (default `30`) on every text.
    * Why training stopped is in `gen.training` and in the last epoch's `EpochInfo`.
    */
@@ -193,12 +194,24 @@ export const TEXT_DEFAULTS = Object.freeze({
   epochs: 30,
   /** Epoch cap with early stopping (the default). */
   maxEpochs: 200,
-  /** Early stopping: epochs without a better validation loss before training stops. */
-  patience: 3,
+  /** Early stopping: epochs without a better (validation) loss before training stops. */
+  patience: 5,
+  /**
+   * Early stopping keeps the last epoch's weights, not the best validation loss's: past the
+   * validation loss's minimum the held-out loss rises (overconfidence) while reconstruction
+   * still improves (16,000 Tang lines: held-out characters right 82.5% at the minimum, 86.2%
+   * five epochs later; training lines back exactly 76% -> 93%).
+   */
+  restoreBestWeights: false,
   /** Share of texts held out for validation by default... */
   validationSplit: 0.1,
-  /** ...when the corpus has at least this many texts (10% of fewer is one or no text). */
-  minTextsForValidation: 20,
+  /**
+   * ...when the corpus has at least this many texts. A smaller corpus holds none out and
+   * stops when its training loss stops improving: its texts are what the user interpolates
+   * between, epochs are cheap, and a held-out tenth would leave a tenth of them unlearnt
+   * (2,700 Tang lines: 90% of the texts back at the validation stop, 100% at the training one).
+   */
+  minTextsForValidation: 5000,
   batchSize: 64,
   /** Measured on English words (issue #12): 2e-3 left the loss bouncing between epochs (95.7% of training words back), 5e-4 converges (99.4%). */
   learningRate: 5e-4,
@@ -244,12 +257,13 @@ function textNoise(raw: unknown, context: number): TextNoise | null {
 function stoppingDefaults(o: Record<string, unknown>, texts: number): { epochs: unknown; validationSplit: unknown; earlyStopping: unknown } {
   const es = o.earlyStopping;
   if (es === false) return { epochs: o.epochs ?? TEXT_DEFAULTS.epochs, validationSplit: o.validationSplit ?? 0, earlyStopping: false };
-  const fill = es === undefined || es === true ? { patience: TEXT_DEFAULTS.patience } : es;
+  const base = { patience: TEXT_DEFAULTS.patience, restoreBestWeights: TEXT_DEFAULTS.restoreBestWeights };
+  const fill = es === undefined || es === true ? base : es;
   return {
     epochs: o.epochs ?? TEXT_DEFAULTS.maxEpochs,
     validationSplit: o.validationSplit ?? (texts >= TEXT_DEFAULTS.minTextsForValidation ? TEXT_DEFAULTS.validationSplit : 0),
     // an object given by the user keeps its own keys; patience defaults to the text default
-    earlyStopping: typeof fill === "object" && fill !== null && !Array.isArray(fill) ? { patience: TEXT_DEFAULTS.patience, ...fill } : fill,
+    earlyStopping: typeof fill === "object" && fill !== null && !Array.isArray(fill) ? { ...base, ...fill } : fill,
   };
 }
 

@@ -264,7 +264,7 @@ interface Outcome {
 
 /**
  * Trains with progress on stderr. Ctrl-C: with early stopping, the first one ends training
- * after the current epoch (the SDK then restores the best epoch's weights); otherwise, or the
+ * after the current epoch (keeping the weights early stopping keeps); otherwise, or the
  * second time, it aborts at once through the SDK's AbortSignal (the model keeps its last
  * finished batch). Either way the model is saved. One more Ctrl-C quits without saving.
  */
@@ -274,7 +274,7 @@ async function trainWithProgress(job: Job, progress: Progress): Promise<Outcome>
   const onSigint = () => {
     if (job.earlyStopping && !stopAtEpochEnd) {
       stopAtEpochEnd = true;
-      progress.note("stopping after this epoch to keep the best one (Ctrl-C again to stop now)");
+      progress.note("stopping after this epoch (Ctrl-C again to stop now)");
     } else if (!controller.signal.aborted) {
       controller.abort();
       progress.note("stopping now (Ctrl-C again to quit without saving)");
@@ -354,10 +354,11 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
   const earlyStopped = !interrupted && !diverged && history.length < epochs;
   const saved = `saved ${output} (${(bytes / 1024).toFixed(1)} KiB)`;
   const aborted = interrupted && !stopAtEpochEnd;
-  // The epoch whose weights were saved: with early stopping the best one (the SDK restores it
-  // whenever training ends, unless aborted), else the last one; null after an abort, which
-  // keeps the last finished batch.
-  const keptEpoch = aborted ? null : earlyStopping ? (best?.epoch ?? null) : (last?.epoch ?? null);
+  // The epoch whose weights were saved: the best one when the SDK restored it (numeric early
+  // stopping; text models keep their last epoch, see `gen.training.restoredBestWeights`), else
+  // the last one; null after an abort, which keeps the last finished batch.
+  const restored = job.numeric ? earlyStopping : (run.model as TextGenerator).training?.restoredBestWeights === true;
+  const keptEpoch = aborted ? null : restored ? (best?.epoch ?? null) : (last?.epoch ?? null);
   const plural = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;
   const bestText = best ? `best ${best.valLoss !== null ? "val_loss" : "loss"} ${formatLoss(best.valLoss ?? best.loss)}` : "";
   let summary: string;
