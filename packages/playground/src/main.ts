@@ -332,7 +332,8 @@ function settings(): TrainSettings {
     epochs: int(ui.epochs, 1, 2000),
     earlyStopping: ui.earlyStopping.checked,
     seed: int(ui.seed, 0, 2 ** 31 - 1),
-    validationSplit: Number(ui.validation.value) || 0,
+    // "auto": text.train's own default (10% held out from 5,000 texts up)
+    validationSplit: ui.validation.value === "auto" ? null : Number(ui.validation.value) || 0,
   };
 }
 
@@ -343,7 +344,7 @@ async function train(): Promise<void> {
     return;
   }
   const s = settings();
-  if (s.validationSplit > 0 && Math.round(texts.length * s.validationSplit) < 1) s.validationSplit = 0;
+  if (s.validationSplit !== null && s.validationSplit > 0 && Math.round(texts.length * s.validationSplit) < 1) s.validationSplit = 0;
   history = [];
   planned = s.epochs;
   hasModel = false;

@@ -12,8 +12,8 @@ export interface TrainSettings {
   /** Stop when the validation loss (the training loss without validation) stops improving. */
   earlyStopping: boolean;
   seed: number;
-  /** Share of the texts held out (a random subset drawn with the seed) to validate on. */
-  validationSplit: number;
+  /** Share of the texts held out (a random subset drawn with the seed) to validate on; null: text.train's default (10% from 5,000 texts up). */
+  validationSplit: number | null;
 }
 
 /** One point of the loss chart. */

@@ -109,7 +109,7 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
   axes = null;
   abort = new AbortController();
   const t0 = performance.now();
-  const trainCount = Math.round(texts.length * (1 - s.validationSplit));
+  const trainCount = Math.round(texts.length * (1 - (s.validationSplit ?? 0)));
   let stopped = false;
   let g: TextGenerator;
   try {
@@ -127,7 +127,7 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
       epochs: s.epochs,
       ...(s.earlyStopping ? {} : { earlyStopping: false }),
       seed: s.seed,
-      validationSplit: s.validationSplit,
+      ...(s.validationSplit === null ? {} : { validationSplit: s.validationSplit }),
       signal: abort.signal,
       onEpochEnd: (info) => {
         ctx.postMessage({
