@@ -32,15 +32,16 @@ pub mod decode;
 pub mod diagnostics;
 pub mod error;
 pub mod io;
-pub mod kernels;
 pub mod layers;
 pub mod limits;
-pub mod math;
 pub mod matrix;
 pub mod model_file;
 pub mod rng;
 pub mod tokens;
 pub mod train;
+// The hot loops live in their own crate, compiled for speed while this one is compiled for
+// size (root Cargo.toml); re-exported so that `crate::kernels` and `crate::math` name them.
+pub use latentkit_kernels::{kernels, math};
 
 pub use autoencoder::Autoencoder;
 pub use config::{Init, ModelConfig, Plan, Variational};
