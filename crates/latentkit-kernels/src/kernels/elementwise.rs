@@ -128,3 +128,73 @@ pub fn log_sum_exp(z: &[f32]) -> f32 {
     let s: f32 = z.iter().map(|&v| math::exp(v - m)).sum();
     m + math::ln(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs() -> Vec<f32> {
+        (0..37).map(|i| (i as f32 - 18.0) * 0.37).chain([0.0, -0.0, 95.0, -120.0]).collect()
+    }
+
+    #[test]
+    fn maps_apply_the_scalar_formulas_to_every_element() {
+        type Map = fn(&mut [f32]);
+        type Formula = fn(f32) -> f32;
+        let maps: [(Map, Formula); 6] = [
+            (relu, |v| if v > 0.0 { v } else { 0.0 }),
+            (leaky_relu, |v| if v > 0.0 { v } else { 0.01 * v }),
+            (elu, math::elu),
+            (gelu, math::gelu),
+            (tanh, math::tanh),
+            (sigmoid, math::sigmoid),
+        ];
+        for (i, (map, f)) in maps.into_iter().enumerate() {
+            let mut x = inputs();
+            map(&mut x);
+            for (&got, &z) in x.iter().zip(&inputs()) {
+                assert_eq!(got.to_bits(), f(z).to_bits(), "map {i} at {z}");
+            }
+        }
+    }
+
+    #[test]
+    fn gradients_multiply_by_the_derivative() {
+        let z = inputs();
+        let a: Vec<f32> = z.iter().map(|&v| math::tanh(v)).collect();
+        let mut g = vec![2.0f32; z.len()];
+        tanh_backward(&a, &mut g);
+        for (&g, &a) in g.iter().zip(&a) {
+            assert_eq!(g, 2.0 * (1.0 - a * a));
+        }
+        let mut g = vec![1.0f32; z.len()];
+        relu_backward(&z, &mut g);
+        assert!(g.iter().zip(&z).all(|(&g, &z)| g == if z > 0.0 { 1.0 } else { 0.0 }));
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_returns_log_sum_exp() {
+        let mut z = vec![1.0f32, -3.0, 88.0, 87.5, 0.0];
+        let lse = log_sum_exp(&z);
+        let exact = z.iter().map(|&v| (v as f64 - 88.0).exp()).sum::<f64>().ln() + 88.0;
+        assert!((lse as f64 - exact).abs() < 1e-5, "{lse} vs {exact}");
+        assert_eq!(softmax_in_place(&mut z), lse);
+        assert!((z.iter().sum::<f32>() - 1.0).abs() < 1e-6 && z.iter().all(|p| p.is_finite()));
+    }
+
+    #[test]
+    fn slice_sums_and_products() {
+        let (x, y) = ([1.0f32, 2.0, 3.0, 4.0], [0.5f32, -1.0, 2.0, 0.0]);
+        let mut out = [1.0f32; 4];
+        add_product(&mut out, &x, &y);
+        assert_eq!(out, [1.5, -1.0, 7.0, 1.0]);
+        sum(&mut out, &x, &y);
+        assert_eq!(out, [1.5, 1.0, 5.0, 4.0]);
+        add_into(&mut out, &x);
+        scale(&mut out, 2.0);
+        assert_eq!(out, [5.0, 6.0, 16.0, 16.0]);
+        let mut rows = [0.0f32; 6];
+        add_bias(&mut rows, &[1.0, 2.0, 3.0]);
+        assert_eq!(rows, [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]);
+    }
+}
