@@ -6,9 +6,11 @@
 //!
 //! The modules form layers; each imports only from the layers above it in this list:
 //!
-//! 1. leaves: `math`, `error`, `limits` (uses `error`), `tokens`, `rng` (uses `math`), `matrix`
+//! 1. `math` and `kernels` (the hot loops: SIMD128 with a scalar twin, and the element-wise
+//!    loops), re-exported from the `latentkit-kernels` crate, which the release build compiles
+//!    at opt-level 3 while this crate is compiled for size (root Cargo.toml)
+//! 2. leaves: `error`, `limits` (uses `error`), `tokens`, `rng` (uses `math`), `matrix`
 //!    (checks data and results)
-//! 2. `kernels`: the hot loops, SIMD128 and a scalar twin (import `math` only)
 //! 3. `io`: JSON (and number formatting for its writers), CRC-32
 //! 4. `layers`: dense, embedding, token embedding, context head, class softmax, variational,
 //!    activations, losses
