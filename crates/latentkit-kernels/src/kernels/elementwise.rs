@@ -1,7 +1,7 @@
 //! The element-wise hot loops of the layers: activations and their gradients, bias rows,
 //! sums and products of slices, softmax and log-sum-exp. They live here, not beside their
 //! layers, to be compiled at this crate's opt-level 3 while the core is compiled for size:
-//! at "s" they made English text training ~15% slower.
+//! at "s" they made English text training 11-16% slower.
 //!
 //! Unlike the products, each is written once, in plain Rust that LLVM vectorises where it
 //! can (relu, sums of slices). There is no SIMD twin to hold to the same bits: every element
