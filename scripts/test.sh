@@ -15,7 +15,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "cargo clippy (native and wasm32, -D warnings)"
 # --all-features: also the diagnostics (the test-only wasm's exports), which the default build leaves out
 cargo clippy --quiet --workspace --all-targets --all-features -- -D warnings || status=1
-cargo clippy --quiet --target wasm32-unknown-unknown -p latentkit-core -p latentkit-wasm -- -D warnings || status=1
+cargo clippy --quiet --target wasm32-unknown-unknown -p latentkit-kernels -p latentkit-core -p latentkit-wasm -- -D warnings || status=1
 
 step "cargo test (native)"
 cargo test --workspace 2>&1 | tee "$RESULTS/cargo.log"

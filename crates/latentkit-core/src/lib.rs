@@ -6,9 +6,11 @@
 //!
 //! The modules form layers; each imports only from the layers above it in this list:
 //!
-//! 1. leaves: `math`, `error`, `limits` (uses `error`), `tokens`, `rng` (uses `math`), `matrix`
+//! 1. `math` and `kernels` (the hot loops: SIMD128 with a scalar twin, and the element-wise
+//!    loops), re-exported from the `latentkit-kernels` crate, which the release build compiles
+//!    at opt-level 3 while this crate is compiled for size (root Cargo.toml)
+//! 2. leaves: `error`, `limits` (uses `error`), `tokens`, `rng` (uses `math`), `matrix`
 //!    (checks data and results)
-//! 2. `kernels`: the hot loops, SIMD128 and a scalar twin (import `math` only)
 //! 3. `io`: JSON (and number formatting for its writers), CRC-32
 //! 4. `layers`: dense, embedding, token embedding, context head, class softmax, variational,
 //!    activations, losses
@@ -32,15 +34,16 @@ pub mod decode;
 pub mod diagnostics;
 pub mod error;
 pub mod io;
-pub mod kernels;
 pub mod layers;
 pub mod limits;
-pub mod math;
 pub mod matrix;
 pub mod model_file;
 pub mod rng;
 pub mod tokens;
 pub mod train;
+// The hot loops live in their own crate, compiled for speed while this one is compiled for
+// size (root Cargo.toml); re-exported so that `crate::kernels` and `crate::math` name them.
+pub use latentkit_kernels::{kernels, math};
 
 pub use autoencoder::Autoencoder;
 pub use config::{Init, ModelConfig, Plan, Variational};

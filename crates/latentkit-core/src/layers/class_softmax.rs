@@ -24,8 +24,8 @@
 
 use crate::error::{Error, Result};
 use crate::kernels;
+use crate::kernels::elementwise::{add_into, log_sum_exp, scale as scale_by, softmax_in_place};
 use crate::layers::{flat, flat_mut};
-use crate::math;
 use ndarray::{ArrayView2, ArrayViewMut2};
 use std::ops::Range;
 
@@ -204,21 +204,6 @@ fn fit(v: &mut Vec<f32>, n: usize) {
     v.resize(n, 0.0);
 }
 
-/// Replaces logits by their softmax and returns ln Σ e^z (shifted by the maximum).
-fn softmax_in_place(z: &mut [f32]) -> f32 {
-    let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut s = 0f32;
-    for v in z.iter_mut() {
-        *v = math::exp(*v - m);
-        s += *v;
-    }
-    let inv = 1.0 / s;
-    for v in z.iter_mut() {
-        *v *= inv;
-    }
-    m + math::ln(s)
-}
-
 /// What `forward` keeps for `backward`, grown to the largest batch seen and reused.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
@@ -277,9 +262,7 @@ impl ClassSoftmax {
         fit(&mut s.losses, n);
         kernels::gemm_nt(n, nc, d, q, &w[cw], &mut s.class_p, false);
         for ((z, &t), loss) in s.class_p.chunks_exact_mut(nc).zip(targets).zip(&mut s.losses) {
-            for (v, &b) in z.iter_mut().zip(&w[bc.clone()]) {
-                *v += b;
-            }
+            add_into(z, &w[bc.clone()]);
             let zt = z[self.class_of[t as usize] as usize];
             *loss = softmax_in_place(z) - zt;
         }
@@ -322,13 +305,9 @@ impl ClassSoftmax {
         let (q, dq, scale) = (flat(&q), flat_mut(&mut dq), scale as f32);
         // classes: dz = scale · (p − onehot(class)), dq = dz·C, dC += dzᵀ·q, dbc += Σ dz
         for (z, &t) in s.class_p.chunks_exact_mut(nc).zip(targets) {
-            for v in z.iter_mut() {
-                *v *= scale;
-            }
+            scale_by(z, scale);
             z[self.class_of[t as usize] as usize] -= scale;
-            for (g, &v) in dw[bc.clone()].iter_mut().zip(z.iter()) {
-                *g += v;
-            }
+            add_into(&mut dw[bc.clone()], z);
         }
         kernels::gemm_nn(n, d, nc, &s.class_p, &w[cw.clone()], dq, false);
         kernels::gemm_tn(nc, d, n, &s.class_p, q, &mut dw[cw], true);
@@ -350,9 +329,7 @@ impl ClassSoftmax {
             let dz = &mut s.word_p[at..at + g.len() * size];
             at += dz.len();
             for (zr, &i) in dz.chunks_exact_mut(size).zip(&s.group[g.clone()]) {
-                for v in zr.iter_mut() {
-                    *v *= scale;
-                }
+                scale_by(zr, scale);
                 zr[self.slot[targets[i] as usize] as usize] -= scale;
                 for (v, &tok) in zr.iter().zip(members) {
                     dw[bw + tok as usize] += v;
@@ -362,9 +339,7 @@ impl ClassSoftmax {
             fit(&mut s.grad_buf, g.len().max(size) * d);
             kernels::gemm_nn(g.len(), d, size, dz, rows, &mut s.grad_buf[..g.len() * d], false);
             for (src, &i) in s.grad_buf.chunks_exact(d).zip(&s.group[g.clone()]) {
-                for (o, &v) in dq[i * d..(i + 1) * d].iter_mut().zip(src) {
-                    *o += v;
-                }
+                add_into(&mut dq[i * d..(i + 1) * d], src);
             }
             let qc = &s.grouped_q[g.start * d..g.end * d];
             if self.run_start[c] != u32::MAX {
@@ -374,9 +349,7 @@ impl ClassSoftmax {
             }
             kernels::gemm_tn(size, d, g.len(), dz, qc, &mut s.grad_buf[..size * d], false);
             for (src, &tok) in s.grad_buf.chunks_exact(d).zip(members) {
-                for (o, &v) in dtable[tok as usize * d..(tok as usize + 1) * d].iter_mut().zip(src) {
-                    *o += v;
-                }
+                add_into(&mut dtable[tok as usize * d..(tok as usize + 1) * d], src);
             }
         }
     }
@@ -394,17 +367,13 @@ impl ClassSoftmax {
         kernels::gemm_nt(n, v, d, q, flat(&table), out, false);
         let mut zs = Vec::new();
         for (zc, row) in lc.chunks_exact_mut(nc).zip(out.chunks_exact_mut(v)) {
-            for (z, &b) in zc.iter_mut().zip(&w[bc.clone()]) {
-                *z += b;
-            }
-            let lse = crate::layers::loss::log_sum_exp(zc);
-            for (o, &b) in row.iter_mut().zip(&w[bw.clone()]) {
-                *o += b;
-            }
+            add_into(zc, &w[bc.clone()]);
+            let lse = log_sum_exp(zc);
+            add_into(row, &w[bw.clone()]);
             for (c, &class_logit) in zc.iter().enumerate() {
                 zs.clear();
                 zs.extend(self.members(c).iter().map(|&tok| row[tok as usize]));
-                let within = crate::layers::loss::log_sum_exp(&zs);
+                let within = log_sum_exp(&zs);
                 for &tok in self.members(c) {
                     row[tok as usize] += class_logit - lse - within;
                 }

@@ -3,6 +3,7 @@
 //! Weights are stored (inputs × outputs) so the forward pass is X·W with no transpose.
 
 use crate::kernels;
+use crate::kernels::elementwise::add_into;
 use crate::layers::activation::Activation;
 use crate::layers::{flat, flat_mut};
 use ndarray::{ArrayView2, ArrayViewMut2};
@@ -34,9 +35,7 @@ pub fn backward(x: ArrayView2<f32>, w: ArrayView2<f32>, dz: ArrayView2<f32>, mut
     kernels::gemm_tn(inputs, outputs, rows, flat(&x), flat(&dz), flat_mut(&mut dw), false);
     db.fill(0.0);
     for row in flat(&dz).chunks_exact(outputs) {
-        for (g, &d) in db.iter_mut().zip(row) {
-            *g += d;
-        }
+        add_into(db, row);
     }
     if let Some(mut dx) = dx {
         assert!(dx.dim() == (rows, inputs), "dense dx shape");

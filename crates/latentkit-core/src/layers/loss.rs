@@ -127,9 +127,5 @@ impl OutputSpec {
     }
 }
 
-/// ln Σ e^z, shifted by the maximum so it cannot overflow.
-pub fn log_sum_exp(z: &[f32]) -> f32 {
-    let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let s: f32 = z.iter().map(|&v| math::exp(v - m)).sum();
-    m + math::ln(s)
-}
+// ln Σ e^z is a kernel (compiled for speed); re-exported where it was.
+pub use crate::kernels::elementwise::log_sum_exp;

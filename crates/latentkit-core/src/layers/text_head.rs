@@ -19,6 +19,7 @@
 
 use crate::error::{Error, Result};
 use crate::kernels;
+use crate::kernels::elementwise::{add_into, add_product};
 use crate::layers::activation::Activation;
 use crate::layers::class_softmax::{self, ClassSoftmax};
 use crate::layers::{mat, mat_mut};
@@ -134,9 +135,7 @@ impl TextHead {
         out.fill(0.0);
         for j in 0..self.context {
             let id = self.context_id(row, t, j);
-            for ((o, &e), &w) in out.iter_mut().zip(&table[id * d..(id + 1) * d]).zip(&a[j * d..(j + 1) * d]) {
-                *o += w * e;
-            }
+            add_product(out, &a[j * d..(j + 1) * d], &table[id * d..(id + 1) * d]);
         }
     }
 
@@ -211,9 +210,7 @@ impl TextHead {
         }
         self.activation.backward(&s.pre[..p * d], &s.g[..p * d], dpre);
         for row in dpre.chunks_exact(d) {
-            for (g, &x) in dw[bq.clone()].iter_mut().zip(row) {
-                *g += x;
-            }
+            add_into(&mut dw[bq.clone()], row);
         }
         if self.context == 0 {
             return;
@@ -226,12 +223,8 @@ impl TextHead {
             for j in 0..self.context {
                 let id = self.context_id(row, i % l, j);
                 let (aj, e) = (&w[a.start + j * d..a.start + (j + 1) * d], &table[id * d..(id + 1) * d]);
-                for (g, (&x, &ev)) in dw[a.start + j * d..a.start + (j + 1) * d].iter_mut().zip(dc.iter().zip(e)) {
-                    *g += x * ev;
-                }
-                for (g, (&x, &av)) in dtable[id * d..(id + 1) * d].iter_mut().zip(dc.iter().zip(aj)) {
-                    *g += x * av;
-                }
+                add_product(&mut dw[a.start + j * d..a.start + (j + 1) * d], dc, e);
+                add_product(&mut dtable[id * d..(id + 1) * d], dc, aj);
             }
         }
     }

@@ -15,6 +15,7 @@
 //! dP instead of overwriting them: the caller zeroes the gradients once a step, and both
 //! users of E add their part.
 
+use crate::kernels::elementwise::{add_into, sum};
 use crate::layers::{flat, flat_mut};
 use ndarray::{ArrayView2, ArrayViewMut2};
 
@@ -26,9 +27,7 @@ pub fn forward(ids: ArrayView2<f32>, table: ArrayView2<f32>, pos: ArrayView2<f32
     for (o, row_ids) in flat_mut(&mut out).chunks_exact_mut(length * d).zip(flat(&ids).chunks_exact(length)) {
         for (t, (slot, &id)) in o.chunks_exact_mut(d).zip(row_ids).enumerate() {
             let e = &table[id as usize * d..(id as usize + 1) * d];
-            for ((s, &x), &p) in slot.iter_mut().zip(e).zip(&pos[t * d..(t + 1) * d]) {
-                *s = x + p;
-            }
+            sum(slot, e, &pos[t * d..(t + 1) * d]);
         }
     }
 }
@@ -43,12 +42,8 @@ pub fn backward(ids: ArrayView2<f32>, dout: ArrayView2<f32>, mut dtable: ArrayVi
     for (g, row_ids) in flat(&dout).chunks_exact(length * d).zip(flat(&ids).chunks_exact(length)) {
         for (t, (slot, &id)) in g.chunks_exact(d).zip(row_ids).enumerate() {
             let at = id as usize * d;
-            for (o, &x) in dtable[at..at + d].iter_mut().zip(slot) {
-                *o += x;
-            }
-            for (o, &x) in dpos[t * d..(t + 1) * d].iter_mut().zip(slot) {
-                *o += x;
-            }
+            add_into(&mut dtable[at..at + d], slot);
+            add_into(&mut dpos[t * d..(t + 1) * d], slot);
         }
     }
 }

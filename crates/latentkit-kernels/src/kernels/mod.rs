@@ -12,16 +12,21 @@
 //! sum every C element over k in the same order, with separate multiply and add and no
 //! fused multiply-add, so they agree bit for bit; the parity cases in `diagnostics` hold
 //! them to that. This module imports nothing of the crate but `math`.
+//!
+//! Besides the products (and Adam's update and the sigmoid output layer, twinned the same
+//! way), `elementwise` holds the layers' element-wise loops, written once (see there).
 
+pub mod elementwise;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
 
-// `active` is the implementation this build runs; `diagnostics` compares it with `scalar`.
+// `active` is the implementation this build runs; the core's `diagnostics` compares it with
+// `scalar` (public for that reason: the core is another crate).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub(crate) use simd128 as active;
+pub use simd128 as active;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub(crate) use scalar as active;
+pub use scalar as active;
 
 /// True when this build runs the wasm SIMD128 kernels.
 pub const SIMD_ENABLED: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));

@@ -147,6 +147,44 @@ pub fn tanh(x: f32) -> f32 {
     }
 }
 
+/// Slope of leaky relu below 0: max(z, 0.01·z).
+pub const LEAKY_RELU_SLOPE: f32 = 0.01;
+const GELU_C: f32 = 0.797_884_6; // sqrt(2/pi)
+const GELU_K: f32 = 0.044_715;
+
+/// ELU (α = 1): z for z > 0, e^z − 1 otherwise.
+#[inline]
+pub fn elu(z: f32) -> f32 {
+    if z > 0.0 {
+        z
+    } else {
+        exp(z) - 1.0
+    }
+}
+
+/// ELU's derivative from z and a = elu(z): 1 for z > 0, a + 1 = e^z otherwise.
+#[inline]
+pub fn elu_derivative(z: f32, a: f32) -> f32 {
+    if z > 0.0 {
+        1.0
+    } else {
+        a + 1.0
+    }
+}
+
+/// GELU, tanh approximation (as in GPT-2 and `approximate=True` elsewhere).
+#[inline]
+pub fn gelu(z: f32) -> f32 {
+    0.5 * z * (1.0 + tanh(GELU_C * (z + GELU_K * z * z * z)))
+}
+
+/// GELU's derivative (of the tanh form) at z.
+#[inline]
+pub fn gelu_derivative(z: f32) -> f32 {
+    let t = tanh(GELU_C * (z + GELU_K * z * z * z));
+    0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_K * z * z)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
