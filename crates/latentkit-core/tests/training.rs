@@ -48,14 +48,19 @@ fn chunking_of_steps_does_not_change_the_result() {
     assert_eq!(run(1), run(1000));
 }
 
-#[test]
-fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
-    let data = low_rank_data(200, 10, 4);
-    let (train_rows, val_rows) = data.split_at(150 * 10);
+/// 200 rows of 10 columns (150 to train, 50 to validate) and a 10 -> 8 -> 3 model, for the
+/// early-stopping tests, which train it at a learning rate too small to improve: a plateau.
+fn plateau_model() -> (Vec<f32>, Autoencoder) {
     let mut cfg = keras_config(10, 1);
     cfg.encoder = vec![8, 3];
     cfg.decoder = None;
-    let mut net = Autoencoder::new(cfg).unwrap();
+    (low_rank_data(200, 10, 4), Autoencoder::new(cfg).unwrap())
+}
+
+#[test]
+fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
+    let (data, mut net) = plateau_model();
+    let (train_rows, val_rows) = data.split_at(150 * 10);
     // A learning rate this small cannot improve the loss by minDelta: a plateau.
     let o = options(r#"{"epochs":50,"learningRate":1e-9,"earlyStopping":{"monitor":"valLoss","patience":3,"minDelta":0.01}}"#);
     let before = net.weights_digest();
@@ -69,12 +74,8 @@ fn early_stopping_stops_on_a_plateau_and_restores_the_best() {
 
 #[test]
 fn the_step_that_stops_early_names_the_best_epoch() {
-    let data = low_rank_data(200, 10, 4);
+    let (data, mut net) = plateau_model();
     let (train_rows, val_rows) = data.split_at(150 * 10);
-    let mut cfg = keras_config(10, 1);
-    cfg.encoder = vec![8, 3];
-    cfg.decoder = None;
-    let mut net = Autoencoder::new(cfg).unwrap();
     let o = options(r#"{"epochs":50,"learningRate":1e-9,"earlyStopping":{"monitor":"valLoss","patience":2,"minDelta":0.01}}"#);
     let mut s = Trainer::new();
     s.begin(&net, o, train_rows, 150, Some((val_rows, 50))).unwrap();
