@@ -30,14 +30,14 @@ describe("saved bytes are pinned", () => {
 
   it("text model with context head: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], seed: 3 });
-    expect(sha256(g.save())).toBe("9c26157fc6be44ce1f0c6de7fb30c84083e81ed7a89ce4e981ef6f324f9e8cfa");
+    expect(sha256(g.save())).toBe("8dde0456356435bc55b43b9872cb629c44e6d021387b6fb69a27ba4064aaa43b");
     expect(g.sample(5, { seed: 1 }).join(",")).toBe(",,i,,");
-    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("aacpia,reihen,,rmieni,laapiy");
+    expect(g.sample(5, { seed: 1, tokenTemperature: 1 }).join(",")).toBe("�acpia,reihen,,rmieni,paapiy");
   });
 
   it("variational text model without context: bytes and seeded samples", async () => {
     const g = await text.train(WORDS, { epochs: 4, latent: 4, hidden: [16], context: 0, variational: true, seed: 4 });
-    expect(sha256(g.save())).toBe("8c51b21105afb469163efd8cd495f2e9bf761b3622658ffd93e7a5e8394f5469");
-    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("puoctn,epprh,raovl,gi,");
+    expect(sha256(g.save())).toBe("a28abaac9f8423b57b4fe42a60f49e415665a14a57517c070a035b78b19acfce");
+    expect(g.sample(5, { seed: 2, tokenTemperature: 1 }).join(",")).toBe("nuoctn,eplrh,raovl,gi,");
   });
 });

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, train, type EpochInfo, type TextGenerator, type TextTrainingError } from "../src/index.js";
 import { heldOutIndices } from "../src/text/split.js";
 import { checkTrainingSummary } from "../src/text/training-summary.js";
+import { normalizeTextOptions as normalizeOptions } from "../src/text/options.js";
 import { lowRankSigmoid, rng } from "./helpers.js";
 
 /** `n` distinct pronounceable words (seeded), sorted like a word list. */
@@ -54,7 +55,9 @@ describe("text.train() by default", () => {
     expect(t.epochs).toBe(gen.history.length);
     expect([t.trainingTexts, t.validationTexts]).toEqual([300, 0]);
     expect(gen.history.every((h) => h.valLoss === null)).toBe(true);
-    expect(t.restoredBestWeights).toBe(false);
+    // on the training loss the best epoch's weights are kept (a late loss spike is not)
+    expect(t.restoredBestWeights).toBe(true);
+    expect(normalizeOptions({}, 300).fit.wasm.earlyStopping).toEqual({ monitor: "loss", patience: 5, minDelta: 0, restoreBestWeights: true });
     if (t.stopReason === "earlyStopping") {
       expect(t.bestEpoch).toBe(t.epochs - 5); // patience 5, minDelta 0
       expect(t.stopMessage).toBe(`training loss stopped improving at epoch ${t.epochs} (best: epoch ${t.bestEpoch})`);

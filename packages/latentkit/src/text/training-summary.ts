@@ -35,11 +35,12 @@ export interface TextTrainingSummary {
   readonly validationTexts: number;
   /**
    * Share of the training texts whose most likely reconstruction is exactly the text (as
-   * `gen.evaluate(texts).exactMatch` measures it). Well below 1 means the model is too small
-   * for its corpus (raise `hidden` or `latent`) or stopped too soon.
+   * `gen.evaluate(texts).exactMatch` measures it), over all of them up to 2,000 and over 2,000
+   * evenly spaced ones beyond. Well below 1 means the model is too small for its corpus (raise
+   * `hidden` or `latent`) or stopped too soon.
    */
   readonly trainingExact: number;
-  /** The same share on the held-out texts, or `null` when none were held out. */
+  /** The same share on the held-out texts (up to 2,000 of them), or `null` when none were held out. */
   readonly validationExact: number | null;
 }
 
@@ -114,15 +115,33 @@ export function checkTrainingSummary(v: unknown): TextTrainingSummary | null {
   });
 }
 
+/** Most texts the exact-match shares are measured on (an evenly spaced sample beyond it). */
+export const EXACT_SAMPLE = 2000;
+
+/**
+ * At most EXACT_SAMPLE rows of `m`, evenly spaced: decoding is exact over the whole vocabulary
+ * (V·d a position), so a share over every text of a large corpus would cost more than the
+ * training did (150,000 texts: over a minute); 2,000 texts give it within ±1.1 points (95%).
+ */
+function evenSample(m: Matrix): Matrix {
+  if (m.rows <= EXACT_SAMPLE) return m;
+  const data = new Float32Array(EXACT_SAMPLE * m.cols);
+  for (let i = 0; i < EXACT_SAMPLE; i++) {
+    const r = Math.floor((i * m.rows) / EXACT_SAMPLE);
+    data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
+  }
+  return { data, rows: EXACT_SAMPLE, cols: m.cols };
+}
+
 /**
  * The split's counts and exact-match shares, measured on `gen` now (one reconstruction of
- * every text: a forward pass each, less than an epoch of training). @internal
+ * each text, of at most EXACT_SAMPLE evenly spaced texts a part). @internal
  */
 export function splitFacts(gen: { _exactShare(m: Matrix): number }, [train, val]: [Matrix, Matrix | null]): SplitFacts {
   return {
     trainingTexts: train.rows,
     validationTexts: val?.rows ?? 0,
-    trainingExact: gen._exactShare(train),
-    validationExact: val ? gen._exactShare(val) : null,
+    trainingExact: gen._exactShare(evenSample(train)),
+    validationExact: val ? gen._exactShare(evenSample(val)) : null,
   };
 }
