@@ -86,3 +86,10 @@ test("targetRows with a conditional model checks every target against its bound"
   assert.match(table, /\| 40\.0% \| report \| – \|/);
   assert.match(table, /not met/);
 });
+
+test("targetRows with a conditional run that threw: its rows name the error, none is met", () => {
+  const rows = targetRows(uncond, { error: { code: "INVALID_OPTION", message: "x" } }, judgeAcc);
+  const failed = rows.filter((r) => r.value.startsWith("failed (INVALID_OPTION)"));
+  assert.equal(failed.length, 9);
+  assert.ok(failed.every((r) => r.met === null));
+});
