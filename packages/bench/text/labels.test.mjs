@@ -1,5 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { trainJudge } from "./judge.mjs";
 import { arrows, formatTable, judgedShare, keepsFirstTwo, parseArgs, pooledExact, targetRows, unchangedShare } from "./labels-table.mjs";
 
@@ -92,4 +97,33 @@ test("targetRows with a conditional run that threw: its rows name the error, non
   const failed = rows.filter((r) => r.value.startsWith("failed (INVALID_OPTION)"));
   assert.equal(failed.length, 9);
   assert.ok(failed.every((r) => r.met === null));
+});
+
+// The script end to end through its conditional branch, with a stand-in entry whose every
+// figure is known (fake-conditional.mjs): the issue's calls are made and read as the issue says.
+test("labels.mjs --quick measures a model that takes { labels } through the issue's calls", () => {
+  const dir = mkdtempSync(join(tmpdir(), "labels-bench-"));
+  const out = join(dir, "r.json");
+  const here = dirname(fileURLToPath(import.meta.url));
+  execFileSync(process.execPath, [join(here, "labels.mjs"), "--quick", "--out", out], {
+    env: { ...process.env, LATENTKIT_ENTRY: join(here, "fake-conditional.mjs") },
+    stdio: "pipe",
+  });
+  const r = JSON.parse(readFileSync(out, "utf8"));
+  rmSync(dir, { recursive: true });
+  assert.equal(r.conditionalSupported, true);
+  const { unconditional: u, conditional: c } = r;
+  // The stand-in's shift moves nothing; its restyle keeps the first two letters of every input.
+  assert.deepEqual([u.shift.fr.unchanged, u.shift.fr.keepsFirstTwo, u.shift.fr.count], [1, 1, 200]);
+  assert.equal(c.restyle.fr.keepsFirstTwo, 1);
+  assert.equal(c.restyle.en.keepsFirstTwo, 1);
+  // Its samples are training words of the label: judged as that label mostly, unique, none novel.
+  assert.ok(c.samples.fr.judged > 0.8 && c.samples.en.judged > 0.8, JSON.stringify(c.samples));
+  assert.deepEqual([c.samples.fr.count, c.samples.fr.uniqueness, c.samples.fr.novelty], [200, 1, 0]);
+  // evaluate: 100% with "en", 50% with "fr" → 75% pooled over 200 + 200; 50% unconditional.
+  assert.equal(c.heldOutExact, 0.75);
+  assert.equal(u.heldOutExact, 0.5);
+  const met = Object.fromEntries(r.rows.map((row) => [row.measure, row.met]));
+  assert.equal(met['samples of "fr" unique / novel'], false);
+  assert.equal(met["conditional held-out exact (right label) vs unconditional"], true);
 });
