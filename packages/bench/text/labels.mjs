@@ -27,6 +27,9 @@ const OTHER = { en: "fr", fr: "en" };
 // The issue's examples (window → ?, garden → ?, maison → ?) and a few more of each language.
 const EXAMPLES = { en: ["window", "garden", "mother", "river"], fr: ["maison", "jardin", "fenêtre", "rivière"] };
 
+// Amounts of the shift beyond the issue's 1, to see where the direction starts to act.
+const SWEEP = [2, 4, 8];
+
 const opts = parseArgs(process.argv.slice(2));
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 
@@ -60,12 +63,18 @@ async function labelsSupported() {
   }
 }
 
+/** What `shift(inputs, dir, amount)` does: judged `to`, first two letters kept, unchanged. */
+function shiftFigures(gen, judge, inputs, dir, to, amount) {
+  const out = gen.shift(inputs, dir, amount);
+  return { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsFirstTwo(inputs, out), unchanged: unchangedShare(inputs, out) };
+}
+
 /** The unconditional model: held-out exact, `shift` judged as the other language, examples. */
 async function measureUnconditional(data, judge) {
   console.log(`\n## Unconditional model at the defaults (labels ignored), ${data.train.length} training words`);
   const run = await trainLogged(data.train, {});
   const { gen } = run;
-  const u = { config: gen.config, epochsTrained: run.epochs, trainSeconds: run.seconds, heldOut: {}, shift: {}, examples: {} };
+  const u = { config: gen.config, epochsTrained: run.epochs, trainSeconds: run.seconds, heldOut: {}, shift: {}, shiftSweep: {}, examples: {} };
   const heldOutAll = [...data.heldOut.en, ...data.heldOut.fr];
   u.heldOutExact = gen.evaluate(heldOutAll).exactMatch;
   for (const l of LABELS) u.heldOut[l] = gen.evaluate(data.heldOut[l]);
@@ -74,15 +83,7 @@ async function measureUnconditional(data, judge) {
     const to = OTHER[from];
     const dir = gen.direction(data.trainBy[from], data.trainBy[to]);
     const inputs = data.heldOut[from];
-    const out = gen.shift(inputs, dir, 1);
-    u.shift[to] = {
-      count: inputs.length,
-      judged: judgedShare(judge, out, to),
-      inputsJudged: judgedShare(judge, inputs, to),
-      keepsFirstTwo: keepsFirstTwo(inputs, out),
-      unchanged: unchangedShare(inputs, out),
-      directionNorm: Math.hypot(...dir),
-    };
+    u.shift[to] = { ...shiftFigures(gen, judge, inputs, dir, to, 1), inputsJudged: judgedShare(judge, inputs, to), directionNorm: Math.hypot(...dir) };
     const s = u.shift[to];
     u.examples[from] = arrows(EXAMPLES[from], gen.shift(EXAMPLES[from], dir, 1));
     console.log(
@@ -90,6 +91,12 @@ async function measureUnconditional(data, judge) {
         `first two letters kept ${pct(s.keepsFirstTwo)}, unchanged ${pct(s.unchanged)}; |direction| ${s.directionNorm.toFixed(3)}`,
     );
     console.log(`    ${u.examples[from]}`);
+    // Not in the issue: how far along the direction a shift must go before it changes the
+    // language, and what it costs the input's look.
+    u.shiftSweep[to] = SWEEP.map((amount) => ({ amount, ...shiftFigures(gen, judge, inputs, dir, to, amount), examples: arrows(EXAMPLES[from], gen.shift(EXAMPLES[from], dir, amount)) }));
+    for (const x of u.shiftSweep[to]) {
+      console.log(`    amount ${x.amount}: judged ${to} ${pct(x.judged)}, first two letters kept ${pct(x.keepsFirstTwo)}, unchanged ${pct(x.unchanged)}; ${x.examples}`);
+    }
   }
   const samples = gen.sample(opts.samples);
   u.samples = { count: samples.length, judgedFr: judgedShare(judge, samples, "fr"), examples: samples.slice(0, 8) };
