@@ -39,16 +39,6 @@ export function judgedShare(judge, texts, label) {
   return texts.filter((t) => classify(judge, t) === label).length / texts.length;
 }
 
-/** The first two code points of `text` (a whole accented letter counts as one). */
-const firstTwo = (text) => Array.from(text).slice(0, 2).join("");
-
-/** Share of `outputs` that start with the same two letters as the `inputs` they came from. */
-export function keepsFirstTwo(inputs, outputs) {
-  if (inputs.length !== outputs.length) throw new Error(`keepsFirstTwo: ${inputs.length} inputs but ${outputs.length} outputs`);
-  if (inputs.length === 0) return 0;
-  return inputs.filter((t, i) => firstTwo(t) === firstTwo(outputs[i])).length / inputs.length;
-}
-
 /** Share of `outputs` identical to their input (a shift that moved nothing). */
 export function unchangedShare(inputs, outputs) {
   if (inputs.length !== outputs.length) throw new Error(`unchangedShare: ${inputs.length} inputs but ${outputs.length} outputs`);

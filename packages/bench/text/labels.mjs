@@ -16,8 +16,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bilingual, SPLIT_SEED } from "./corpora.mjs";
 import { heldOutJudge } from "./judge.mjs";
-import { arrows, formatTable, judgedShare, keepsFirstTwo, parseArgs, pooledExact, targetRows, unchangedShare } from "./labels-table.mjs";
-import { generationStats } from "./metrics.mjs";
+import { arrows, formatTable, judgedShare, parseArgs, pooledExact, targetRows, unchangedShare } from "./labels-table.mjs";
+import { generationStats, keepsPrefix } from "./metrics.mjs";
 
 const { text, buildInfo, init } = await import(process.env.LATENTKIT_ENTRY ?? "latentkit");
 
@@ -66,7 +66,7 @@ async function labelsSupported() {
 /** What `shift(inputs, dir, amount)` does: judged `to`, first two letters kept, unchanged. */
 function shiftFigures(gen, judge, inputs, dir, to, amount) {
   const out = gen.shift(inputs, dir, amount);
-  return { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsFirstTwo(inputs, out), unchanged: unchangedShare(inputs, out) };
+  return { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsPrefix(inputs, out, 2), unchanged: unchangedShare(inputs, out) };
 }
 
 /** The unconditional model: held-out exact, `shift` judged as the other language, examples. */
@@ -122,7 +122,7 @@ async function measureConditional(data, judge) {
     const to = OTHER[from];
     const inputs = data.heldOut[from];
     const out = gen.restyle(inputs, to);
-    c.restyle[to] = { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsFirstTwo(inputs, out), unchanged: unchangedShare(inputs, out) };
+    c.restyle[to] = { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsPrefix(inputs, out, 2), unchanged: unchangedShare(inputs, out) };
     c.examples[from] = arrows(EXAMPLES[from], gen.restyle(EXAMPLES[from], to));
     const r = c.restyle[to];
     console.log(`  restyle(held-out ${from}, "${to}"): judged ${to} ${pct(r.judged)}, first two letters kept ${pct(r.keepsFirstTwo)}, unchanged ${pct(r.unchanged)}`);

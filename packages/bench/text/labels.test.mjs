@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { trainJudge } from "./judge.mjs";
-import { arrows, formatTable, judgedShare, keepsFirstTwo, parseArgs, pooledExact, targetRows, unchangedShare } from "./labels-table.mjs";
+import { arrows, formatTable, judgedShare, parseArgs, pooledExact, targetRows, unchangedShare } from "./labels-table.mjs";
 
 test("parseArgs: full run by default, --quick shrinks it, bad values are refused", () => {
   const full = parseArgs([]);
@@ -26,14 +26,6 @@ test("judgedShare counts the words the judge gives the label", () => {
   assert.equal(judgedShare(judge, ["aaaa", "aaba", "zzzz", "zzaz"], "A"), 0.5);
   assert.equal(judgedShare(judge, ["zzz"], "A"), 0);
   assert.equal(judgedShare(judge, [], "A"), 0);
-});
-
-test("keepsFirstTwo compares code points, so an accented letter is one letter", () => {
-  assert.equal(keepsFirstTwo(["window", "garden", "été"], ["wintre", "gorden", "étage"]), 2 / 3);
-  // "é" written as e + combining accent is two code points: not the same first two letters.
-  assert.equal(keepsFirstTwo(["étage"], ["e\u0301tage"]), 0);
-  assert.equal(keepsFirstTwo([], []), 0);
-  assert.throws(() => keepsFirstTwo(["a"], []), /1 inputs but 0 outputs/);
 });
 
 test("unchangedShare counts outputs equal to their input", () => {
