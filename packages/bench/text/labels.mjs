@@ -82,7 +82,7 @@ async function measureUnconditional(data, judge) {
   for (const from of LABELS) {
     const to = OTHER[from];
     const dir = gen.direction(data.trainBy[from], data.trainBy[to]);
-    const inputs = data.heldOut[from];
+    const inputs = data.moved[from];
     u.shift[to] = { ...shiftFigures(gen, judge, inputs, dir, to, 1), inputsJudged: judgedShare(judge, inputs, to), directionNorm: Math.hypot(...dir) };
     const s = u.shift[to];
     u.examples[from] = arrows(EXAMPLES[from], gen.shift(EXAMPLES[from], dir, 1));
@@ -120,7 +120,7 @@ async function measureConditional(data, judge) {
   }
   for (const from of LABELS) {
     const to = OTHER[from];
-    const inputs = data.heldOut[from];
+    const inputs = data.moved[from];
     const out = gen.restyle(inputs, to);
     c.restyle[to] = { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsPrefix(inputs, out, 2), unchanged: unchangedShare(inputs, out) };
     c.examples[from] = arrows(EXAMPLES[from], gen.restyle(EXAMPLES[from], to));
@@ -142,13 +142,17 @@ function corpus() {
   const trainLabels = bi.train.labels.slice(0, opts.trainTexts);
   const trainBy = Object.fromEntries(LABELS.map((l) => [l, train.filter((_, i) => trainLabels[i] === l)]));
   const heldOut = Object.fromEntries(LABELS.map((l) => [l, bi.byLanguage[l].heldOut.slice(0, opts.heldOutPerLabel)]));
-  return { bi, train, trainLabels, trainBy, heldOut };
+  // Words that are shifted and restyled: held-out words the judge did not train on either (its
+  // second half, see heldOutJudge), so an output equal to its input is judged as a new word.
+  const unjudged = (all) => all.slice(Math.floor(all.length / 2)).slice(0, opts.heldOutPerLabel);
+  const moved = Object.fromEntries(LABELS.map((l) => [l, unjudged(bi.byLanguage[l].heldOut)]));
+  return { bi, train, trainLabels, trainBy, heldOut, moved };
 }
 
 await init();
 const data = corpus();
 const results = { date: new Date().toISOString(), node: process.version, core: buildInfo(), options: opts, splitSeed: SPLIT_SEED };
-console.log(`bilingual corpus: training on ${data.trainBy.en.length} en + ${data.trainBy.fr.length} fr words; ${data.heldOut.en.length} + ${data.heldOut.fr.length} held out`);
+console.log(`bilingual corpus: training on ${data.trainBy.en.length} en + ${data.trainBy.fr.length} fr words; ${data.heldOut.en.length} + ${data.heldOut.fr.length} held out for reconstruction; ${data.moved.en.length} + ${data.moved.fr.length} held-out words the judge did not train on are shifted and restyled`);
 
 // 1. The judge first: trained on half of each language's held-out words, scored on the rest.
 const j = heldOutJudge(data.bi.byLanguage);
