@@ -47,14 +47,13 @@ async function trainLogged(texts, extra) {
 }
 
 /**
- * Whether `text.train` takes `{ labels }`: tried on a tiny two-label corpus for one epoch. An
- * INVALID_OPTION refusal means the conditional model is not built yet; anything else is a bug.
+ * Whether `text.train` takes `{ labels }`: tried for one epoch on the first 200 labelled
+ * training words. An INVALID_OPTION refusal means the conditional model is not built yet;
+ * anything else is a bug and stops the bench.
  */
-async function labelsSupported() {
-  const en = ["window", "garden", "mother", "river", "winter", "water", "wonder", "washer"];
-  const fr = ["maison", "jardin", "fenêtre", "rivière", "château", "étage", "oiseau", "bateau"];
+async function labelsSupported(data) {
   try {
-    const gen = await text.train([...en, ...fr], { labels: [...en.map(() => "en"), ...fr.map(() => "fr")], epochs: 1 });
+    const gen = await text.train(data.train.slice(0, 200), { labels: data.trainLabels.slice(0, 200), epochs: 1 });
     gen.dispose();
     return { supported: true };
   } catch (err) {
@@ -163,7 +162,7 @@ console.log(`judge (character 4-gram, trained on ${j.trainedOn} held-out words):
 results.unconditional = await measureUnconditional(data, j.judge);
 
 // 3. The conditional model, where it exists.
-const support = await labelsSupported();
+const support = await labelsSupported(data);
 results.conditionalSupported = support.supported;
 if (!support.supported) {
   results.conditional = null;
