@@ -23,6 +23,8 @@ export interface Decoder {
   readonly latent: number;
   /** Tokens before each position the decoder sees (0: positions decoded independently). */
   readonly context: number;
+  /** Values of an id row: maxLength + 1, and the label after them for a conditional model. */
+  readonly cols: number;
 }
 
 function unknownText(level: TextLevel): string {
@@ -116,11 +118,11 @@ export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, tem
 
 /** Reconstruction probabilities of id rows, in chunks; `each(p, firstRow, rows)`. @internal */
 export function reconstructChunks(dec: Decoder, ids: Float32Array, rows: number, each: (p: Float32Array, r0: number, n: number) => void): void {
-  const L = dec.maxLength + 1;
+  const cols = dec.cols;
   const chunk = chunkRows(dec);
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const n = Math.min(chunk, rows - r0);
-    const p = wasmCall(() => dec.wasm.reconstruct(ids.subarray(r0 * L, (r0 + n) * L), n));
+    const p = wasmCall(() => dec.wasm.reconstruct(ids.subarray(r0 * cols, (r0 + n) * cols), n));
     each(p, r0, n);
   }
 }
