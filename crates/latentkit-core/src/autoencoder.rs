@@ -521,8 +521,12 @@ impl Autoencoder {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
                 if let (true, Some((draws, lambda))) = (l == enc, mmd) {
-                    // the WAE's penalty acts on the code a (post latent activation)
-                    mmd_value = layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]);
+                    // the WAE's penalty acts on the code a (post latent activation), label by
+                    // label for a conditional model
+                    mmd_value = match labels.is_empty() {
+                        true => layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]),
+                        false => label_table::mmd_by_label(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]),
+                    };
                 }
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
                 std::mem::swap(&mut ws.dz, &mut ws.dx);

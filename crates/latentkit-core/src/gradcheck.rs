@@ -97,7 +97,7 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
                 h = z;
             }
             if let (None, Some((draws, lambda))) = (cfg.variational, mmd) {
-                kl += lambda * mmd::mmd64(&h, draws, rows, latent);
+                kl += lambda * if labels.is_empty() { mmd::mmd64(&h, draws, rows, latent) } else { mmd::mmd64_by_label(&h, draws, rows, latent, labels) };
             }
         }
     }
@@ -185,7 +185,8 @@ fn check_with(config: ModelConfig, label: &str, lambda: f32) {
             *b = rng.uniform_in(-0.3, 0.3);
         }
     }
-    let rows = 3;
+    // a conditional model gets a fourth row, so that two labels can each have two rows (MMD)
+    let rows = 3 + usize::from(net.config().labels > 0);
     // ids only: a conditional model's labels are passed beside them, as training does
     let cols = net.layers()[0].inputs;
     let labels: Vec<f32> = (0..rows).map(|r| (r % net.config().labels.max(1)) as f32).filter(|_| net.config().labels > 0).collect();
