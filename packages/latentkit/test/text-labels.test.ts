@@ -3,6 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, type TextGenerator } from "../src/index.js";
+import { WasmModel } from "../src/wasm.js";
 import { rng } from "./helpers.js";
 
 /** `n` distinct words of 2–3 syllables over one alphabet (consonant, vowel, maybe a coda). */
@@ -135,6 +136,36 @@ describe("a conditional text model", () => {
     const again = await text.train(TEXTS, OPTIONS);
     expect(again.save()).toEqual(bytes);
   }, 120_000);
+});
+
+describe("a file whose labels do not match its weights", () => {
+  /** The bytes of `gen` with `meta.text.labels` replaced (deleted for undefined). */
+  function withLabelsMeta(bytes: Uint8Array, labels: unknown): Uint8Array {
+    const h = WasmModel.fromBytes(bytes);
+    try {
+      const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true))));
+      return h.toBytes(JSON.stringify({ ...meta.meta, text: { ...meta.meta.text, labels } }));
+    } finally {
+      h.free();
+    }
+  }
+
+  it("is CORRUPT_MODEL naming meta.text.labels", async () => {
+    const bytes = gen.save();
+    for (const [labels, why] of [
+      [undefined, /meta\.text\.labels must be an array of the 2 label names/],
+      [["hi"], /meta\.text\.labels must be an array of the 2/],
+      [["hi", "hi"], /meta\.text\.labels\[1\] is a repeat of "hi"/],
+      [["hi", 3], /meta\.text\.labels\[1\] must be a string/],
+    ] as const) {
+      const e = (await text.load(withLabelsMeta(bytes, labels)).catch((x: unknown) => x)) as LatentkitError;
+      expect(e.code, String(labels)).toBe("CORRUPT_MODEL");
+      expect(e.message).toMatch(why);
+    }
+    const plainBytes = (await text.train(LO.slice(0, 20), { latent: 2, hidden: [8], epochs: 1 })).save();
+    const e = (await text.load(withLabelsMeta(plainBytes, ["a", "b"])).catch((x: unknown) => x)) as LatentkitError;
+    expect(e.message).toMatch(/meta\.text\.labels must be absent/);
+  });
 });
 
 describe("label options on a model trained without labels", () => {
