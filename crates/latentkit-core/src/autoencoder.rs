@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::loss::{OutputSpec, Reduction};
 use crate::layers::text_head::{self, TextHead};
-use crate::layers::{self, dense, mat, mat_mut, token_embedding, variational};
+use crate::layers::{self, dense, label_table, mat, mat_mut, token_embedding, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
@@ -166,11 +166,16 @@ impl Autoencoder {
     pub fn check_data(&self, data: &[f32], rows: usize, what: &str) -> Result<()> {
         matrix::check(data, rows, self.data_cols(), what)?;
         if let Some(t) = &self.config.tokens {
-            if let Some(i) = data.iter().position(|&v| v < 0.0 || v.fract() != 0.0 || v as usize >= t.vocab) {
+            let (cols, n) = (self.data_cols(), self.config.labels);
+            // a conditional row's last column is its label, below the number of labels
+            let bad = |i: usize, v: f32| v < 0.0 || v.fract() != 0.0 || v as usize >= if i % cols == t.length { n } else { t.vocab };
+            if let Some(i) = data.iter().enumerate().position(|(i, &v)| bad(i, v)) {
+                let (row, pos) = (i / cols, i % cols);
+                if pos == t.length {
+                    return Err(Error::ShapeMismatch(format!("{what} row {row}: its label (the last column) is not a label id in 0..{n}")));
+                }
                 return Err(Error::ShapeMismatch(format!(
-                    "{what} row {}, position {} is not a token id in 0..{}: encode texts with the model's vocabulary",
-                    i / t.length,
-                    i % t.length,
+                    "{what} row {row}, position {pos} is not a token id in 0..{}: encode texts with the model's vocabulary",
                     t.vocab
                 )));
             }
@@ -191,7 +196,8 @@ impl Autoencoder {
         }
         self.check_data(data, rows, "data")?;
         self.check_output(rows, 2 * self.latent_size(), "encodeDistribution")?;
-        matrix::finite_output(self.infer(0..self.encoder_layers, data, rows), 2 * self.latent_size(), "encodeDistribution", "data")
+        let (ids, labels) = self.split_labels(data, rows);
+        matrix::finite_output(self.infer(0..self.encoder_layers, &ids, rows, &labels), 2 * self.latent_size(), "encodeDistribution", "data")
     }
 
     pub fn score(&self, data: &[f32], rows: usize) -> Result<Vec<f32>> {
@@ -215,15 +221,17 @@ impl Autoencoder {
     /// Per-row reconstruction losses at z = μ, and the mean KL (0 unless variational). A
     /// text model's row loss is Σ −ln p over its positions up to its end.
     fn evaluate_rows(&self, data: &[f32], rows: usize) -> (Vec<f32>, f64) {
-        let cols = self.data_cols();
+        let (data, labels) = self.split_labels(data, rows);
+        let cols = self.layers[0].inputs;
         let spec = self.output_spec();
         let mut scores = vec![0f32; rows];
         let mut kl_sum = 0f64;
         let mut ws = Workspace::new(self, self.chunk_rows.min(rows));
         let n = self.layers.len();
-        for (chunk, out) in data.chunks(self.chunk_rows * cols).zip(scores.chunks_mut(self.chunk_rows)) {
+        for (c, (chunk, out)) in data.chunks(self.chunk_rows * cols).zip(scores.chunks_mut(self.chunk_rows)).enumerate() {
             let r = out.len();
-            self.forward(chunk, r, &mut ws, None);
+            let at = (c * self.chunk_rows).min(labels.len());
+            self.forward(chunk, r, &mut ws, None, &labels[at..(at + r).min(labels.len())]);
             match &self.head {
                 Some(head) => {
                     self.head_loss(head, chunk, chunk, r, &mut ws, 1.0);
@@ -244,7 +252,8 @@ impl Autoencoder {
 
     /// Encoder over checked data; μ for a variational model.
     pub(crate) fn encode_rows(&self, data: &[f32], rows: usize) -> Vec<f32> {
-        let h = self.infer(0..self.encoder_layers, data, rows);
+        let (ids, labels) = self.split_labels(data, rows);
+        let h = self.infer(0..self.encoder_layers, &ids, rows, &labels);
         if !self.is_variational() {
             return h;
         }
@@ -255,9 +264,10 @@ impl Autoencoder {
     }
 
     /// Inference through `layers` over checked row-major data, in chunks of rows, with two
-    /// ping-pong buffers (no pre-activations kept): the lean path of encode/decode.
-    pub(crate) fn infer(&self, layers: Range<usize>, data: &[f32], rows: usize) -> Vec<f32> {
-        let cols = if layers.start == 0 { self.data_cols() } else { self.layers[layers.start].inputs };
+    /// ping-pong buffers (no pre-activations kept): the lean path of encode/decode. Token
+    /// models' data is ids only; a conditional model's `labels` (one a row) are separate.
+    pub(crate) fn infer(&self, layers: Range<usize>, data: &[f32], rows: usize, labels: &[f32]) -> Vec<f32> {
+        let cols = self.layers[layers.start].inputs;
         let out_cols = self.layers[layers.end - 1].outputs;
         let widest = self.layers[layers.clone()].iter().map(|l| l.outputs).max().unwrap_or(0);
         let chunk_rows = self.chunk_rows.min(rows);
@@ -270,7 +280,7 @@ impl Autoencoder {
                     buf.resize(chunk_rows * widest, 0.0);
                 }
             }
-            let out = self.infer_with(layers, data, rows, cols, out_cols, ping, pong);
+            let out = self.infer_with(layers, (data, labels), rows, cols, out_cols, ping, pong);
             // Keep small buffers for the next call; give large ones (a wide token model's,
             // up to the workspace budget) back, so no model holds them after it is gone.
             if ping.len() > KEPT_INFER_BUFFER {
@@ -282,9 +292,9 @@ impl Autoencoder {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn infer_with(&self, layers: Range<usize>, data: &[f32], rows: usize, cols: usize, out_cols: usize, ping: &mut [f32], pong: &mut [f32]) -> Vec<f32> {
+    fn infer_with(&self, layers: Range<usize>, (data, labels): (&[f32], &[f32]), rows: usize, cols: usize, out_cols: usize, ping: &mut [f32], pong: &mut [f32]) -> Vec<f32> {
         let mut out = vec![0f32; rows * out_cols];
-        for (chunk, dest) in data.chunks(self.chunk_rows * cols).zip(out.chunks_mut(self.chunk_rows * out_cols)) {
+        for (c, (chunk, dest)) in data.chunks(self.chunk_rows * cols).zip(out.chunks_mut(self.chunk_rows * out_cols)).enumerate() {
             let n = chunk.len() / cols;
             for (i, layer) in self.layers[layers.clone()].iter().enumerate() {
                 // layer i reads the chunk (i = 0) or the buffer layer i-1 wrote, writes the other
@@ -303,7 +313,16 @@ impl Autoencoder {
                     LayerKind::TextHead => unreachable!("the text head is not a layer of `infer`"),
                     LayerKind::Dense => {
                         let (w, b) = self.dense_params(layer);
-                        dense::infer(x, w, b, layer.activation, out)
+                        match self.label_range(layers.start + i) {
+                            None => dense::infer(x, w, b, layer.activation, out),
+                            Some(r) => {
+                                // the label's row joins the pre-activation, then the activation
+                                let (o, at) = (layer.outputs, c * self.chunk_rows);
+                                dense::infer(x, w, b, crate::layers::activation::Activation::Linear, out);
+                                label_table::add_rows(&mut dst[..n * o], o, &self.params[r], &labels[at..at + n]);
+                                layer.activation.apply_in_place(&mut dst[..n * o]);
+                            }
+                        }
                     }
                 }
             }
@@ -328,7 +347,7 @@ impl Autoencoder {
     pub(crate) fn token_tables(&self) -> (ArrayView2<'_, f32>, ArrayView2<'_, f32>) {
         let t = self.config.tokens.expect("a text model");
         let (e, p) = self.params[self.layers[0].weights.clone()].split_at(t.vocab * t.table);
-        (mat(e, t.vocab, t.table), mat(p, t.length, t.table))
+        (mat(e, t.vocab, t.table), mat(&p[..t.length * t.table], t.length, t.table))
     }
 
     /// The head's slice of the parameters (the last layer's weights).
@@ -338,8 +357,9 @@ impl Autoencoder {
 
     /// Forward pass through every layer but a text model's head, leaving each layer's z and
     /// a in the workspace (a text model's last is the query base of every position). A
-    /// variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise.
-    pub(crate) fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>) {
+    /// variational model samples z = μ + σ·ε when given an RNG, and uses μ otherwise. `x`
+    /// holds ids only; a conditional model's `labels` (one a row) come separately.
+    pub(crate) fn forward(&self, x: &[f32], rows: usize, ws: &mut Workspace, sample: Option<&mut Rng>, labels: &[f32]) {
         let enc = self.encoder_layers;
         let latent = self.latent_size();
         let mut sample = sample;
@@ -349,7 +369,7 @@ impl Autoencoder {
             }
             let (before, after) = ws.a.split_at_mut(l);
             let input = if l == 0 {
-                mat(x, rows, self.data_cols())
+                mat(x, rows, layer.inputs)
             } else if l == enc && self.is_variational() {
                 mat(&ws.latent, rows, latent)
             } else {
@@ -366,6 +386,13 @@ impl Autoencoder {
                     let (w, b) = self.dense_params(layer);
                     dense::forward(input, w, b, layer.activation, z, a)
                 }
+            }
+            if let Some(r) = self.label_range(l) {
+                // the label's row joins the pre-activation; the activation is taken again
+                let k = rows * layer.outputs;
+                label_table::add_rows(&mut ws.z[l][..k], layer.outputs, &self.params[r], labels);
+                ws.a[l][..k].copy_from_slice(&ws.z[l][..k]);
+                layer.activation.apply_in_place(&mut ws.a[l][..k]);
             }
             if l + 1 == enc && self.is_variational() {
                 let (h, z) = (mat(&ws.a[l], rows, 2 * latent), mat_mut(&mut ws.latent, rows, latent));
@@ -403,13 +430,14 @@ impl Autoencoder {
         grads: &mut [f32],
         vae: Option<(&mut Rng, f32)>,
         mmd: Option<(&[f32], f32)>,
+        labels: &[f32],
     ) -> f64 {
         let n = self.layers.len();
         let (rng, kl_weight) = match vae {
             Some((rng, w)) => (Some(rng), w),
             None => (None, 0.0),
         };
-        self.forward(input, rows, ws, rng);
+        self.forward(input, rows, ws, rng, labels);
         let mut loss = match &self.head {
             // a sum over each row's positions, averaged over rows (nats a text)
             Some(head) => self.head_loss(head, target, context, rows, ws, 1.0 / rows as f64),
@@ -425,7 +453,7 @@ impl Autoencoder {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
-        let mmd_value = self.backward(input, context, rows, ws, grads, kl_weight, mmd);
+        let mmd_value = self.backward((input, labels), context, rows, ws, grads, kl_weight, mmd);
         loss + mmd.map_or(0.0, |(_, lambda)| lambda as f64 * mmd_value)
     }
 
@@ -447,7 +475,7 @@ impl Autoencoder {
     /// output layer is in `ws.dz`; a text model's head starts it here. Returns MMD(codes,
     /// draws) when given `mmd` (0 otherwise).
     #[allow(clippy::too_many_arguments)]
-    fn backward(&self, input: &[f32], context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32, mmd: Option<(&[f32], f32)>) -> f64 {
+    fn backward(&self, (input, labels): (&[f32], &[f32]), context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32, mmd: Option<(&[f32], f32)>) -> f64 {
         let mut mmd_value = 0.0;
         let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
         let variational = self.is_variational();
@@ -460,13 +488,17 @@ impl Autoencoder {
         };
         for l in (0..top).rev() {
             let layer = &self.layers[l];
+            if let Some(r) = self.label_range(l) {
+                // zeroed with the token table's slice by `head_backward`
+                label_table::backward(&ws.dz[..rows * layer.outputs], layer.outputs, labels, &mut grads[r]);
+            }
             let g = &mut grads[layer.weights.start..layer.biases.end];
             let (gw, gb) = g.split_at_mut(layer.weights.len());
             let dz = mat(&ws.dz, rows, layer.outputs);
             if layer.kind == LayerKind::TokenTable {
                 let t = self.config.tokens.expect("a text model");
                 let (de, dp) = gw.split_at_mut(t.vocab * t.table);
-                token_embedding::backward(mat(input, rows, t.length), dz, mat_mut(de, t.vocab, t.table), mat_mut(dp, t.length, t.table));
+                token_embedding::backward(mat(input, rows, t.length), dz, mat_mut(de, t.vocab, t.table), mat_mut(&mut dp[..t.length * t.table], t.length, t.table));
                 continue;
             }
             let x = if l == 0 {
@@ -489,8 +521,12 @@ impl Autoencoder {
                 let prev = &self.layers[l - 1];
                 let k = rows * prev.outputs;
                 if let (true, Some((draws, lambda))) = (l == enc, mmd) {
-                    // the WAE's penalty acts on the code a (post latent activation)
-                    mmd_value = layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]);
+                    // the WAE's penalty acts on the code a (post latent activation), label by
+                    // label for a conditional model
+                    mmd_value = match labels.is_empty() {
+                        true => layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]),
+                        false => label_table::mmd_by_label(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]),
+                    };
                 }
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
                 std::mem::swap(&mut ws.dz, &mut ws.dx);

@@ -9,7 +9,7 @@ use crate::layers::activation::Activation;
 use crate::layers::class_softmax::{default_classes, ClassSoftmax};
 use crate::layers::loss::Loss;
 use crate::layers::text_head::TextHead;
-use crate::limits::{MAX_CONTEXT, MAX_LAYERS, MAX_LAYER_WIDTH, MAX_PARAMS, MAX_SEED, MAX_TOKEN_TABLE, MAX_TOKEN_WIDTH};
+use crate::limits::{MAX_CONTEXT, MAX_LABELS, MAX_LAYERS, MAX_LAYER_WIDTH, MAX_PARAMS, MAX_SEED, MAX_TOKEN_TABLE, MAX_TOKEN_WIDTH};
 use crate::tokens::TokenSpec;
 use std::ops::Range;
 
@@ -58,6 +58,9 @@ pub struct ModelConfig {
     /// A text model's class of each token (the output layer's classes, see `ClassSoftmax`);
     /// empty for numeric models.
     pub classes: Vec<u32>,
+    /// A conditional text model's number of labels (`tokens.labels`, 2..=MAX_LABELS); 0 for
+    /// an unconditional model. Each data row then ends with its label (see `label_table`).
+    pub labels: usize,
     /// A variational autoencoder (the last encoder layer emits mean and log-variance).
     pub variational: Option<Variational>,
 }
@@ -100,12 +103,14 @@ impl ModelConfig {
             seed: f.uint("seed", Some(0))?,
             tokens: None,
             classes: Vec::new(),
+            labels: 0,
             variational: None,
         };
         if let Some(t) = f.get("tokens") {
-            let (spec, classes) = read_tokens(t)?;
+            let (spec, classes, labels) = read_tokens(t)?;
             config.tokens = Some(spec);
             config.classes = classes;
+            config.labels = labels;
         }
         match f.get("variational") {
             None | Some(Json::Bool(false)) => {}
@@ -132,9 +137,11 @@ impl ModelConfig {
         let mut extra = String::new();
         if let Some(t) = &self.tokens {
             let classes = self.classes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",");
+            // written only when conditional, so an unconditional model's bytes do not change
+            let labels = if self.labels > 0 { format!(r#","labels":{}"#, self.labels) } else { String::new() };
             extra += &format!(
-                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{},"context":{},"table":{},"classes":[{}]}}"#,
-                t.length, t.vocab, t.pad_id, t.end_id, t.start_id, t.context, t.table, classes
+                r#","tokens":{{"length":{},"vocab":{},"padId":{},"endId":{},"maskId":{},"context":{},"table":{},"classes":[{}]{}}}"#,
+                t.length, t.vocab, t.pad_id, t.end_id, t.start_id, t.context, t.table, classes, labels
             );
         }
         if let Some(v) = &self.variational {
@@ -195,11 +202,16 @@ impl ModelConfig {
             if t.table == 0 || t.table > MAX_TOKEN_TABLE {
                 return Err(Error::InvalidOption(format!("tokens: table (the width of the token table) must be from 1 to {MAX_TOKEN_TABLE}")));
             }
+            if self.labels == 1 || self.labels > MAX_LABELS {
+                return Err(Error::InvalidOption(format!("tokens: labels (the number of labels of a conditional model) must be from 2 to {MAX_LABELS}, or absent")));
+            }
             // the layer checks the classes (one a token, none empty)
             TextHead::new(t, &self.classes, self.activation)?;
             if self.loss != Loss::Cce || self.output_activation != Activation::Linear {
                 return Err(Error::InvalidOption("token models use loss 'cce' with outputActivation 'linear' (a softmax per position)".into()));
             }
+        } else if self.labels > 0 {
+            return Err(Error::InvalidOption("labels are for text models (tokens.labels)".into()));
         } else if self.loss == Loss::Cce {
             return Err(Error::InvalidOption("loss 'cce' is for token models: give 'tokens', or use 'mse'/'bce'".into()));
         } else {
@@ -232,9 +244,10 @@ impl ModelConfig {
         *self.encoder.last().unwrap()
     }
 
-    /// Columns of one row of data: the input width, or the sequence length for tokens.
+    /// Columns of one row of data: the input width, or the sequence length for tokens (and
+    /// the row's label after the ids, for a conditional model).
     pub fn data_cols(&self) -> usize {
-        self.tokens.map_or(self.input_size, |t| t.length)
+        self.tokens.map_or(self.input_size, |t| t.length + usize::from(self.labels > 0))
     }
 
     /// Shape and parameter counts of every layer, encoder first. Counts are u128 so that
@@ -268,6 +281,12 @@ impl ModelConfig {
                 sizes.push(LayerSize { kind: LayerKind::TextHead, weights: head_params(&t, &self.classes), biases: 0, ..dense(t.length * t.table, self.input_size, self.output_activation) });
             }
             None => sizes.push(dense(prev, self.input_size, self.output_activation)),
+        }
+        if self.labels > 0 {
+            // the label tables ride in the token table's slice, after E and P (`label_table`):
+            // one for the encoder's first dense layer (sizes[1]), one for the decoder's
+            let first_decoder = 1 + self.encoder.len();
+            sizes[0].weights += self.labels as u128 * (sizes[1].outputs as u128 + sizes[first_decoder].outputs as u128);
         }
         sizes
     }
@@ -306,11 +325,11 @@ fn head_params(t: &TokenSpec, classes: &[u32]) -> u128 {
     k * d + if k > 0 { d * d } else { 0 } + d + nc * d + nc + v
 }
 
-/// `tokens`: { length, vocab, padId, endId, maskId, context, table } and `classes` (each
+/// `tokens`: { length, vocab, padId, endId, maskId, context, table, labels? } and `classes` (each
 /// token's class, as saved) or `counts` (each token's count in the training texts, from which
 /// frequency binning makes `classCount` classes, default ⌈√vocab⌉); with neither, the tokens
 /// count the same (classes are runs of ids).
-fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
+fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>, usize)> {
     let mut tf = Fields::of(value, "tokens")?;
     let id = |tf: &mut Fields, k: &str, d: u64| -> Result<u32> {
         u32::try_from(tf.uint(k, Some(d))?).map_err(|_| Error::InvalidOption(format!("tokens: '{k}' is too large")))
@@ -324,6 +343,7 @@ fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
         context: tf.usize("context", Some(0))?,
         table: tf.usize("table", None)?,
     };
+    let labels = tf.usize("labels", Some(0))?;
     let small = |list: Vec<usize>| list.into_iter().map(|c| u32::try_from(c).map_err(|_| Error::InvalidOption("tokens: a class or count is too large".into()))).collect::<Result<Vec<u32>>>();
     let classes = match (tf.uint_list("classes")?, tf.uint_list("counts")?) {
         (Some(c), None) => small(c)?,
@@ -343,7 +363,7 @@ fn read_tokens(value: &Json) -> Result<(TokenSpec, Vec<u32>)> {
         _ => return Err(Error::InvalidOption("tokens: give classes (each token's class) or counts (each token's count in the training texts), not both".into())),
     };
     tf.finish()?;
-    Ok((spec, classes))
+    Ok((spec, classes, labels))
 }
 
 struct LayerSize {

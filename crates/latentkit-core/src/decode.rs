@@ -12,9 +12,16 @@ impl Autoencoder {
     /// rows × latentSize -> rows × inputSize (for a text model, probabilities per position
     /// along the greedy path).
     pub fn decode(&self, codes: &[f32], rows: usize) -> Result<Vec<f32>> {
+        self.decode_labelled(codes, rows, &[])
+    }
+
+    /// `decode` for a conditional model: each row's code decoded with its label (one label
+    /// id a row; none for an unconditional model).
+    pub fn decode_labelled(&self, codes: &[f32], rows: usize, labels: &[f32]) -> Result<Vec<f32>> {
         matrix::check(codes, rows, self.latent_size(), "codes")?;
+        self.check_labels(labels, rows)?;
         self.check_output(rows, self.input_size(), "decode")?;
-        matrix::finite_output(self.decode_rows(codes, rows), self.input_size(), "decode", "codes")
+        matrix::finite_output(self.decode_rows(codes, rows, labels), self.input_size(), "decode", "codes")
     }
 
     /// rows × dataCols -> rows × inputSize, through the code (μ for a VAE).
@@ -23,15 +30,17 @@ impl Autoencoder {
         // the codes in between are a result too
         self.check_output(rows, self.latent_size(), "reconstruct")?;
         self.check_output(rows, self.input_size(), "reconstruct")?;
-        matrix::finite_output(self.decode_rows(&self.encode_rows(data, rows), rows), self.input_size(), "reconstruct", "data")
+        // decoded with the label each row was encoded with
+        let labels = self.split_labels(data, rows).1;
+        matrix::finite_output(self.decode_rows(&self.encode_rows(data, rows), rows, &labels), self.input_size(), "reconstruct", "data")
     }
 
     /// Decoder over checked codes; for a text model, each position's probabilities along
     /// the greedy path (its most likely tokens, each the context of the next).
-    pub(crate) fn decode_rows(&self, codes: &[f32], rows: usize) -> Vec<f32> {
+    pub(crate) fn decode_rows(&self, codes: &[f32], rows: usize, labels: &[f32]) -> Vec<f32> {
         match self.text_head() {
-            Some(head) => self.decode_greedy(head, codes, rows),
-            None => self.infer(self.encoder_layers..self.layers().len(), codes, rows),
+            Some(head) => self.decode_greedy(head, codes, rows, labels),
+            None => self.infer(self.encoder_layers..self.layers().len(), codes, rows, labels),
         }
     }
 
@@ -41,10 +50,11 @@ impl Autoencoder {
     /// With a context (tokens.context > 0) each drawn token is the context of the positions
     /// after it; without one, the positions depend on the code alone. Returns rows ×
     /// length token ids: the text, the end id (the last position can only end a text), then
-    /// padding.
-    pub fn decode_sampled(&self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32) -> Result<Vec<f32>> {
+    /// padding. A conditional model takes one label id a row (`labels`; none otherwise).
+    pub fn decode_sampled(&self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32, labels: &[f32]) -> Result<Vec<f32>> {
         let t = self.config().tokens.ok_or_else(|| Error::InvalidState("sampled decoding needs a token model (a model trained on texts)".into()))?;
         matrix::check(codes, rows, self.latent_size(), "codes")?;
+        self.check_labels(labels, rows)?;
         self.check_output(rows, t.length, "decodeSampled")?;
         let last = t.length - 1;
         if last > 0 {
@@ -78,17 +88,17 @@ impl Autoencoder {
             id
         };
         let head = self.text_head().expect("a token model has a text head");
-        self.walk(head, codes, rows, choose);
+        self.walk(head, (codes, labels), rows, choose);
         Ok(out)
     }
 
     /// Greedy decoding: each position's most likely token (ties to the lower id) becomes
     /// the context of the next. Returns each position's probabilities along that path,
     /// whose argmax is the decoded text.
-    fn decode_greedy(&self, head: &TextHead, codes: &[f32], rows: usize) -> Vec<f32> {
+    fn decode_greedy(&self, head: &TextHead, codes: &[f32], rows: usize, labels: &[f32]) -> Vec<f32> {
         let (l, v) = (head.length, head.vocab);
         let mut out = vec![0f32; rows * l * v];
-        self.walk(head, codes, rows, |row, t, log_p| {
+        self.walk(head, (codes, labels), rows, |row, t, log_p| {
             for (o, &x) in out[(row * l + t) * v..(row * l + t + 1) * v].iter_mut().zip(log_p) {
                 *o = math::exp(x);
             }
@@ -100,7 +110,7 @@ impl Autoencoder {
     /// Runs the text head position by position over chunks of rows. The decoder's dense
     /// layers (each position's query base) run once per chunk; at each position
     /// `choose(row, t, ln p)` picks the row's token, which the head sees as context after.
-    fn walk(&self, head: &TextHead, codes: &[f32], rows: usize, mut choose: impl FnMut(usize, usize, &[f32]) -> usize) {
+    fn walk(&self, head: &TextHead, (codes, labels): (&[f32], &[f32]), rows: usize, mut choose: impl FnMut(usize, usize, &[f32]) -> usize) {
         let (l, v, d) = (head.length, head.vocab, self.latent_size());
         let n_layers = self.layers().len();
         let table = self.token_tables().0.to_slice().expect("row-major");
@@ -108,7 +118,8 @@ impl Autoencoder {
         let (mut buf, mut log_p, mut ids) = (Vec::new(), vec![0f32; chunk * v], vec![0f32; chunk * l]);
         for start in (0..rows).step_by(self.chunk_rows) {
             let n = self.chunk_rows.min(rows - start);
-            let base = self.infer(self.encoder_layers..n_layers - 1, &codes[start * d..(start + n) * d], n);
+            let labels = if labels.is_empty() { labels } else { &labels[start..start + n] };
+            let base = self.infer(self.encoder_layers..n_layers - 1, &codes[start * d..(start + n) * d], n, labels);
             for t in 0..l {
                 head.step(&base, &ids, t, n, table, self.head_params(), &mut buf, &mut log_p);
                 for r in 0..n {

@@ -37,9 +37,10 @@ fn act64(act: Activation, z: f64) -> f64 {
 /// The loss of the autoencoder on x, computed in f64 from f64 parameters, with the given ε
 /// for a variational model, and for a plain one with `mmd` (prior draws, λ) λ·MMD of its
 /// codes. A text model's input is its tables' rows E[id] + P[t] and its loss the head's,
-/// written out from the definitions (`text_loss64`).
+/// written out from the definitions (`text_loss64`); a conditional one's `labels` (one a
+/// row) pick the label tables' rows added to its two first dense layers' pre-activations.
 #[allow(clippy::too_many_arguments)]
-fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64, mmd: Option<(&[f64], f64)>) -> f64 {
+fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize, eps: &[f64], kl_weight: f64, mmd: Option<(&[f64], f64)>, labels: &[f32]) -> f64 {
     let cfg = net.config();
     let mut h: Vec<f64> = match cfg.tokens {
         Some(t) => {
@@ -66,9 +67,13 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
             LayerKind::Dense => {}
         }
         let mut next = vec![0f64; rows * o_n];
+        let label_table = net.label_range(l);
         for r in 0..rows {
             for o in 0..o_n {
                 let mut z = params[layer.biases.start + o];
+                if let Some(table) = &label_table {
+                    z += params[table.start + labels[r] as usize * o_n + o];
+                }
                 for i in 0..i_n {
                     z += h[r * i_n + i] * params[layer.weights.start + i * o_n + o];
                 }
@@ -92,7 +97,7 @@ fn loss64(net: &Autoencoder, params: &[f64], x: &[f64], ctx: &[f64], rows: usize
                 h = z;
             }
             if let (None, Some((draws, lambda))) = (cfg.variational, mmd) {
-                kl += lambda * mmd::mmd64(&h, draws, rows, latent);
+                kl += lambda * if labels.is_empty() { mmd::mmd64(&h, draws, rows, latent) } else { mmd::mmd64_by_label(&h, draws, rows, latent, labels) };
             }
         }
     }
@@ -172,14 +177,19 @@ fn check_with(config: ModelConfig, label: &str, lambda: f32) {
     // Non-zero biases: with zero biases a row whose inputs to a relu layer are all zero
     // sits exactly on the kink, where finite differences are one-sided.
     let mut rng = Rng::new(9, 9);
-    let bias_ranges: Vec<_> = net.layers().iter().map(|l| l.biases.clone()).collect();
+    // (and the label tables, which start at zero too)
+    let mut bias_ranges: Vec<_> = net.layers().iter().map(|l| l.biases.clone()).collect();
+    bias_ranges.extend((0..net.layers().len()).filter_map(|l| net.label_range(l)));
     for r in bias_ranges {
         for b in &mut net.params_mut()[r] {
             *b = rng.uniform_in(-0.3, 0.3);
         }
     }
-    let rows = 3;
-    let cols = net.data_cols();
+    // a conditional model gets a fourth row, so that two labels can each have two rows (MMD)
+    let rows = 3 + usize::from(net.config().labels > 0);
+    // ids only: a conditional model's labels are passed beside them, as training does
+    let cols = net.layers()[0].inputs;
+    let labels: Vec<f32> = (0..rows).map(|r| (r % net.config().labels.max(1)) as f32).filter(|_| net.config().labels > 0).collect();
     let mut rng = Rng::new(42, 7);
     let x: Vec<f32> = match net.config().tokens {
         // texts of 1..length tokens (ids 2.., the start id included) ended by the end id, padded
@@ -205,7 +215,7 @@ fn check_with(config: ModelConfig, label: &str, lambda: f32) {
     };
     let draws: Vec<f32> = (0..rows * net.latent_size()).map(|_| rng.normal()).collect();
     let mmd = if lambda > 0.0 { Some((&draws[..], lambda)) } else { None };
-    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae, mmd);
+    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae, mmd, &labels);
     let draws64: Vec<f64> = draws.iter().map(|&v| v as f64).collect();
     let mmd64 = mmd.map(|_| (&draws64[..], lambda as f64));
     // the same ε the forward pass drew
@@ -215,16 +225,16 @@ fn check_with(config: ModelConfig, label: &str, lambda: f32) {
     let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
     let ctx64: Vec<f64> = ctx.iter().map(|&v| v as f64).collect();
     let mut p64: Vec<f64> = net.params().iter().map(|&v| v as f64).collect();
-    let want_loss = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
+    let want_loss = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64, &labels);
     assert!((loss - want_loss).abs() <= 1e-5 * want_loss.abs().max(1.0), "{label}: loss {loss} vs f64 {want_loss}");
 
     let h = 1e-6;
     for i in 0..p64.len() {
         let orig = p64[i];
         p64[i] = orig + h;
-        let up = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
+        let up = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64, &labels);
         p64[i] = orig - h;
-        let down = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64);
+        let down = loss64(&net, &p64, &x64, &ctx64, rows, &eps, kl_weight as f64, mmd64, &labels);
         p64[i] = orig;
         let fd = (up - down) / (2.0 * h);
         let g = grads[i] as f64;
@@ -245,6 +255,7 @@ fn config(act: Activation, out: Activation, loss: Loss) -> ModelConfig {
         seed: 3,
         tokens: None,
         classes: Vec::new(),
+        labels: 0,
         variational: None,
     }
 }
@@ -275,6 +286,20 @@ fn text_head_sees_the_tokens_before_each_position() {
         c.decoder = Some(vec![]);
         check(c, &format!("text/context {context}/{act:?}/vae, no decoder layer"));
     }
+}
+
+#[test]
+fn conditional_text_model() {
+    // three labels: rows 0, 1, 2 each get their own rows of both label tables
+    let mut c = text_config(Activation::Tanh, 2);
+    c.labels = 3;
+    check(c.clone(), "conditional text/context 2");
+    c.encoder = vec![3];
+    c.decoder = Some(vec![]);
+    check(c.clone(), "conditional text/latent layer and query base take the labels");
+    c.latent_activation = Activation::Linear;
+    c.variational = Some(crate::config::Variational { beta: 0.5, kl_warmup_epochs: 0, free_bits: 0.0 });
+    check(c, "conditional text/vae");
 }
 
 #[test]

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod autoencoder;
+pub mod conditional;
 pub mod config;
 pub mod decode;
 // Test and benchmark code, not shipped: see the `diagnostics` feature in Cargo.toml.

@@ -44,6 +44,8 @@ pub const MAX_CONTEXT: usize = 8;
 pub const MAX_TOKEN_WIDTH: usize = 1 << 24;
 /// Widest token table of a text model (its embedding width).
 pub const MAX_TOKEN_TABLE: usize = 1024;
+/// Most labels of a conditional text model.
+pub const MAX_LABELS: usize = 256;
 /// Largest seed: every integer up to it is exact in a JavaScript number.
 pub const MAX_SEED: u64 = 1 << 53;
 

@@ -35,6 +35,9 @@ export function trainingRows(m: Matrix, opts: NormalizedFitOptions): () => [Matr
  * unchanged and usable (a failed `encode` leaves it intact; an aborted or diverged training
  * keeps the weights described in {@link Autoencoder.fit}).
  */
+/** The labels a numeric model's decode passes the core: none (labels are for text models). */
+const NO_LABELS = new Float32Array(0);
+
 export class Autoencoder {
   readonly #model: ModelHandle;
   readonly #config: ModelConfig;
@@ -113,7 +116,7 @@ export class Autoencoder {
   /** Maps codes (rows of `latentSize` columns) back to rows of `inputSize` columns. */
   decode(codes: DataInput): Matrix {
     const [h, m] = this.#input("decode()", codes, true);
-    const out = wasmCall(() => h.decode(m.data, m.rows));
+    const out = wasmCall(() => h.decode(m.data, m.rows, NO_LABELS));
     return { data: out, rows: m.rows, cols: this.#inputSize };
   }
 

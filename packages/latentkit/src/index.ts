@@ -43,7 +43,9 @@ export { text } from "./text/index.js";
 export type {
   DecodeTextOptions,
   EncodeTextOptions,
+  LabelOptions,
   LongTextPolicy,
+  RestyleOptions,
   SampleOptions,
   TextEvaluation,
   TextGenerator,

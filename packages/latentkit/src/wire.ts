@@ -24,6 +24,8 @@ export interface WireTokens {
   classCount?: number;
   /** Each token's class (what a saved model's config holds). */
   classes?: number[];
+  /** A conditional model's number of labels (2..256); absent for other models. */
+  labels?: number;
 }
 
 /** The core's model config. @internal */

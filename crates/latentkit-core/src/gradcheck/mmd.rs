@@ -32,6 +32,21 @@ pub(super) fn mmd64(z: &[f64], p: &[f64], n: usize, d: usize) -> f64 {
     zz / (nf * (nf - 1.0)) + pp / (nf * (nf - 1.0)) - 2.0 * zp / (nf * nf)
 }
 
+/// Σ_y (n_y / n)·MMD(Z_y, P_y) over the labels with two rows or more, P_y the draws of the
+/// same rows: a conditional model's penalty, from the definition.
+pub(super) fn mmd64_by_label(z: &[f64], p: &[f64], n: usize, d: usize, labels: &[f32]) -> f64 {
+    let mut total = 0.0;
+    for y in 0..8 {
+        let rows: Vec<usize> = (0..n).filter(|&r| labels[r] as usize == y).collect();
+        if rows.len() < 2 {
+            continue;
+        }
+        let pick = |x: &[f64]| rows.iter().flat_map(|&r| x[r * d..(r + 1) * d].to_vec()).collect::<Vec<f64>>();
+        total += rows.len() as f64 / n as f64 * mmd64(&pick(z), &pick(p), rows.len(), d);
+    }
+    total
+}
+
 fn check(n: usize, d: usize, shift: f32, lambda: f32, seed: u64) {
     let label = format!("mmd n {n} d {d} shift {shift} λ {lambda}");
     let mut rng = Rng::new(seed, 11);
@@ -81,5 +96,12 @@ fn mmd_penalty_reaches_the_weights_through_the_code() {
         check_with(c, &format!("mmd/{act:?}/{latent:?}"), 3.0);
     }
     check_with(text_config(Activation::Gelu, 2), "mmd/text model/context 2", 10.0);
+    // a conditional model's penalty is label by label: rows 0 and 2 (label 0), 1 and 3 (label 1)
+    let mut c = text_config(Activation::Tanh, 1);
+    c.labels = 2;
+    check_with(c.clone(), "mmd/conditional text model/2 labels", 10.0);
+    // three labels over four rows: label 2 has one row, which has no penalty
+    c.labels = 3;
+    check_with(c, "mmd/conditional text model/3 labels", 10.0);
 }
 

@@ -114,7 +114,7 @@ impl Activation {
     }
 
     /// x = f(x) in place: one loop per activation, in the kernels crate (compiled for speed).
-    fn apply_in_place(self, x: &mut [f32]) {
+    pub fn apply_in_place(self, x: &mut [f32]) {
         match self {
             Activation::Relu => ew::relu(x),
             Activation::LeakyRelu => ew::leaky_relu(x),

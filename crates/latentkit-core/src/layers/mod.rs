@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod class_softmax;
 pub mod dense;
+pub mod label_table;
 pub mod loss;
 pub mod mmd;
 pub mod text_head;

@@ -102,6 +102,10 @@ pub struct TrainSession {
     batch_in: Vec<f32>,
     /// With `noise.context`, the decoder's context: the clean rows with tokens dropped.
     batch_ctx: Vec<f32>,
+    /// A conditional model's batch labels, split off the rows by `gather` (which leaves
+    /// `width` ids a row in `batch_x`); empty otherwise.
+    batch_labels: Vec<f32>,
+    width: usize,
     noise_rng: Rng,
     eps_rng: Rng,
     /// With `mmd`, the batch's draws from N(0, I) (B, latent) and their own stream, so the
@@ -160,6 +164,8 @@ impl TrainSession {
             batch_x: vec![0f32; batch * cols],
             batch_in: if options.noise.is_none() { Vec::new() } else { vec![0f32; batch * cols] },
             batch_ctx: if options.noise.context > 0.0 { vec![0f32; batch * cols] } else { Vec::new() },
+            batch_labels: if net.config().labels > 0 { vec![0f32; batch] } else { Vec::new() },
+            width: net.layers()[0].inputs,
             noise_rng,
             eps_rng,
             prior: if options.mmd > 0.0 { vec![0f32; batch * net.latent_size()] } else { Vec::new() },
@@ -206,7 +212,7 @@ impl TrainSession {
             }
             let b = self.batch.min(self.rows - self.cursor);
             self.gather(b);
-            let n = b * self.cols;
+            let n = b * self.width;
             let noisy = !self.options.noise.is_none();
             if noisy {
                 self.batch_in[..n].copy_from_slice(&self.batch_x[..n]);
@@ -233,7 +239,8 @@ impl TrainSession {
                 draws.iter_mut().for_each(|v| *v = self.prior_rng.normal());
                 (&*draws, self.options.mmd)
             });
-            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd);
+            let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
+            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd, labels);
             if !loss.is_finite() {
                 return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
             }
@@ -295,11 +302,16 @@ impl TrainSession {
         }
     }
 
+    /// The batch's rows in shuffled order; a conditional model's labels (each row's last
+    /// column) go to `batch_labels`, its ids to `batch_x` (`width` a row).
     fn gather(&mut self, b: usize) {
-        let cols = self.cols;
-        for (dst, &row) in self.batch_x.chunks_exact_mut(cols).zip(&self.order[self.cursor..self.cursor + b]) {
+        let (cols, width) = (self.cols, self.width);
+        for (i, (dst, &row)) in self.batch_x.chunks_exact_mut(width).zip(&self.order[self.cursor..self.cursor + b]).enumerate() {
             let r = row as usize;
-            dst.copy_from_slice(&self.data[r * cols..(r + 1) * cols]);
+            dst.copy_from_slice(&self.data[r * cols..r * cols + width]);
+            if let Some(label) = self.batch_labels.get_mut(i) {
+                *label = self.data[r * cols + width];
+            }
         }
     }
 

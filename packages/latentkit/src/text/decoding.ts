@@ -23,6 +23,8 @@ export interface Decoder {
   readonly latent: number;
   /** Tokens before each position the decoder sees (0: positions decoded independently). */
   readonly context: number;
+  /** Values of an id row: maxLength + 1, and the label after them for a conditional model. */
+  readonly cols: number;
 }
 
 function unknownText(level: TextLevel): string {
@@ -71,16 +73,19 @@ export function textsFromProbs(dec: Decoder, p: Float32Array, rows: number): str
  * is the context of the next) with uniforms taken here, a full grid of rows × (length − 1) in
  * row-major order, so a row's text does not depend on the rows decoded with it.
  */
-function drawnTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random): string[] {
+function drawnTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random, labels: Float32Array): string[] {
   const L = dec.maxLength + 1;
   const us = new Float32Array(rows * (L - 1));
   // float32 can round a double just below 1 up to 1; the core wants [0, 1)
   for (let i = 0; i < us.length; i++) us[i] = Math.min(Math.fround(rng.uniform()), ONE_BELOW);
-  const ids = wasmCall(() => dec.wasm.decodeSampled(codes, rows, us, temperature));
+  const ids = wasmCall(() => dec.wasm.decodeSampled(codes, rows, us, temperature, labels));
   const out: string[] = [];
   for (let r = 0; r < rows; r++) out.push(toText(dec, ids.subarray(r * L, (r + 1) * L)));
   return out;
 }
+
+/** The labels an unconditional model's decoding passes the core: none. */
+const NO_LABELS = new Float32Array(0);
 
 /**
  * Rows per core call for this model: each call's output (rows × length × vocab probabilities)
@@ -90,8 +95,11 @@ export function chunkRows(dec: Decoder): number {
   return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_OUTPUT / ((dec.maxLength + 1) * dec.vocab.size))));
 }
 
-/** Codes (rows × latent) -> texts: most likely tokens, or drawn when `temperature > 0` (seeded). @internal */
-export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, temperature: number, seed: number): string[] {
+/**
+ * Codes (rows × latent) -> texts: most likely tokens, or drawn when `temperature > 0` (seeded).
+ * A conditional model's `labels` give each row's label id (empty for other models). @internal
+ */
+export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, temperature: number, seed: number, labels: Float32Array = NO_LABELS): string[] {
   const d = dec.latent;
   const rng = temperature > 0 ? new Random(seed) : null;
   const out: string[] = [];
@@ -99,9 +107,10 @@ export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, tem
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const n = Math.min(chunk, rows - r0);
     const part = codes.subarray(r0 * d, (r0 + n) * d);
+    const lab = labels.length > 0 ? labels.subarray(r0, r0 + n) : labels;
     // The core's decode() gives each position's probabilities (for a context model, along the
     // path of the most likely tokens); drawn tokens are the core's decodeSampled.
-    const texts = rng !== null ? drawnTexts(dec, part, n, temperature, rng) : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(part, n)), n);
+    const texts = rng !== null ? drawnTexts(dec, part, n, temperature, rng, lab) : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(part, n, lab)), n);
     for (const t of texts) out.push(t);
   }
   return out;
@@ -109,11 +118,11 @@ export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, tem
 
 /** Reconstruction probabilities of id rows, in chunks; `each(p, firstRow, rows)`. @internal */
 export function reconstructChunks(dec: Decoder, ids: Float32Array, rows: number, each: (p: Float32Array, r0: number, n: number) => void): void {
-  const L = dec.maxLength + 1;
+  const cols = dec.cols;
   const chunk = chunkRows(dec);
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const n = Math.min(chunk, rows - r0);
-    const p = wasmCall(() => dec.wasm.reconstruct(ids.subarray(r0 * L, (r0 + n) * L), n));
+    const p = wasmCall(() => dec.wasm.reconstruct(ids.subarray(r0 * cols, (r0 + n) * cols), n));
     each(p, r0, n);
   }
 }

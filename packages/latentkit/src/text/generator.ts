@@ -12,6 +12,7 @@ import { wasmCall, type WasmModel } from "../wasm.js";
 import { Slices } from "../yield.js";
 import { count, methodOptions, seedOf } from "./arguments.js";
 import { decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
+import { labelIds, optionLabels, withLabels } from "./labels.js";
 import { drawFromMixture } from "./mixture.js";
 import { drawGaussian, fitPrior, pathCodes } from "./prior.js";
 import { detExp, Random } from "./random.js";
@@ -22,8 +23,10 @@ import { encodeRows, tokenize, Vocabulary } from "./tokenizer.js";
 import type {
   DecodeTextOptions,
   EncodeTextOptions,
+  LabelOptions,
   LongTextPolicy,
   Prior,
+  RestyleOptions,
   SampleOptions,
   TextEvaluation,
   TextMeta,
@@ -107,7 +110,8 @@ export class TextGenerator {
   /** The live core model and what decoding needs of it, or DISPOSED naming `what`. */
   #decoder(what: string): Decoder {
     const { maxLength, latent, level } = this.#meta;
-    return { wasm: this.#model.live(what), vocab: this.#vocab, level, maxLength, latent, context: this.#config.context };
+    const cols = maxLength + 1 + (this.#meta.labels ? 1 : 0);
+    return { wasm: this.#model.live(what), vocab: this.#vocab, level, maxLength, latent, context: this.#config.context, cols };
   }
 
   /** The model's settings with defaults filled in (frozen). */
@@ -140,6 +144,11 @@ export class TextGenerator {
     return this.#vocab.tokens;
   }
 
+  /** A conditional model's labels (text.train()'s `labels`), sorted; empty for other models. */
+  get labels(): readonly string[] {
+    return Object.freeze([...(this.#meta.labels ?? [])]);
+  }
+
   /** Facts about the training corpus (texts, truncated texts, unknown tokens...). */
   get stats(): TextStats {
     return this.#meta.stats;
@@ -165,8 +174,8 @@ export class TextGenerator {
     return this.#model.disposed;
   }
 
-  /** Texts -> id rows (validated). */
-  #rows(texts: readonly string[], what: string, policy: LongTextPolicy): { ids: Float32Array } {
+  /** Texts -> id rows (validated), a conditional model's `labels` (one id a text) appended as their last column. */
+  #rows(texts: readonly string[], what: string, policy: LongTextPolicy, labels: Float32Array | null = null): { ids: Float32Array } {
     const { level, lowercase, maxLength } = this.#meta;
     const toks = texts.map((t) => tokenize(t, level, lowercase));
     if (policy === "error") {
@@ -178,7 +187,13 @@ export class TextGenerator {
         );
       }
     }
-    return { ids: encodeRows(toks, this.#vocab, maxLength).ids };
+    const { ids } = encodeRows(toks, this.#vocab, maxLength);
+    return { ids: labels ? withLabels(ids, texts.length, maxLength + 1, labels) : ids };
+  }
+
+  /** The label ids of a method's `{ label }` / `{ labels }` for `rows` rows: required by a conditional model, refused by another (null). */
+  #labels(o: Record<string, unknown>, rows: number, method: string): Float32Array | null {
+    return optionLabels(this.#meta.labels, o, rows, method);
   }
 
   #policy(o: Record<string, unknown>): LongTextPolicy {
@@ -195,37 +210,43 @@ export class TextGenerator {
 
   /**
    * Maps texts to their latent codes (a VAE's posterior means): `{ data, rows, cols: latentSize }`.
+   * A conditional model encodes each text with its label (`{ label }` or `{ labels }`).
    * @throws LatentkitError INVALID_OPTION for non-strings (naming the index) or, with
    *   `onLongText: "error"`, texts longer than `maxLength`; EMPTY_DATA for an empty array
    */
   encode(texts: readonly string[], options: EncodeTextOptions = {}): Matrix {
     this.#model.live("encode()");
-    const o = methodOptions(options, ["onLongText"], "encode()");
+    const o = methodOptions(options, ["onLongText", "label", "labels"], "encode()");
     const list = checkTexts(texts, "texts");
-    const { ids } = this.#rows(list, "texts", this.#policy(o));
+    const { ids } = this.#rows(list, "texts", this.#policy(o), this.#labels(o, list.length, "encode()"));
     return { data: this.#encodeRaw(ids, list.length), rows: list.length, cols: this.latentSize };
   }
 
   /**
    * Maps latent codes (rows of `latentSize` values, e.g. from {@link TextGenerator.encode})
    * back to texts. Most likely tokens by default; `temperature > 0` draws tokens (seeded).
-   * Decoding stops at the end token.
+   * Decoding stops at the end token. A conditional model decodes each code with its label
+   * (`{ label }` or `{ labels }`).
    */
   decode(codes: DataInput, options: DecodeTextOptions = {}): string[] {
     this.#model.live("decode()");
-    const o = methodOptions(options, ["temperature", "seed"], "decode()");
+    const o = methodOptions(options, ["temperature", "seed", "label", "labels"], "decode()");
     const temperature = num(o, "temperature", 0, NON_NEGATIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
     const m = toMatrix(codes, "codes", { cols: this.latentSize, name: "latentSize" });
-    return decodeCodes(this.#decoder("decode()"), m.data, m.rows, temperature, seed);
+    const labels = this.#labels(o, m.rows, "decode()") ?? undefined;
+    return decodeCodes(this.#decoder("decode()"), m.data, m.rows, temperature, seed, labels);
   }
 
-  /** Texts -> latent space -> texts (most likely tokens): what the model makes of each text. */
+  /**
+   * Texts -> latent space -> texts (most likely tokens): what the model makes of each text. A
+   * conditional model encodes and decodes each text with its label (`{ label }` or `{ labels }`).
+   */
   reconstruct(texts: readonly string[], options: EncodeTextOptions = {}): string[] {
     const dec = this.#decoder("reconstruct()");
-    const o = methodOptions(options, ["onLongText"], "reconstruct()");
+    const o = methodOptions(options, ["onLongText", "label", "labels"], "reconstruct()");
     const list = checkTexts(texts, "texts");
-    const { ids } = this.#rows(list, "texts", this.#policy(o));
+    const { ids } = this.#rows(list, "texts", this.#policy(o), this.#labels(o, list.length, "reconstruct()"));
     const out: string[] = [];
     reconstructChunks(dec, ids, list.length, (p, _r0, n) => {
       for (const t of textsFromProbs(dec, p, n)) out.push(t);
@@ -236,13 +257,16 @@ export class TextGenerator {
   /**
    * `n` new texts like the corpus: latent codes drawn from the model's prior (N(0, I) for a
    * VAE; for a plain model a Gaussian fitted to the training codes), decoded. Reproducible:
-   * the same `seed` (default 0) gives the same texts.
+   * the same `seed` (default 0) gives the same texts. A conditional model draws texts of the
+   * label `{ label }` (required there): the codes are drawn as for any text, the label decides
+   * what the decoder makes of them.
    * @param n integer 1..1,000,000
    */
   sample(n: number, options: SampleOptions = {}): string[] {
     const dec = this.#decoder("sample()");
     count(n, "n", 1, 1_000_000);
-    const o = methodOptions(options, ["temperature", "seed", "tokenTemperature", "refine", "prior"], "sample()");
+    const o = methodOptions(options, ["temperature", "seed", "tokenTemperature", "refine", "prior", "label"], "sample()");
+    const labels = this.#labels(o, n, "sample()");
     const temperature = num(o, "temperature", 1, NON_NEGATIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
     const tokenTemperature = num(o, "tokenTemperature", 0, NON_NEGATIVE);
@@ -261,8 +285,8 @@ export class TextGenerator {
       codes = drawGaussian(this.#prior, n, this.latentSize, temperature, rng);
     }
     checkDrawn(codes, "temperature", temperature);
-    let texts = decodeCodes(dec, codes, n, tokenTemperature, seed + 1 > Number.MAX_SAFE_INTEGER ? 0 : seed + 1);
-    for (let i = 0; i < refine; i++) texts = this.reconstruct(texts);
+    let texts = decodeCodes(dec, codes, n, tokenTemperature, seed + 1 > Number.MAX_SAFE_INTEGER ? 0 : seed + 1, labels ?? undefined);
+    for (let i = 0; i < refine; i++) texts = this.reconstruct(texts, labels ? { label: o.label as string } : {});
     return texts;
   }
 
@@ -270,10 +294,11 @@ export class TextGenerator {
    * A path from text `a` to text `b` through latent space: `steps` texts, ends included
    * (the decoded codes of `a` and `b` themselves). Linear for a plain model, spherical
    * (slerp) for a VAE, whose codes live near a sphere.
+   * A conditional model encodes both texts and decodes the path with `{ label }` (required there).
    * @param steps integer 2..10,000
    * @throws LatentkitError INVALID_OPTION for empty or non-string texts
    */
-  interpolate(a: string, b: string, steps: number): string[] {
+  interpolate(a: string, b: string, steps: number, options: { label?: string } = {}): string[] {
     const dec = this.#decoder("interpolate()");
     checkText(a, "a");
     checkText(b, "b");
@@ -281,19 +306,22 @@ export class TextGenerator {
       throw invalidOption(`interpolate() needs two non-empty texts, got ${a.length === 0 ? "an empty a" : "an empty b"}.`);
     }
     count(steps, "steps", 2, 10_000);
-    const { ids } = this.#rows([a, b], "texts", "truncate");
+    const o = methodOptions(options, ["label"], "interpolate()");
+    const label = this.#labels(o, steps, "interpolate()");
+    const { ids } = this.#rows([a, b], "texts", "truncate", label && label.subarray(0, 2));
     const z = this.#encodeRaw(ids, 2);
     const d = this.latentSize;
     const za = Array.from(z.subarray(0, d));
     const zb = Array.from(z.subarray(d, 2 * d));
-    return decodeCodes(dec, pathCodes(za, zb, steps, this.variational), steps, 0, 0);
+    return decodeCodes(dec, pathCodes(za, zb, steps, this.variational), steps, 0, 0, label ?? undefined);
   }
 
   /**
    * `n` texts near `text`: codes drawn around its code (a VAE's posterior spread for it; for
    * a plain model a fraction of the training codes' spread), decoded. Distinct texts other
    * than `text`'s own reconstruction are preferred; when too few exist nearby the spread grows,
-   * and the list is topped up with repeats as a last resort.
+   * and the list is topped up with repeats as a last resort. A conditional model encodes the
+   * text and decodes its variations with `{ label }` (required there).
    * @param n integer 1..10,000
    */
   variations(text: string, n: number, options: VariationOptions = {}): string[] {
@@ -301,11 +329,14 @@ export class TextGenerator {
     const h = dec.wasm;
     checkText(text, "text");
     count(n, "n", 1, 10_000);
-    const o = methodOptions(options, ["spread", "seed"], "variations()");
+    const o = methodOptions(options, ["spread", "seed", "label"], "variations()");
+    const label = this.#labels(o, 1, "variations()");
     const spread = num(o, "spread", 1, POSITIVE);
     const seed = seedOf(o, "seed", DEFAULT_SAMPLE_SEED);
     const d = this.latentSize;
-    const { ids } = this.#rows([text], "text", "truncate");
+    const { ids } = this.#rows([text], "text", "truncate", label);
+    // decoded with the text's label (one id, repeated for each batch of codes)
+    const labelsOf = (m: number) => (label ? new Float32Array(m).fill(label[0]!) : undefined);
     let mu: Float32Array;
     let sigma: number[];
     if (this.variational) {
@@ -316,7 +347,7 @@ export class TextGenerator {
       mu = this.#encodeRaw(ids, 1);
       sigma = this.#codeStd.map((s) => PLAIN_VARIATION_SCALE * s);
     }
-    const own = decodeCodes(dec, mu, 1, 0, 0)[0]!;
+    const own = decodeCodes(dec, mu, 1, 0, 0, labelsOf(1))[0]!;
     const rng = new Random(seed);
     const found: string[] = [];
     const seen = new Set<string>([own, text]);
@@ -328,7 +359,7 @@ export class TextGenerator {
         for (let j = 0; j < d; j++) codes[r * d + j] = mu[j]! + scale * sigma[j]! * rng.normal();
       }
       checkDrawn(codes, "spread", spread);
-      for (const t of decodeCodes(dec, codes, m, 0, 0)) {
+      for (const t of decodeCodes(dec, codes, m, 0, 0, labelsOf(m))) {
         if (!seen.has(t) && found.length < n) {
           seen.add(t);
           found.push(t);
@@ -339,6 +370,23 @@ export class TextGenerator {
     const pool = found.length > 0 ? [...found] : [own];
     for (let i = 0; found.length < n; i++) found.push(pool[i % pool.length]!);
     return found;
+  }
+
+  /**
+   * Style transfer by swapping the condition (conditional models): each text is encoded with
+   * its own label (`from`: one for all texts, or one per text) and decoded with `label`
+   * (most likely tokens). INVALID_OPTION on a model trained without labels, for an unknown
+   * label (naming the known ones), or without `from`.
+   */
+  restyle(texts: readonly string[], label: string, options: RestyleOptions = {}): string[] {
+    const dec = this.#decoder("restyle()");
+    const o = methodOptions(options, ["from", "onLongText"], "restyle()");
+    const list = checkTexts(texts, "texts");
+    const to = labelIds(this.#meta.labels, label, list.length, "restyle()", "label");
+    if (o.from === undefined) throw invalidOption(`restyle(): pass the texts' own labels as { from } (one for all texts, or one per text); the labels are ${this.labels.join(", ")}.`);
+    const from = labelIds(this.#meta.labels, o.from, list.length, "restyle()", "from");
+    const { ids } = this.#rows(list, "texts", this.#policy(o), from);
+    return decodeCodes(dec, this.#encodeRaw(ids, list.length), list.length, 0, 0, to);
   }
 
   /**
@@ -383,24 +431,29 @@ export class TextGenerator {
   /**
    * How well texts survive the round trip: exact-match rate of the most likely reconstruction,
    * token accuracy (over each text's tokens and its end token), and the model's loss. Texts
-   * with unknown tokens count (their `<unk>` positions must come back as `<unk>`).
+   * with unknown tokens count (their `<unk>` positions must come back as `<unk>`). A conditional
+   * model takes each text's label (`{ label }` or `{ labels }`).
    */
   evaluate(texts: readonly string[], options: EncodeTextOptions = {}): TextEvaluation {
     const dec = this.#decoder("evaluate()");
-    const o = methodOptions(options, ["onLongText"], "evaluate()");
+    const o = methodOptions(options, ["onLongText", "label", "labels"], "evaluate()");
     const list = checkTexts(texts, "texts");
-    const { ids } = this.#rows(list, "texts", this.#policy(o));
+    const { ids } = this.#rows(list, "texts", this.#policy(o), this.#labels(o, list.length, "evaluate()"));
     const rows = list.length;
     const loss = wasmCall(() => dec.wasm.evaluate(ids, rows));
     const { exact, correct, total } = roundTrip(dec, ids, rows);
     return { exactMatch: exact / rows, tokenAccuracy: total > 0 ? correct / total : 0, loss };
   }
 
-  /** Per-text loss (higher = less typical of the corpus), one value per text. */
-  score(texts: readonly string[]): Float32Array {
+  /**
+   * Per-text loss (higher = less typical of the corpus), one value per text. A conditional
+   * model takes each text's label (`{ label }` or `{ labels }`).
+   */
+  score(texts: readonly string[], options: LabelOptions = {}): Float32Array {
     const h = this.#model.live("score()");
+    const o = methodOptions(options, ["label", "labels"], "score()");
     const list = checkTexts(texts, "texts");
-    const { ids } = this.#rows(list, "texts", "truncate");
+    const { ids } = this.#rows(list, "texts", "truncate", this.#labels(o, list.length, "score()"));
     return wasmCall(() => h.score(ids, list.length));
   }
 

@@ -13,7 +13,9 @@ import { init } from "../wasm.js";
 export type {
   DecodeTextOptions,
   EncodeTextOptions,
+  LabelOptions,
   LongTextPolicy,
+  RestyleOptions,
   SampleOptions,
   TextEvaluation,
   TextModelConfig,

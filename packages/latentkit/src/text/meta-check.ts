@@ -13,6 +13,7 @@ import type { WireModelConfig } from "../wire.js";
 import { isCode } from "./finite.js";
 import { MAX_COMPONENTS, type Mixture } from "./mixture.js";
 import { END_ID, MASK_ID, PAD_ID, SPECIAL_TOKENS } from "./tokenizer.js";
+import { checkLabelNames } from "./labels.js";
 import { checkTrainingSummary } from "./training-summary.js";
 import type { Prior, TextMeta, TextStats } from "./types.js";
 
@@ -120,6 +121,12 @@ function sameJson(a: unknown, b: unknown, field: string): void {
   if (JSON.stringify(a) !== JSON.stringify(b)) throw corrupt(field, `(${JSON.stringify(a)}) does not match the weights' config (${JSON.stringify(b)})`);
 }
 
+/** `{ labels }` of a conditional model's meta (as many names as the weights' labels), `{}` for another. */
+function labelsOf(v: unknown, cfg: WireModelConfig): { labels?: string[] } {
+  const labels = checkLabelNames(v, cfg.tokens?.labels ?? 0, corrupt);
+  return labels ? { labels } : {};
+}
+
 /** The `text` object of a file's meta, checked against the core's config (`cfg`) of its weights. @internal */
 export function checkTextMeta(raw: unknown, cfg: WireModelConfig): TextMeta {
   const t = obj(raw, "meta.text");
@@ -152,6 +159,8 @@ export function checkTextMeta(raw: unknown, cfg: WireModelConfig): TextMeta {
     prior: prior(t.prior, latent, cfg.variational !== undefined),
     codeStd: codes(t.codeStd, "meta.text.codeStd", latent, true),
     stats: stats(t.stats),
+    // (before `training`: the order text.train() writes them in, so files save back to the same bytes)
+    ...labelsOf(t.labels, cfg),
     // absent rather than null for older files, so that they save back to the same bytes
     ...(t.training !== undefined && t.training !== null ? { training: checkTrainingSummary(t.training) } : {}),
   };

@@ -37,6 +37,13 @@ export interface TextNoiseOptions {
 
 /** Options of {@link text.train}. All optional; everything is validated before any work. */
 export interface TextTrainOptions {
+  /**
+   * One label per text (a string, e.g. `"en"` / `"fr"`; 2 to 256 distinct): trains a
+   * conditional model, whose encoder and decoder both see the label, so the code carries what
+   * the label does not. Then `sample(n, { label })`, `restyle(texts, label)` and the `label`
+   * options of the other methods choose the label; `gen.labels` lists them. Default: none.
+   */
+  labels?: readonly string[];
   /** Tokens: `"char"` (Unicode code points, so accents and emoji survive) or `"word"` (words, punctuation split off). Default `"char"`. */
   level?: TextLevel;
   /** Lower-case texts before tokenising (also at encode time). Default `false`. */
@@ -179,7 +186,7 @@ const FIT_KEYS = [
 ] as const;
 /** Every key of text.train(): the model's settings, then the training options. */
 const TEXT_KEYS = [
-  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "embedding", "classes", "context", "variational", "noise",
+  "level", "lowercase", "minCount", "maxLength", "latent", "hidden", "activation", "embedding", "classes", "context", "variational", "noise", "labels",
   ...FIT_KEYS,
 ] as const;
 

@@ -12,7 +12,8 @@ export interface RoundTrip {
 }
 
 /**
- * Reconstructs id rows (rows × (maxLength + 1), each a text's tokens then its end token) and
+ * Reconstructs id rows (rows × (maxLength + 1), each a text's tokens then its end token, and
+ * a conditional model's label after them, which is not compared) and
  * compares each text's tokens and end token with the most likely ones.
  * @internal
  */
@@ -22,7 +23,7 @@ export function roundTrip(dec: Decoder, ids: Float32Array, rows: number): RoundT
   let exact = 0, correct = 0, total = 0;
   reconstructChunks(dec, ids, rows, (p, r0, n) => {
     for (let i = 0; i < n; i++) {
-      const base = (r0 + i) * L;
+      const base = (r0 + i) * dec.cols;
       let ok = true;
       for (let pos = 0; pos < L; pos++) {
         const want = ids[base + pos];

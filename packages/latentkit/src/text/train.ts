@@ -12,6 +12,7 @@ import type { WireModelConfig } from "../wire.js";
 import { TextGenerator } from "./generator.js";
 import { TEXT_VERSION } from "./meta-check.js";
 import { embeddingWidth, normalizeTextOptions, TEXT_DEFAULTS, type NormalizedTextOptions, type TextTrainOptions } from "./options.js";
+import { trainingLabels, withLabels } from "./labels.js";
 import { checkTexts } from "./report.js";
 import { splitTexts } from "./split.js";
 import { buildVocabulary, encodeRows, END_ID, MASK_ID, PAD_ID, percentile, tokenize, Vocabulary } from "./tokenizer.js";
@@ -60,9 +61,13 @@ function targetCounts(ids: Float32Array, L: number, V: number): number[] {
   return counts;
 }
 
-/** The core's config of a text model over `L` positions of `V` tokens with these target counts. */
-function coreConfig(opts: NormalizedTextOptions, L: number, V: number, counts: number[]): WireModelConfig {
-  const tokens = { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context, table: opts.embedding ?? embeddingWidth(V), counts };
+/**
+ * The core's config of a text model over `L` positions of `V` tokens with these target counts
+ * (and `labels` labels for a conditional model, 0 otherwise).
+ */
+function coreConfig(opts: NormalizedTextOptions, L: number, V: number, counts: number[], labels: number): WireModelConfig {
+  const table = opts.embedding ?? embeddingWidth(V);
+  const tokens = { length: L, vocab: V, padId: PAD_ID, endId: END_ID, maskId: MASK_ID, context: opts.context, table, counts, ...(labels > 0 ? { labels } : {}) };
   return {
     inputSize: L * V,
     tokens: opts.classes === undefined ? tokens : { ...tokens, classCount: opts.classes },
@@ -78,7 +83,7 @@ function coreConfig(opts: NormalizedTextOptions, L: number, V: number, counts: n
 }
 
 /** The meta of a new text model, before training (prior and code spread: N(0, I)). */
-function newMeta(opts: NormalizedTextOptions, maxLength: number, vocabulary: string[], stats: TextStats): TextMeta {
+function newMeta(opts: NormalizedTextOptions, maxLength: number, vocabulary: string[], stats: TextStats, labels: string[] | undefined): TextMeta {
   return {
     version: TEXT_VERSION,
     level: opts.level,
@@ -94,6 +99,7 @@ function newMeta(opts: NormalizedTextOptions, maxLength: number, vocabulary: str
     prior: { mean: new Array<number>(opts.latent).fill(0), chol: null, mixture: null },
     codeStd: new Array<number>(opts.latent).fill(1),
     stats,
+    ...(labels ? { labels } : {}),
   };
 }
 
@@ -117,6 +123,7 @@ function withGeneratorAlias(e: unknown): unknown {
 export async function trainText(texts: readonly string[], options: TextTrainOptions = {}): Promise<TextGenerator> {
   const list = checkTexts(texts, "texts", true);
   const opts = normalizeTextOptions(options, list.length);
+  const labelled = trainingLabels((options as Record<string, unknown>).labels, list.length);
   throwIfAborted(opts.fit.signal);
   const toks = list.map((t) => tokenize(t, opts.level, opts.lowercase));
   const lengths = toks.map((t) => t.length);
@@ -129,7 +136,7 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   const L = maxLength + 1;
   const V = vocabulary.length;
   const rows = encodeRows(toks, new Vocabulary(vocabulary), maxLength);
-  const config = coreConfig(opts, L, V, targetCounts(rows.ids, L, V));
+  const config = coreConfig(opts, L, V, targetCounts(rows.ids, L, V), labelled?.names.length ?? 0);
   await init();
   checkTextSize(opts, config, L, V);
   const stats: TextStats = Object.freeze({
@@ -141,8 +148,9 @@ export async function trainText(texts: readonly string[], options: TextTrainOpti
   });
   const handle = wasmCall(() => WasmModel.create(JSON.stringify(config)));
   const shape = { context: opts.context, embedding: config.tokens!.table, classes: opts.classes ?? Math.ceil(Math.sqrt(V)) };
-  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats), [], shape);
-  const all: Matrix = { data: rows.ids, rows: list.length, cols: L };
+  const gen = new TextGenerator(handle, newMeta(opts, maxLength, vocabulary, stats, labelled?.names), [], shape);
+  // a conditional model's rows carry their label as a last column (labels.ts)
+  const all: Matrix = labelled ? { data: withLabels(rows.ids, list.length, L, labelled.ids), rows: list.length, cols: L + 1 } : { data: rows.ids, rows: list.length, cols: L };
   const fit = opts.noise ? { ...opts.fit, wasm: { ...opts.fit.wasm, noise: opts.noise } } : opts.fit;
   // Held-out texts only decide when to stop: the prior is fitted on every text, like the
   // vocabulary and the stats (the samples should look like the whole corpus).

@@ -49,13 +49,33 @@ export interface TextModelConfig {
 }
 
 /** Options of {@link TextGenerator.encode}, {@link TextGenerator.reconstruct}, {@link TextGenerator.evaluate}. */
-export interface EncodeTextOptions {
+export interface EncodeTextOptions extends LabelOptions {
+  /** Texts longer than `maxLength` tokens: cut to it (`"truncate"`, default) or refused (`"error"`, INVALID_OPTION). */
+  onLongText?: LongTextPolicy;
+}
+
+/**
+ * The label of each text for a conditional model (trained with `labels`): required by it,
+ * refused (INVALID_OPTION) by other models. An unknown label is INVALID_OPTION naming the
+ * known ones ({@link TextGenerator.labels}).
+ */
+export interface LabelOptions {
+  /** One label for every text (or every decoded code). */
+  label?: string;
+  /** One label per text (or per decoded code); not with `label`. */
+  labels?: readonly string[];
+}
+
+/** Options of {@link TextGenerator.restyle}. */
+export interface RestyleOptions {
+  /** The texts' own labels, which they are encoded with: one for all, or one per text. Required. */
+  from?: string | readonly string[];
   /** Texts longer than `maxLength` tokens: cut to it (`"truncate"`, default) or refused (`"error"`, INVALID_OPTION). */
   onLongText?: LongTextPolicy;
 }
 
 /** Options of {@link TextGenerator.decode}. */
-export interface DecodeTextOptions {
+export interface DecodeTextOptions extends LabelOptions {
   /**
    * 0 (default) takes the most likely token at each position. Above 0, tokens are drawn from
    * softmax(log p / temperature) with a seeded PRNG (same seed, same texts, in every runtime).
@@ -67,6 +87,8 @@ export interface DecodeTextOptions {
 
 /** Options of {@link TextGenerator.sample}. */
 export interface SampleOptions {
+  /** A conditional model's label: every sample is decoded with it (required there). */
+  label?: string;
   /** Scales the spread of the latent draws: below 1 is more conservative, above 1 more adventurous. Finite >= 0. Default `1`. */
   temperature?: number;
   /** Seed of the latent draws (and token draws). Default `0`: sampling is reproducible. */
@@ -91,6 +113,8 @@ export interface SampleOptions {
 
 /** Options of {@link TextGenerator.variations}. */
 export interface VariationOptions {
+  /** A conditional model's label: the text is encoded and its variations decoded with it (required there). */
+  label?: string;
   /**
    * How far from the text's code to draw, a multiple of the model's own spread (a VAE's
    * posterior sigma for that text; for a plain model 0.3 × the training codes' std per
@@ -139,6 +163,8 @@ export interface TextMeta {
   stats: TextStats;
   /** How text.train() went; absent in files saved before it existed. */
   training?: TextTrainingSummary | null;
+  /** A conditional model's label names, by label id; absent for other models. */
+  labels?: string[];
 }
 
 /**

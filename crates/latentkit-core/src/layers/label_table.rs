@@ -1,0 +1,76 @@
+//! The label tables of a conditional text model: one row per label, added to the
+//! pre-activation of a dense layer (the encoder's first and the decoder's first). Adding row
+//! `label` is the same as concatenating a one-hot label to the layer's input (the one-hot's
+//! weights are the table's rows) without widening the input or running a product over it.
+//! Both tables start at zero and are trained like biases of their own per label, so the
+//! code need not carry what the label says.
+//!
+//! Where they live: in the token table's slice of the parameters, after E and P (encoder's
+//! table, then decoder's; n × width each), so the plan's layers, and with them every
+//! unconditional model, are unchanged. Labels travel as the last column of each data row
+//! (checked below `labels` by `Autoencoder::check_data`); the model splits them off before
+//! its layers see the ids.
+
+use crate::kernels::elementwise::add_into;
+
+/// z (B, width) += table[labels[r]] row by row; `labels` are checked label ids (as f32).
+pub fn add_rows(z: &mut [f32], width: usize, table: &[f32], labels: &[f32]) {
+    for (row, &label) in z.chunks_exact_mut(width).zip(labels) {
+        let at = label as usize * width;
+        add_into(row, &table[at..at + width]);
+    }
+}
+
+/// dtable[labels[r]] += dz[r] row by row (adds: the caller zeroes the gradient once a step).
+pub fn backward(dz: &[f32], width: usize, labels: &[f32], dtable: &mut [f32]) {
+    for (row, &label) in dz.chunks_exact(width).zip(labels) {
+        let at = label as usize * width;
+        add_into(&mut dtable[at..at + width], row);
+    }
+}
+
+/// Splits rows of `length` ids followed by a label into the ids (rows × length) and the
+/// labels (rows): the layers read ids only.
+pub fn split(data: &[f32], rows: usize, length: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut ids = Vec::with_capacity(rows * length);
+    let mut labels = Vec::with_capacity(rows);
+    for row in data.chunks_exact(length + 1).take(rows) {
+        ids.extend_from_slice(&row[..length]);
+        labels.push(row[length]);
+    }
+    (ids, labels)
+}
+
+/// The WAE's MMD penalty of a conditional model, label by label: Σ_y (n_y / B)·MMD(Z_y, P_y)
+/// over the labels with at least two rows in the batch (P_y: the prior's draws of the same
+/// rows), with λ times its gradient added into `dz` (B, dim). Sampling with a label draws
+/// codes from one N(0, I) for every label, so each label's codes are matched to it, not only
+/// their aggregate; this also leaves the code no room to carry what the label says (with the
+/// aggregate penalty alone, a toy of two alphabets kept the alphabet in its code and the
+/// decoder ignored the label).
+pub fn mmd_by_label(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], dz: &mut [f32]) -> f64 {
+    let count = labels[..rows].iter().fold(0, |m, &l| m.max(l as usize + 1));
+    let (mut zy, mut py, mut gy, mut idx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut total = 0.0;
+    for y in 0..count {
+        idx.clear();
+        idx.extend((0..rows).filter(|&r| labels[r] as usize == y));
+        if idx.len() < 2 {
+            continue;
+        }
+        zy.clear();
+        py.clear();
+        for &r in &idx {
+            zy.extend_from_slice(&z[r * dim..(r + 1) * dim]);
+            py.extend_from_slice(&p[r * dim..(r + 1) * dim]);
+        }
+        gy.clear();
+        gy.resize(idx.len() * dim, 0.0);
+        let share = idx.len() as f64 / rows as f64;
+        total += share * crate::layers::mmd::penalty(&zy, &py, idx.len(), dim, lambda * share as f32, &mut gy);
+        for (k, &r) in idx.iter().enumerate() {
+            add_into(&mut dz[r * dim..(r + 1) * dim], &gy[k * dim..(k + 1) * dim]);
+        }
+    }
+    total
+}
