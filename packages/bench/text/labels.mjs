@@ -120,9 +120,9 @@ async function measureConditional(data, judge) {
   for (const from of LABELS) {
     const to = OTHER[from];
     const inputs = data.moved[from];
-    const out = gen.restyle(inputs, to);
+    const out = gen.restyle(inputs, to, { from });
     c.restyle[to] = { count: inputs.length, judged: judgedShare(judge, out, to), keepsFirstTwo: keepsPrefix(inputs, out, 2), unchanged: unchangedShare(inputs, out) };
-    c.examples[from] = arrows(EXAMPLES[from], gen.restyle(EXAMPLES[from], to));
+    c.examples[from] = arrows(EXAMPLES[from], gen.restyle(EXAMPLES[from], to, { from }));
     const r = c.restyle[to];
     console.log(`  restyle(held-out ${from}, "${to}"): judged ${to} ${pct(r.judged)}, first two letters kept ${pct(r.keepsFirstTwo)}, unchanged ${pct(r.unchanged)}`);
     console.log(`    ${c.examples[from]}`);
