@@ -3,6 +3,7 @@
 // with each target met or not. No model here, so `labels.test.mjs` checks all of it on tiny
 // inputs in milliseconds.
 
+import { commonArgs } from "./args.mjs";
 import { classify } from "./judge.mjs";
 
 /**
@@ -11,20 +12,11 @@ import { classify } from "./judge.mjs";
  * count (the only training option the bench ever sets).
  */
 export function parseArgs(argv) {
-  const value = (name) => {
-    const i = argv.indexOf(name);
-    if (i < 0) return undefined;
-    if (i + 1 >= argv.length) throw new Error(`${name} needs a value`);
-    return argv[i + 1];
-  };
-  const quick = argv.includes("--quick");
-  const epochsArg = value("--epochs");
-  const epochs = epochsArg === undefined ? (quick ? 2 : null) : Number(epochsArg);
-  if (epochs !== null && !(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must be a positive integer, got ${epochsArg}`);
+  const { quick, epochs, out } = commonArgs(argv);
   return {
     quick,
     epochs,
-    out: value("--out") ?? null,
+    out,
     // Training words: the first N of the 16,000 labelled ones (the split itself never changes).
     trainTexts: quick ? 2000 : 16000,
     // Held-out words of each language that are reconstructed, shifted and restyled.

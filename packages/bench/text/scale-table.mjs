@@ -2,6 +2,8 @@
 // from a training run, and the issue's table with each target met or not. No model here, so
 // `scale.test.mjs` checks all of it on tiny inputs in milliseconds.
 
+import { argValue, commonArgs } from "./args.mjs";
+
 /** The three corpora of issue #12, in the issue's order, with the level each is trained at. */
 export const CORPORA = {
   english: { title: "English words 4-10 letters", level: "char" },
@@ -18,23 +20,14 @@ export const MB = 1e6;
  * `minCount`); `--corpus` picks one corpus.
  */
 export function parseArgs(argv) {
-  const value = (name) => {
-    const i = argv.indexOf(name);
-    if (i < 0) return undefined;
-    if (i + 1 >= argv.length) throw new Error(`${name} needs a value`);
-    return argv[i + 1];
-  };
-  const quick = argv.includes("--quick");
-  const corpus = value("--corpus");
+  const { quick, epochs, out } = commonArgs(argv);
+  const corpus = argValue(argv, "--corpus");
   if (corpus !== undefined && !(corpus in CORPORA)) throw new Error(`--corpus must be one of ${Object.keys(CORPORA).join(", ")}, got ${corpus}`);
-  const epochsArg = value("--epochs");
-  const epochs = epochsArg === undefined ? (quick ? 2 : null) : Number(epochsArg);
-  if (epochs !== null && !(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must be a positive integer, got ${epochsArg}`);
   return {
     quick,
     corpora: corpus ? [corpus] : Object.keys(CORPORA),
     epochs,
-    out: value("--out") ?? null,
+    out,
     // Training texts: the first N of the 16,000 (the split itself never changes).
     trainTexts: quick ? 2000 : 16000,
     heldOutEval: quick ? 500 : 4000,
