@@ -44,18 +44,23 @@ export function randomRows(rows: number, cols: number, seed = 3): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => u()));
 }
 
-/** Mean over columns of the per-column variance. */
-export function meanColumnVariance(m: { data: Float32Array; rows: number; cols: number }): number {
-  let total = 0;
+/** Each column's mean and (population) variance. */
+export function columnMoments(m: { data: Float32Array; rows: number; cols: number }): { mean: number; variance: number }[] {
+  const out: { mean: number; variance: number }[] = [];
   for (let c = 0; c < m.cols; c++) {
     let mean = 0;
     for (let r = 0; r < m.rows; r++) mean += m.data[r * m.cols + c]!;
     mean /= m.rows;
     let v = 0;
     for (let r = 0; r < m.rows; r++) v += (m.data[r * m.cols + c]! - mean) ** 2;
-    total += v / m.rows;
+    out.push({ mean, variance: v / m.rows });
   }
-  return total / m.cols;
+  return out;
+}
+
+/** Mean over columns of the per-column variance. */
+export function meanColumnVariance(m: { data: Float32Array; rows: number; cols: number }): number {
+  return columnMoments(m).reduce((total, c) => total + c.variance, 0) / m.cols;
 }
 
 /** Mean squared difference of two equally long arrays. */

@@ -3,7 +3,7 @@
 // everything else, and bad values are INVALID_OPTION.
 import { beforeAll, describe, expect, it } from "vitest";
 import { LatentkitError, create, init, train, type Matrix } from "../src/index.js";
-import { lowRankSigmoid } from "./helpers.js";
+import { columnMoments, lowRankSigmoid } from "./helpers.js";
 
 const Y = lowRankSigmoid(1024, 20, 8, 1);
 
@@ -13,17 +13,7 @@ beforeAll(async () => {
 
 /** Σ_j mean_j² + Σ_j (var_j − 1)² of the codes: 0 for the moments of N(0, I). */
 function distanceFromPrior(codes: Matrix): number {
-  let total = 0;
-  for (let j = 0; j < codes.cols; j++) {
-    let mean = 0;
-    for (let r = 0; r < codes.rows; r++) mean += codes.data[r * codes.cols + j]!;
-    mean /= codes.rows;
-    let v = 0;
-    for (let r = 0; r < codes.rows; r++) v += (codes.data[r * codes.cols + j]! - mean) ** 2;
-    v /= codes.rows;
-    total += mean * mean + (v - 1) ** 2;
-  }
-  return total;
+  return columnMoments(codes).reduce((total, { mean, variance }) => total + mean * mean + (variance - 1) ** 2, 0);
 }
 
 const MODEL = { encoder: [32, 4], decoder: [32], activation: "tanh", outputActivation: "sigmoid", epochs: 20, batchSize: 64, learningRate: 3e-3, seed: 6 } as const;
