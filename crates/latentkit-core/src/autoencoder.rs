@@ -77,7 +77,7 @@ impl Autoencoder {
             }
             // biases start at zero
         }
-        Ok(Autoencoder::assemble(config, layers, params))
+        Ok(Autoencoder::assemble(config, layers, params, head))
     }
 
     /// A model from a config and saved weights (the model file's reader).
@@ -87,13 +87,14 @@ impl Autoencoder {
         if params.len() != plan.param_count {
             return Err(Error::CorruptModel(format!("the config needs {} weights but {} were given", plan.param_count, params.len())));
         }
-        Ok(Autoencoder::assemble(config, plan.layers, params))
+        let head = config.text_head();
+        Ok(Autoencoder::assemble(config, plan.layers, params, head))
     }
 
-    fn assemble(config: ModelConfig, layers: Vec<Layer>, params: Vec<f32>) -> Autoencoder {
+    /// `head` is the config's text head (`ModelConfig::text_head`), built once by the caller.
+    fn assemble(config: ModelConfig, layers: Vec<Layer>, params: Vec<f32>, head: Option<TextHead>) -> Autoencoder {
         // a text model's token table is a layer before the encoder's dense layers
         let encoder_layers = config.encoder.len() + config.tokens.map_or(0, |_| 1);
-        let head = config.text_head();
         let mut net = Autoencoder { config, layers, encoder_layers, params, head, chunk_rows: 0 };
         // The workspace of a row is a superset of every inference path's scratch (the
         // ping-pong buffers, a decoder's query bases and a text head's buffers).
