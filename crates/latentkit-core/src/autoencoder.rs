@@ -419,7 +419,10 @@ impl Autoencoder {
     /// (what a text model's head sees before each position) too. For a
     /// variational model `vae` gives the RNG for ε and the KL weight (β times warm-up). For a
     /// plain model `mmd` gives draws from the prior (B, latent) and λ: the loss then includes
-    /// λ·MMD(codes, draws) (`layers::mmd`).
+    /// λ·MMD(codes, draws) (`layers::mmd`). `code_penalty`, when given, is called with a plain
+    /// model's codes (B, latent) and adds the gradient of a penalty of the caller's into
+    /// ∂loss/∂codes (a conditional model's label adversary, `train::adversary`); its value is
+    /// not part of the returned loss.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn loss_and_gradients(
         &self,
@@ -432,6 +435,7 @@ impl Autoencoder {
         vae: Option<(&mut Rng, f32)>,
         mmd: Option<(&[f32], f32)>,
         labels: &[f32],
+        code_penalty: Option<CodePenalty>,
     ) -> f64 {
         let n = self.layers.len();
         let (rng, kl_weight) = match vae {
@@ -454,7 +458,7 @@ impl Autoencoder {
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
-        let mmd_value = self.backward((input, labels), context, rows, ws, grads, kl_weight, mmd);
+        let mmd_value = self.backward((input, labels), context, rows, ws, grads, kl_weight, (mmd, code_penalty));
         loss + mmd.map_or(0.0, |(_, lambda)| lambda as f64 * mmd_value)
     }
 
@@ -476,7 +480,16 @@ impl Autoencoder {
     /// output layer is in `ws.dz`; a text model's head starts it here. Returns MMD(codes,
     /// draws) when given `mmd` (0 otherwise).
     #[allow(clippy::too_many_arguments)]
-    fn backward(&self, (input, labels): (&[f32], &[f32]), context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32], kl_weight: f32, mmd: Option<(&[f32], f32)>) -> f64 {
+    fn backward(
+        &self,
+        (input, labels): (&[f32], &[f32]),
+        context: &[f32],
+        rows: usize,
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        kl_weight: f32,
+        (mmd, mut code_penalty): (Option<(&[f32], f32)>, Option<CodePenalty>),
+    ) -> f64 {
         let mut mmd_value = 0.0;
         let (n, enc, latent) = (self.layers.len(), self.encoder_layers, self.latent_size());
         let variational = self.is_variational();
@@ -529,6 +542,9 @@ impl Autoencoder {
                         false => label_table::mmd_by_label(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]),
                     };
                 }
+                if let (true, Some(penalty)) = (l == enc, code_penalty.as_mut()) {
+                    penalty(&ws.a[l - 1][..k], &mut ws.dx[..k]);
+                }
                 prev.activation.backward(&ws.z[l - 1][..k], &ws.a[l - 1][..k], &mut ws.dx[..k]);
                 std::mem::swap(&mut ws.dz, &mut ws.dx);
             }
@@ -536,6 +552,10 @@ impl Autoencoder {
         mmd_value
     }
 }
+
+/// A caller's penalty on a plain model's codes: given the codes (B, latent), it adds its
+/// gradient into ∂loss/∂codes (`Autoencoder::loss_and_gradients`).
+pub type CodePenalty<'a> = &'a mut dyn FnMut(&[f32], &mut [f32]);
 
 /// Per-layer activations, two gradient buffers and the variational buffers for a batch of
 /// up to `rows` rows; made once per batch size, so the training loop does not allocate.

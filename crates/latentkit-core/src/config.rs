@@ -311,8 +311,13 @@ impl ModelConfig {
 
     /// The output head of a text model (None for numeric models).
     pub fn text_head(&self) -> Option<TextHead> {
-        // normalize() built it once already, so it cannot fail here
-        self.tokens.map(|t| TextHead::new(&t, &self.classes, self.activation).expect("a normalised config's head"))
+        // normalize() built it once already, so it cannot fail here. (A match, not `expect`:
+        // `expect` on a Result prints the error with Debug, which links the Debug machinery
+        // and Unicode tables into the wasm.)
+        self.tokens.map(|t| match TextHead::new(&t, &self.classes, self.activation) {
+            Ok(head) => head,
+            Err(_) => unreachable!("a normalised config's head"),
+        })
     }
 }
 

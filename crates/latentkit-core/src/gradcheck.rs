@@ -8,6 +8,7 @@ use crate::config::{LayerKind, ModelConfig};
 use crate::layers::loss::Loss;
 use crate::rng::Rng;
 
+mod adversary;
 mod mmd;
 
 fn act64(act: Activation, z: f64) -> f64 {
@@ -215,7 +216,7 @@ fn check_with(config: ModelConfig, label: &str, lambda: f32) {
     };
     let draws: Vec<f32> = (0..rows * net.latent_size()).map(|_| rng.normal()).collect();
     let mmd = if lambda > 0.0 { Some((&draws[..], lambda)) } else { None };
-    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae, mmd, &labels);
+    let loss = net.loss_and_gradients(&x, &x, &ctx, rows, &mut ws, &mut grads, vae, mmd, &labels, None);
     let draws64: Vec<f64> = draws.iter().map(|&v| v as f64).collect();
     let mmd64 = mmd.map(|_| (&draws64[..], lambda as f64));
     // the same ε the forward pass drew

@@ -198,7 +198,9 @@ fn read_header(text_json: &str, text: bool, optimizer: bool) -> Result<Header> {
     if !matches!(meta.value, Json::Obj(_)) {
         return Err(corrupt("the header's meta is not an object"));
     }
-    let meta_json = text_json[meta.span.clone()].to_string();
+    // `get`, not indexing: the span is the parser's and always on char boundaries, and str
+    // indexing would link its panic message's Debug printing (and Unicode tables) into the wasm
+    let meta_json = text_json.get(meta.span.clone()).ok_or_else(|| corrupt("the header's meta is not valid text"))?.to_string();
     let optimizer = match (optimizer, fields.get("optimizer")) {
         (true, Some(o)) => Some(read_optimizer_field(o)?),
         (true, None) => return Err(corrupt("a version 2 file has no optimizer field in its header")),
@@ -235,7 +237,12 @@ fn optimizer_block_len(kind: OptimizerKind, params: usize) -> usize {
 fn read_optimizer(kind: OptimizerKind, step: u64, params: usize, block: &[u8]) -> Result<OptimizerState> {
     let (m, rest) = block.split_at(4 * params);
     let (v, pows) = rest.split_at(rest.len() - 16);
-    let f64_at = |at: usize| f64::from_le_bytes(pows[at..at + 8].try_into().expect("8 bytes"));
+    let f64_at = |at: usize| {
+        // copied, not `try_into().expect`, which would link Debug printing into the wasm
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&pows[at..at + 8]);
+        f64::from_le_bytes(b)
+    };
     OptimizerState::from_saved(kind, params, floats(m), floats(v), step, [f64_at(0), f64_at(8)]).map_err(corrupt)
 }
 

@@ -64,11 +64,11 @@ fn bad_labels_are_refused() {
     assert!(err.code() == "SHAPE_MISMATCH" && err.message().contains("label"), "{err}");
     let z = vec![0.1f32; 2 * 4];
     assert_eq!(net.decode(&z, 2).unwrap_err().code(), "SHAPE_MISMATCH");
-    assert_eq!(net.decode_labelled(&z, 2, &[0.0, 2.0]).unwrap_err().code(), "INVALID_OPTION");
-    assert_eq!(net.decode_labelled(&z, 2, &[0.0, 0.5]).unwrap_err().code(), "INVALID_OPTION");
-    assert_eq!(net.decode_sampled(&z, 2, &[0.5; 10], 1.0, &[1.0]).unwrap_err().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_labelled(&z, 2, &[0.0, 2.0], 0.0).unwrap_err().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_labelled(&z, 2, &[0.0, 0.5], 0.0).unwrap_err().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 2, &[0.5; 10], 1.0, &[1.0], 0.0).unwrap_err().code(), "SHAPE_MISMATCH");
     let plain = Autoencoder::new(config("")).unwrap();
-    assert_eq!(plain.decode_labelled(&z, 2, &[0.0, 1.0]).unwrap_err().code(), "INVALID_OPTION");
+    assert_eq!(plain.decode_labelled(&z, 2, &[0.0, 1.0], 0.0).unwrap_err().code(), "INVALID_OPTION");
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn the_label_decides_the_alphabet_and_the_file_keeps_the_model() {
     // carries the alphabet too and the decoder ignores the label (0 of 96 here; 84 with it).
     let z = net.encode(&d, rows).unwrap();
     let swapped: Vec<f32> = (0..rows).map(|r| ((r + 1) % 2) as f32).collect();
-    let ids = net.decode_sampled(&z, rows, &vec![0.5; rows * (LENGTH - 1)], 0.0, &swapped).unwrap();
+    let ids = net.decode_sampled(&z, rows, &vec![0.5; rows * (LENGTH - 1)], 0.0, &swapped, 0.0).unwrap();
     let mut follows = 0;
     for r in 0..rows {
         let row = &ids[r * LENGTH..(r + 1) * LENGTH];
@@ -113,4 +113,62 @@ fn the_label_decides_the_alphabet_and_the_file_keeps_the_model() {
 
 fn argmax(p: &[f32]) -> usize {
     p.iter().enumerate().fold(0, |b, (i, &x)| if x > p[b] { i } else { b })
+}
+
+#[test]
+fn label_guidance_keeps_distributions_and_is_refused_where_it_means_nothing() {
+    let rows = 48;
+    let d = data(rows);
+    for labels in [2, 3] {
+        let mut net = Autoencoder::new(config(&format!(r#","labels":{labels}"#))).unwrap();
+        train(&mut net, options(r#"{"epochs":5,"learningRate":0.01,"batchSize":16,"seed":3}"#), &d, None).unwrap();
+        let z = net.encode(&d, rows).unwrap();
+        let ids: Vec<f32> = (0..rows).map(|r| (r % labels) as f32).collect();
+        let plain = net.decode_labelled(&z, rows, &ids, 0.0).unwrap();
+        assert_eq!(plain, net.decode_labelled(&z, rows, &ids, 0.0).unwrap());
+        for w in [0.5, 4.0] {
+            // guided: each position's probabilities still sum to 1, and differ from unguided
+            let p = net.decode_labelled(&z, rows, &ids, w).unwrap();
+            for pos in p.chunks_exact(10) {
+                let sum: f32 = pos.iter().sum();
+                assert!((sum - 1.0).abs() < 1e-4, "{labels} labels, guidance {w}: a position sums to {sum}");
+            }
+            assert_ne!(p, plain, "{labels} labels, guidance {w}");
+            let u = vec![0.5; rows * (LENGTH - 1)];
+            assert_eq!(net.decode_sampled(&z, rows, &u, 1.0, &ids, w).unwrap(), net.decode_sampled(&z, rows, &u, 1.0, &ids, w).unwrap());
+        }
+        for bad in [f32::NAN, -1.0, 100.5, f32::INFINITY] {
+            assert_eq!(net.decode_labelled(&z, rows, &ids, bad).unwrap_err().code(), "INVALID_OPTION", "guidance {bad}");
+            assert_eq!(net.decode_sampled(&z, rows, &vec![0.5; rows * (LENGTH - 1)], 1.0, &ids, bad).unwrap_err().code(), "INVALID_OPTION");
+        }
+    }
+    let plain = Autoencoder::new(config("")).unwrap();
+    let z = vec![0f32; 4];
+    assert_eq!(plain.decode_labelled(&z, 1, &[], 1.0).unwrap_err().code(), "INVALID_OPTION");
+    assert_eq!(plain.decode_labelled(&z, 1, &[], 0.0).unwrap().len(), 60);
+}
+
+#[test]
+fn the_label_adversary_trains_plain_conditional_models_only_and_the_same_seed_gives_the_same_weights() {
+    let rows = 48;
+    let d = data(rows);
+    let run = |json: &str| {
+        let mut net = Autoencoder::new(config(r#","labels":2"#)).unwrap();
+        train(&mut net, options(json), &d, None).map(|_| net)
+    };
+    let with = r#"{"epochs":4,"learningRate":0.01,"batchSize":16,"seed":3,"mmd":1,"adversary":5}"#;
+    let (a, b) = (run(with).unwrap(), run(with).unwrap());
+    assert_eq!(a.weights_digest(), b.weights_digest(), "same seed, same weights");
+    let without = run(r#"{"epochs":4,"learningRate":0.01,"batchSize":16,"seed":3,"mmd":1}"#).unwrap();
+    assert_ne!(a.weights_digest(), without.weights_digest(), "the adversary changed nothing");
+    for bad in [r#""adversary":-1"#, r#""adversary":1e39"#] {
+        assert!(latentkit_core::TrainOptions::from_json(&format!("{{{bad}}}")).is_err(), "{bad}");
+    }
+    // no labels, or a VAE: refused by the session, the model unchanged
+    let mut plain = Autoencoder::new(config("")).unwrap();
+    let before = plain.weights_digest();
+    let unlabelled: Vec<f32> = d.chunks_exact(LENGTH + 1).flat_map(|r| r[..LENGTH].to_vec()).collect();
+    let err = train(&mut plain, options(r#"{"epochs":1,"adversary":1}"#), &unlabelled, None).unwrap_err();
+    assert_eq!(err.code(), "INVALID_OPTION", "{err}");
+    assert_eq!(plain.weights_digest(), before);
 }

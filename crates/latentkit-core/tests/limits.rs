@@ -95,7 +95,7 @@ fn sampled_decoding_and_the_encoder_distribution_are_bounded_too() {
     // 300,000 rows x 1,000 positions = 3e8 token ids, above 2^28
     let net = Autoencoder::new(token_config(1000, 3)).unwrap();
     let rows = 300_000;
-    let err = net.decode_sampled(&vec![0.0; rows], rows, &[], 0.0, &[]).unwrap_err();
+    let err = net.decode_sampled(&vec![0.0; rows], rows, &[], 0.0, &[], 0.0).unwrap_err();
     assert!(err.code() == "TOO_LARGE" && err.message().contains("decodeSampled"), "{err}");
     // a variational encoder returns 2 x latent a row: 65,536 x 2 x 2,049 > 2^28
     let vae = Autoencoder::new(ModelConfig::from_json(r#"{"inputSize":1,"encoder":[65536],"variational":true}"#).unwrap()).unwrap();

@@ -132,7 +132,7 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     let greedy = net.decode(&z, rows).unwrap();
     let greedy_ids = argmax_rows(&greedy, 13);
     let mut uniforms: Vec<f32> = (0..rows * 7).map(|i| ((i * 37) % 100) as f32 / 100.0).collect();
-    let cold = net.decode_sampled(&z, rows, &uniforms, 0.0, &[]).unwrap();
+    let cold = net.decode_sampled(&z, rows, &uniforms, 0.0, &[], 0.0).unwrap();
     for r in 0..rows {
         let end = greedy_ids[r * 8..r * 8 + 7].iter().position(|&id| id == 1.0 || id == 0.0).unwrap_or(7);
         let mut want: Vec<f32> = greedy_ids[r * 8..r * 8 + end].to_vec();
@@ -142,9 +142,9 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     }
     // Drawn texts: well formed, the same for the same uniforms, and a row's text does not
     // depend on the rows decoded with it.
-    let hot = net.decode_sampled(&z, rows, &uniforms, 1.0, &[]).unwrap();
-    assert_eq!(net.decode_sampled(&z, rows, &uniforms, 1.0, &[]).unwrap(), hot);
-    assert_eq!(net.decode_sampled(&z[..2 * 24], 2, &uniforms[..2 * 7], 1.0, &[]).unwrap(), &hot[..16]);
+    let hot = net.decode_sampled(&z, rows, &uniforms, 1.0, &[], 0.0).unwrap();
+    assert_eq!(net.decode_sampled(&z, rows, &uniforms, 1.0, &[], 0.0).unwrap(), hot);
+    assert_eq!(net.decode_sampled(&z[..2 * 24], 2, &uniforms[..2 * 7], 1.0, &[], 0.0).unwrap(), &hot[..16]);
     for row in hot.chunks(8) {
         let end = row.iter().position(|&id| id == 1.0).expect("every text ends");
         assert!(row[..end].iter().all(|&id| id >= 3.0), "{row:?}");
@@ -152,7 +152,7 @@ fn a_context_head_learns_words_and_decodes_greedily_or_by_drawing() {
     }
     // Other uniforms, other texts.
     uniforms.iter_mut().for_each(|u| *u = 0.999);
-    assert_ne!(net.decode_sampled(&z, rows, &uniforms, 1.0, &[]).unwrap(), hot);
+    assert_ne!(net.decode_sampled(&z, rows, &uniforms, 1.0, &[], 0.0).unwrap(), hot);
 
     // the saved model keeps the context and the weights
     let bytes = latentkit_core::model_file::encode(&net, "{}", &|x| format!("{x}"), None).unwrap();
@@ -166,14 +166,14 @@ fn decode_sampled_refuses_bad_calls() {
     let numeric = Autoencoder::new(keras_config(20, 1)).unwrap();
     let z = vec![0f32; 24];
     let u = vec![0.5f32; 7];
-    assert_eq!(numeric.decode_sampled(&vec![0f32; numeric.latent_size()], 1, &u, 1.0, &[]).err().unwrap().code(), "INVALID_STATE");
+    assert_eq!(numeric.decode_sampled(&vec![0f32; numeric.latent_size()], 1, &u, 1.0, &[], 0.0).err().unwrap().code(), "INVALID_STATE");
     let net = Autoencoder::new(context_config(3)).unwrap();
-    assert_eq!(net.decode_sampled(&z, 1, &u[..6], 1.0, &[]).err().unwrap().code(), "SHAPE_MISMATCH");
-    assert_eq!(net.decode_sampled(&z[..23], 1, &u, 1.0, &[]).err().unwrap().code(), "SHAPE_MISMATCH");
-    assert_eq!(net.decode_sampled(&[f32::NAN; 24], 1, &u, 1.0, &[]).err().unwrap().code(), "NON_FINITE_INPUT");
-    assert_eq!(net.decode_sampled(&z, 1, &[1.0; 7], 1.0, &[]).err().unwrap().code(), "INVALID_OPTION");
-    assert_eq!(net.decode_sampled(&z, 1, &u, -1.0, &[]).err().unwrap().code(), "INVALID_OPTION");
-    assert_eq!(net.decode_sampled(&z, 1, &u, f32::INFINITY, &[]).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 1, &u[..6], 1.0, &[], 0.0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_sampled(&z[..23], 1, &u, 1.0, &[], 0.0).err().unwrap().code(), "SHAPE_MISMATCH");
+    assert_eq!(net.decode_sampled(&[f32::NAN; 24], 1, &u, 1.0, &[], 0.0).err().unwrap().code(), "NON_FINITE_INPUT");
+    assert_eq!(net.decode_sampled(&z, 1, &[1.0; 7], 1.0, &[], 0.0).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 1, &u, -1.0, &[], 0.0).err().unwrap().code(), "INVALID_OPTION");
+    assert_eq!(net.decode_sampled(&z, 1, &u, f32::INFINITY, &[], 0.0).err().unwrap().code(), "INVALID_OPTION");
     assert_eq!(ModelConfig::from_json(r#"{"inputSize":104,"tokens":{"table":8,"length":8,"vocab":13,"context":9},"encoder":[8],"loss":"cce"}"#).err().unwrap().code(), "INVALID_OPTION");
 }
 
@@ -203,7 +203,7 @@ fn a_plain_token_model_samples_each_position_from_its_probabilities() {
     let u: Vec<f32> = (0..rows * 7).map(|_| rng.uniform()).collect();
     let p = net.decode(&z, rows).unwrap();
     // temperature 0: each position's most likely token, up to the end
-    let greedy = net.decode_sampled(&z, rows, &u, 0.0, &[]).unwrap();
+    let greedy = net.decode_sampled(&z, rows, &u, 0.0, &[], 0.0).unwrap();
     let best = argmax_rows(&p, 13);
     for r in 0..rows {
         for t in 0..8 {
@@ -213,8 +213,8 @@ fn a_plain_token_model_samples_each_position_from_its_probabilities() {
         }
     }
     for temperature in [0.7f32, 1.0, 1.5] {
-        let drawn = net.decode_sampled(&z, rows, &u, temperature, &[]).unwrap();
-        assert_eq!(drawn, net.decode_sampled(&z, rows, &u, temperature, &[]).unwrap(), "the same uniforms, the same texts");
+        let drawn = net.decode_sampled(&z, rows, &u, temperature, &[], 0.0).unwrap();
+        assert_eq!(drawn, net.decode_sampled(&z, rows, &u, temperature, &[], 0.0).unwrap(), "the same uniforms, the same texts");
         let mut changed = 0;
         for r in 0..rows {
             for t in 0..7 {

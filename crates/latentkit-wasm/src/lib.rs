@@ -110,18 +110,19 @@ impl Model {
 
     /// rows x latentSize -> rows x inputSize (for token models: a probability
     /// distribution over the vocabulary per position). `labels`: a conditional model's label
-    /// id of each row, empty for other models.
-    pub fn decode(&mut self, codes: &[f32], rows: usize, labels: &[f32]) -> JsResult<Vec<f32>> {
-        self.net.decode_labelled(codes, rows, labels).map_err(to_js)
+    /// id of each row, empty for other models; `guidance` its label guidance (0: none).
+    pub fn decode(&mut self, codes: &[f32], rows: usize, labels: &[f32], guidance: f32) -> JsResult<Vec<f32>> {
+        self.net.decode_labelled(codes, rows, labels, guidance).map_err(to_js)
     }
 
     /// For token models (with or without a context head): texts drawn token by token (see
     /// the core's `decode_sampled`): rows x length token ids, given the codes, rows x
     /// (length - 1) uniform numbers in [0, 1), the token temperature (0: most likely) and,
-    /// for a conditional model, each row's label id (empty for other models).
+    /// for a conditional model, each row's label id (empty for other models) and the label
+    /// guidance (0: none).
     #[wasm_bindgen(js_name = decodeSampled)]
-    pub fn decode_sampled(&mut self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32, labels: &[f32]) -> JsResult<Vec<f32>> {
-        self.net.decode_sampled(codes, rows, uniforms, temperature, labels).map_err(to_js)
+    pub fn decode_sampled(&mut self, codes: &[f32], rows: usize, uniforms: &[f32], temperature: f32, labels: &[f32], guidance: f32) -> JsResult<Vec<f32>> {
+        self.net.decode_sampled(codes, rows, uniforms, temperature, labels, guidance).map_err(to_js)
     }
 
     /// rows x inputSize -> rows x inputSize

@@ -116,7 +116,7 @@ export class Autoencoder {
   /** Maps codes (rows of `latentSize` columns) back to rows of `inputSize` columns. */
   decode(codes: DataInput): Matrix {
     const [h, m] = this.#input("decode()", codes, true);
-    const out = wasmCall(() => h.decode(m.data, m.rows, NO_LABELS));
+    const out = wasmCall(() => h.decode(m.data, m.rows, NO_LABELS, 0));
     return { data: out, rows: m.rows, cols: this.#inputSize };
   }
 

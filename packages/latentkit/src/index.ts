@@ -46,6 +46,7 @@ export type {
   LabelOptions,
   LongTextPolicy,
   RestyleOptions,
+  GuidanceOptions,
   SampleOptions,
   TextEvaluation,
   TextGenerator,

@@ -64,4 +64,6 @@ export interface WasmTrainOptions {
   noise?: { gaussian?: number; mask?: number; delete?: number; swap?: number; context?: number };
   /** λ of the WAE's MMD penalty; absent (0) is off. Plain models only. */
   mmd?: number;
+  /** λ of a conditional text model's label adversary; absent (0) is off. */
+  adversary?: number;
 }

@@ -256,8 +256,12 @@ impl Parser<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        let text = std::str::from_utf8(&self.b[start..self.i]).expect("ASCII");
-        let v: f64 = text.parse().map_err(|_| self.err("invalid number"))?;
+        // the digits, sign, '.', 'e' just read are ASCII; a match, not `expect`, which would
+        // link the Debug printing of the UTF-8 error into the wasm
+        let v: f64 = match std::str::from_utf8(&self.b[start..self.i]) {
+            Ok(text) => text.parse().map_err(|_| self.err("invalid number"))?,
+            Err(_) => return Err(self.err("invalid number")),
+        };
         if !v.is_finite() {
             return Err(self.err("number out of range"));
         }

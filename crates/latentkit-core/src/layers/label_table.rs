@@ -13,12 +13,31 @@
 
 use crate::kernels::elementwise::add_into;
 
-/// z (B, width) += table[labels[r]] row by row; `labels` are checked label ids (as f32).
+/// z (B, width) += table[labels[r]] row by row; `labels` are checked label ids (as f32), or
+/// the id one past the last label (`contrast`'s), which adds the mean of the rows.
 pub fn add_rows(z: &mut [f32], width: usize, table: &[f32], labels: &[f32]) {
+    let n = table.len() / width;
+    let mut mean = Vec::new();
     for (row, &label) in z.chunks_exact_mut(width).zip(labels) {
         let at = label as usize * width;
-        add_into(row, &table[at..at + width]);
+        if at < table.len() {
+            add_into(row, &table[at..at + width]);
+            continue;
+        }
+        if mean.is_empty() {
+            mean = vec![0f32; width];
+            table.chunks_exact(width).for_each(|r| add_into(&mut mean, r));
+            mean.iter_mut().for_each(|m| *m /= n as f32);
+        }
+        add_into(row, &mean);
     }
+}
+
+/// The label each row's guidance is contrasted with (`decode::guided`): the other of two
+/// labels, or, of more, the id `count` (one past the last), which `add_rows` reads as the
+/// mean of the label rows.
+pub fn contrast(labels: &[f32], count: usize) -> Vec<f32> {
+    labels.iter().map(|&l| if count == 2 { 1.0 - l } else { count as f32 }).collect()
 }
 
 /// dtable[labels[r]] += dz[r] row by row (adds: the caller zeroes the gradient once a step).

@@ -47,6 +47,10 @@ pub struct TrainOptions {
     /// λ of the Wasserstein autoencoder's MMD penalty (`layers::mmd`) between the batch's
     /// codes and draws from N(0, I); 0 (the default) is off. Plain models only.
     pub mmd: f32,
+    /// λ of a conditional model's label adversary (`train::adversary`): how hard the encoder
+    /// is pushed to leave the label out of the code; 0 (the default) is off. Plain
+    /// conditional models only.
+    pub adversary: f32,
 }
 
 impl Default for TrainOptions {
@@ -67,6 +71,7 @@ impl Default for TrainOptions {
             early_stopping: None,
             noise: Noise::default(),
             mmd: 0.0,
+            adversary: 0.0,
         }
     }
 }
@@ -132,6 +137,7 @@ impl TrainOptions {
                 }
             },
             mmd: f.float("mmd", 0.0)? as f32,
+            adversary: f.float("adversary", 0.0)? as f32,
         };
         f.finish()?;
         options.validate()?;
@@ -181,6 +187,9 @@ impl TrainOptions {
         // checked as f32: a finite f64 past f32::MAX would become infinite here
         if !(self.mmd.is_finite() && self.mmd >= 0.0) {
             return bad("mmd must be a finite number >= 0 (0 is off)");
+        }
+        if !(self.adversary.is_finite() && self.adversary >= 0.0) {
+            return bad("adversary must be a finite number >= 0 (0 is off)");
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

@@ -6,12 +6,13 @@
 //! result is not finite restores the weights from the start of the epoch and fails with
 //! `Diverged`. Early stopping follows Keras (best-so-far with `minDelta`, `patience`).
 
-use crate::autoencoder::{Autoencoder, Workspace};
+use crate::autoencoder::{Autoencoder, CodePenalty, Workspace};
 use crate::error::{Error, Result};
 use crate::io::json::{opt_num, NumberFormat};
 use crate::layers::loss::Loss;
 use crate::limits::{weight_ok, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
+use crate::train::adversary::Adversary;
 use crate::train::noise;
 use crate::train::optimizer::OptimizerState;
 use crate::train::options::{Monitor, TrainOptions};
@@ -22,6 +23,7 @@ const SHUFFLE_STREAM: u64 = 2;
 const NOISE_STREAM: u64 = 3;
 const EPSILON_STREAM: u64 = 4;
 const PRIOR_STREAM: u64 = 5;
+const ADVERSARY_STREAM: u64 = 6;
 
 #[derive(Debug, Clone)]
 pub struct StepReport {
@@ -112,6 +114,8 @@ pub struct TrainSession {
     /// other streams (and so models trained without it) are unchanged.
     prior: Vec<f32>,
     prior_rng: Rng,
+    /// A conditional model's label adversary while `adversary` > 0 (this session's only).
+    adversary: Option<Adversary>,
     optimizer: OptimizerState,
     best: Option<(usize, f64)>,
     best_params: Option<Vec<f32>>,
@@ -170,6 +174,7 @@ impl TrainSession {
             eps_rng,
             prior: if options.mmd > 0.0 { vec![0f32; batch * net.latent_size()] } else { Vec::new() },
             prior_rng,
+            adversary: (options.adversary > 0.0).then(|| Adversary::new(net.latent_size(), net.config().labels, options.adversary, &mut Rng::new(options.seed, ADVERSARY_STREAM ^ salt))),
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
             data,
@@ -240,7 +245,11 @@ impl TrainSession {
                 (&*draws, self.options.mmd)
             });
             let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
-            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd, labels);
+            let mut adversary = self.adversary.as_mut().map(|a| move |z: &[f32], dz: &mut [f32]| {
+                a.apply(z, labels, b, dz);
+            });
+            let penalty = adversary.as_mut().map(|f| f as CodePenalty);
+            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd, labels, penalty);
             if !loss.is_finite() {
                 return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
             }
@@ -399,6 +408,9 @@ fn check_against_model(net: &Autoencoder, options: &TrainOptions) -> Result<()> 
         return Err(Error::InvalidOption(
             "mmd is for plain models, not variational ones (their KL term pulls codes to the prior already): remove mmd or variational".into(),
         ));
+    }
+    if options.adversary > 0.0 && (net.config().labels == 0 || net.is_variational()) {
+        return Err(Error::InvalidOption("adversary is for plain conditional text models (trained with labels, not variational): remove adversary".into()));
     }
     if options.noise.context > 0.0 && net.config().tokens.is_none_or(|t| t.context == 0) {
         return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));

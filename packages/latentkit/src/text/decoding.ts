@@ -73,12 +73,12 @@ export function textsFromProbs(dec: Decoder, p: Float32Array, rows: number): str
  * is the context of the next) with uniforms taken here, a full grid of rows × (length − 1) in
  * row-major order, so a row's text does not depend on the rows decoded with it.
  */
-function drawnTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random, labels: Float32Array): string[] {
+function drawnTexts(dec: Decoder, codes: Float32Array, rows: number, temperature: number, rng: Random, labels: Float32Array, guidance: number): string[] {
   const L = dec.maxLength + 1;
   const us = new Float32Array(rows * (L - 1));
   // float32 can round a double just below 1 up to 1; the core wants [0, 1)
   for (let i = 0; i < us.length; i++) us[i] = Math.min(Math.fround(rng.uniform()), ONE_BELOW);
-  const ids = wasmCall(() => dec.wasm.decodeSampled(codes, rows, us, temperature, labels));
+  const ids = wasmCall(() => dec.wasm.decodeSampled(codes, rows, us, temperature, labels, guidance));
   const out: string[] = [];
   for (let r = 0; r < rows; r++) out.push(toText(dec, ids.subarray(r * L, (r + 1) * L)));
   return out;
@@ -97,9 +97,10 @@ export function chunkRows(dec: Decoder): number {
 
 /**
  * Codes (rows × latent) -> texts: most likely tokens, or drawn when `temperature > 0` (seeded).
- * A conditional model's `labels` give each row's label id (empty for other models). @internal
+ * A conditional model's `labels` give each row's label id (empty for other models), decoded
+ * with label `guidance` (0: none; the core's `decode::guided`). @internal
  */
-export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, temperature: number, seed: number, labels: Float32Array = NO_LABELS): string[] {
+export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, temperature: number, seed: number, labels: Float32Array = NO_LABELS, guidance = 0): string[] {
   const d = dec.latent;
   const rng = temperature > 0 ? new Random(seed) : null;
   const out: string[] = [];
@@ -110,7 +111,7 @@ export function decodeCodes(dec: Decoder, codes: Float32Array, rows: number, tem
     const lab = labels.length > 0 ? labels.subarray(r0, r0 + n) : labels;
     // The core's decode() gives each position's probabilities (for a context model, along the
     // path of the most likely tokens); drawn tokens are the core's decodeSampled.
-    const texts = rng !== null ? drawnTexts(dec, part, n, temperature, rng, lab) : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(part, n, lab)), n);
+    const texts = rng !== null ? drawnTexts(dec, part, n, temperature, rng, lab, guidance) : textsFromProbs(dec, wasmCall(() => dec.wasm.decode(part, n, lab, guidance)), n);
     for (const t of texts) out.push(t);
   }
   return out;

@@ -16,6 +16,7 @@ export type {
   LabelOptions,
   LongTextPolicy,
   RestyleOptions,
+  GuidanceOptions,
   SampleOptions,
   TextEvaluation,
   TextModelConfig,

@@ -66,8 +66,27 @@ export interface LabelOptions {
   labels?: readonly string[];
 }
 
+/**
+ * How strongly a conditional model's decoding follows the label (classifier-free guidance on
+ * the label): each token's log-probability becomes ln p(· | code, label) + guidance ·
+ * (ln p(· | code, label) − ln p(· | code, other)), renormalised, where "other" is the other
+ * label of two, or the mean of the labels of more. 0 decodes with the label alone; higher
+ * values make the output more typical of the label and less like the code's own text.
+ * Decoding costs twice as much above 0.
+ */
+export interface GuidanceOptions {
+  /**
+   * Finite, 0..100. Default `6` for a plain conditional model's `sample` and `restyle` (whose
+   * point is the label); `0` for `decode`, `interpolate` and `variations` (which give back the
+   * texts their codes came from), for a conditional VAE (its KL term already leaves the label
+   * to the label) and for other models (which take nothing else). With `0`, restyling a text
+   * into its own label is its reconstruction.
+   */
+  guidance?: number;
+}
+
 /** Options of {@link TextGenerator.restyle}. */
-export interface RestyleOptions {
+export interface RestyleOptions extends GuidanceOptions {
   /** The texts' own labels, which they are encoded with: one for all, or one per text. Required. */
   from?: string | readonly string[];
   /** Texts longer than `maxLength` tokens: cut to it (`"truncate"`, default) or refused (`"error"`, INVALID_OPTION). */
@@ -75,7 +94,7 @@ export interface RestyleOptions {
 }
 
 /** Options of {@link TextGenerator.decode}. */
-export interface DecodeTextOptions extends LabelOptions {
+export interface DecodeTextOptions extends LabelOptions, GuidanceOptions {
   /**
    * 0 (default) takes the most likely token at each position. Above 0, tokens are drawn from
    * softmax(log p / temperature) with a seeded PRNG (same seed, same texts, in every runtime).
@@ -86,7 +105,7 @@ export interface DecodeTextOptions extends LabelOptions {
 }
 
 /** Options of {@link TextGenerator.sample}. */
-export interface SampleOptions {
+export interface SampleOptions extends GuidanceOptions {
   /** A conditional model's label: every sample is decoded with it (required there). */
   label?: string;
   /** Scales the spread of the latent draws: below 1 is more conservative, above 1 more adventurous. Finite >= 0. Default `1`. */
@@ -112,7 +131,7 @@ export interface SampleOptions {
 }
 
 /** Options of {@link TextGenerator.variations}. */
-export interface VariationOptions {
+export interface VariationOptions extends GuidanceOptions {
   /** A conditional model's label: the text is encoded and its variations decoded with it (required there). */
   label?: string;
   /**
