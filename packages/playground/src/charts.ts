@@ -135,8 +135,11 @@ const SM = 18;
 
 export type OverlayKind = "sample" | "path" | "variations" | "restyle";
 
-/** Categorical colours of a labelled map (Tableau 10), then hues spread around the circle. */
-const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+/**
+ * Categorical colours of a labelled map (Tableau 10, its orange last: generated texts are
+ * orange marks), then hues spread around the circle.
+ */
+const PALETTE = ["#4e79a7", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#f28e2b"];
 
 /** The colour of the label at `index` among a model's sorted labels (the map and its legend share it). */
 export function labelColour(index: number): string {
