@@ -354,6 +354,18 @@ describe("playground", () => {
     await page.click("#restyle");
     await page.waitForFunction(() => /has no label of this model in the corpus/.test(document.getElementById("status")?.textContent ?? ""));
 
+    // The model file keeps its labels: loaded back, the selects, the summary and the legend are the same.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const file = join(out, "playground-labels.latentkit");
+    await download.saveAs(file);
+    const before = await page.textContent("#summary");
+    await page.setInputFiles("#file", file);
+    await page.waitForFunction(() => /^Loaded /.test(document.getElementById("status")?.textContent ?? ""));
+    expect(await page.textContent("#summary")).toBe(before);
+    expect(await page.$$eval("#restyle-to option", (o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual(["en", "fr"]);
+    expect(await page.$$eval("#label-legend .key-label", (k) => k.map((e) => e.textContent))).toEqual(["en", "fr"]);
+    expect(await page.locator("#scatter circle.pt").count()).toBe(1000);
+
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(out, "playground-labels.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
