@@ -163,6 +163,10 @@ describe("playground", () => {
     expect(ys.every(Number.isFinite)).toBe(true);
     expect(ys[ys.length - 1]).toBeGreaterThan(ys[0]!); // SVG y grows downwards: the loss fell
 
+    // An unlabelled model looks as before: no label selects, no restyle tool, the short/long legend.
+    for (const hidden of ["#sample-label", "#explore-label", "#restyle-tool", "#label-legend"]) expect(await page.isVisible(hidden), hidden).toBe(false);
+    expect(await page.isVisible("#card-latent .key-short")).toBe(true);
+
     // Latent scatter: one dot per corpus text, spread over the plot.
     expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
     expect(await page.getAttribute("#scatter", "data-points")).toBe(String(FRUITS.length));
@@ -302,6 +306,10 @@ describe("playground", () => {
     expect(await state()).toBe("idle");
     await page.selectOption("#corpus", "en-fr");
     expect(await page.isChecked("#labelled")).toBe(true);
+    // Unticked, the lines are plain texts, and the page suggests ticking it.
+    await page.uncheck("#labelled");
+    expect(await page.textContent("#corpus-info")).toMatch(/^1,000 texts · .* every line looks like “label: text”: tick Labelled/);
+    await page.check("#labelled");
 
     // A short run (the page's other defaults): enough for the controls, not for good French.
     await page.uncheck("#early-stopping");
