@@ -30,7 +30,7 @@ function shown(g: TextGenerator, corpus: readonly string[], labels: readonly str
   const known = new Set(g.labels);
   const conditional = known.size > 0;
   const keep = corpus
-    .map((t, i) => i)
+    .map((_, i) => i)
     .filter((i) => corpus[i]!.length > 0 && (!conditional || (labels !== null && known.has(labels[i]!))));
   const picked = evenSample(keep, MAX_VIEW);
   return { texts: picked.map((i) => corpus[i]!), labels: labels ? picked.map((i) => labels[i]!) : null };
@@ -64,9 +64,11 @@ function describe(g: TextGenerator, corpus: readonly string[], corpusLabels: rea
     axes = null;
     view = { texts: [], reconstructions: [], xy: new Float32Array(0), explained: [0, 0], total: 0, labels: null };
   }
-  return { summary: summarise(g, exactMatch, tokenAccuracy), history: g.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss })), view, stopped, seconds };
+  const history = g.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss }));
+  return { summary: summarise(g, exactMatch, tokenAccuracy), history, view, stopped, seconds };
 }
 
+/** The model card of the page: settings, training, reconstruction of the shown texts, file size, labels. */
 function summarise(g: TextGenerator, exactMatch: number, tokenAccuracy: number): ModelSummary {
   const c = g.config;
   return {
@@ -90,14 +92,13 @@ function summarise(g: TextGenerator, exactMatch: number, tokenAccuracy: number):
 
 /**
  * Where texts land on the scatter plot (through the projection fitted on the corpus); NaN for
- * empty texts. A conditional model encodes them with `label` (one, or one a text).
+ * empty texts. A conditional model encodes them with `label` (the one they were decoded with).
  */
-function place(g: TextGenerator, texts: string[], label: string | readonly string[] | null = null): Placed {
+function place(g: TextGenerator, texts: string[], label: string | null): Placed {
   const xy = new Float32Array(texts.length * 2).fill(Number.NaN);
   const kept = texts.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
   if (axes && kept.length > 0) {
-    const options = g.labels.length === 0 || label === null ? {} : typeof label === "string" ? { label } : { labels: kept.map(([, i]) => label[i]!) };
-    const codes = g.encode(kept.map(([t]) => t), options);
+    const codes = g.encode(kept.map(([t]) => t), g.labels.length > 0 && label !== null ? { label } : {});
     const p = project(axes, codes.data, codes.rows);
     kept.forEach(([, i], r) => {
       xy[2 * i] = p[2 * r]!;
