@@ -133,7 +133,18 @@ const SW = 640;
 const SH = 440;
 const SM = 18;
 
-export type OverlayKind = "sample" | "path" | "variations";
+export type OverlayKind = "sample" | "path" | "variations" | "restyle";
+
+/**
+ * Categorical colours of a labelled map (Tableau 10, its orange last: generated texts are
+ * orange marks), then hues spread around the circle.
+ */
+const PALETTE = ["#4e79a7", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#f28e2b"];
+
+/** The colour of the label at `index` among a model's sorted labels (the map and its legend share it). */
+export function labelColour(index: number): string {
+  return PALETTE[index] ?? `hsl(${(index * 137.508) % 360} 55% 50%)`;
+}
 
 interface Hit {
   x: number;
@@ -144,6 +155,26 @@ interface Hit {
 
 /** What the scatter plot draws over the corpus. */
 type Overlay = { kind: OverlayKind; placed: Placed; anchor?: string };
+
+/** The labels a map shows, sorted (the legend lists them in this order, with these colours). */
+export function mapLabels(view: LatentView): string[] {
+  return view.labels ? [...new Set(view.labels)].sort() : [];
+}
+
+/** Each point's fill: its label's colour on a labelled map, else from light (short text) to dark (long). */
+function pointColours(view: LatentView): string[] {
+  if (view.labels) {
+    const names = mapLabels(view);
+    return view.labels.map((l) => labelColour(names.indexOf(l)));
+  }
+  const lengths = view.texts.map((t) => [...t].length);
+  const minLen = Math.min(...lengths);
+  const maxLen = Math.max(...lengths);
+  return lengths.map((n) => {
+    const t = maxLen > minLen ? (n - minLen) / (maxLen - minLen) : 0.5;
+    return `hsl(${220 - 30 * t} 55% ${72 - 36 * t}%)`;
+  });
+}
 
 /** The latent space as a 2D scatter plot, hover shows each point's text, click picks it. */
 export class Scatter {
@@ -224,17 +255,16 @@ export class Scatter {
     el(svg, "text", { x: SW - 8, y: SH - 8, class: "axis-title", "text-anchor": "end" }, `PC1 · ${(view.explained[0] * 100).toFixed(0)}% of variance`);
     el(svg, "text", { x: 10, y: 18, class: "axis-title" }, `PC2 · ${(view.explained[1] * 100).toFixed(0)}%`);
 
-    const lengths = view.texts.map((t) => [...t].length);
-    const minLen = Math.min(...lengths);
-    const maxLen = Math.max(...lengths);
+    const fill = pointColours(view);
     const g = el(svg, "g", { class: "points", "data-count": view.texts.length });
     for (let i = 0; i < view.texts.length; i++) {
       const x = X(view.xy[2 * i]!);
       const y = Y(view.xy[2 * i + 1]!);
-      const t = maxLen > minLen ? (lengths[i]! - minLen) / (maxLen - minLen) : 0.5;
-      el(g, "circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 3.2, class: "pt", fill: `hsl(${220 - 30 * t} 55% ${72 - 36 * t}%)` });
+      const label = view.labels?.[i];
+      el(g, "circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 3.2, class: "pt", fill: fill[i]!, ...(label !== undefined ? { "data-label": label } : {}) });
       const rec = view.reconstructions[i] ?? "";
-      this.#hits.push({ x, y, text: view.texts[i]!, detail: rec === view.texts[i] ? "reconstructed exactly" : `reconstructed as “${rec}”` });
+      const how = rec === view.texts[i] ? "reconstructed exactly" : `reconstructed as “${rec}”`;
+      this.#hits.push({ x, y, text: view.texts[i]!, detail: label !== undefined ? `${label} · ${how}` : how });
     }
 
     if (ov) this.#drawOverlay(svg, ov, X, Y);
@@ -282,7 +312,8 @@ export class Scatter {
           el(o, "text", { x: (at[0] + 2).toFixed(1), y: (p.y + 4).toFixed(1), class: "mark-label" }, p.text);
         }
       }
-      const what = ov.kind === "sample" ? "sample" : ov.kind === "path" ? `interpolation step ${i + 1}` : `variation of “${ov.anchor ?? ""}”`;
+      const what =
+        ov.kind === "sample" ? "sample" : ov.kind === "path" ? `interpolation step ${i + 1}` : ov.kind === "restyle" ? "restyled" : `variation of “${ov.anchor ?? ""}”`;
       this.#hits.push({ x: p.x, y: p.y, text: p.text, detail: what });
     });
   }

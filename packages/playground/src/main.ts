@@ -1,10 +1,13 @@
-// The playground page: corpus and options, a training worker, the loss chart, the latent
-// scatter plot, sampling / interpolation / variations, and the model file.
+// The playground page: corpus and options (labelled corpora too), a training worker, the loss
+// chart, the latent scatter plot, sampling / interpolation / variations / restyling, and the model file.
 
 import "./style.css";
 import capitals from "./corpora/capitals.txt?raw";
+import enFr from "./corpora/en-fr.txt?raw";
 import fruits from "./corpora/fruits.txt?raw";
 import { drawLoss, formatNumber, Scatter } from "./charts.js";
+import { LabelControls } from "./label-ui.js";
+import { labelCounts, looksLabelled, parseLabelled } from "./labels.js";
 import type { EpochPoint, FromWorker, Placed, Request, Results, Trained, TrainSettings } from "./protocol.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -16,6 +19,8 @@ interface Corpus {
   text: string;
   /** Where the texts come from and under which licence, shown under the corpus. */
   source: string;
+  /** "label: text" lines (the Labelled checkbox is ticked with it). */
+  labelled?: boolean;
 }
 
 const shipped = import.meta.glob<string>("../../latentkit/corpora/*.txt", { query: "?raw", import: "default", eager: true });
@@ -45,6 +50,13 @@ const corpora: Corpus[] = [
     .sort((a, b) => (a.id === "words" ? -1 : b.id === "words" ? 1 : a.id.localeCompare(b.id))),
   { id: "fruits", name: "Fruit names", text: fruits, source: OURS },
   { id: "capitals", name: "Capital cities", text: capitals, source: OURS },
+  {
+    id: "en-fr",
+    name: "English + French words (labelled)",
+    text: enFr,
+    source: "500 words of each language from the npm packages an-array-of-english-words and an-array-of-french-words (both MIT licence).",
+    labelled: true,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +71,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
 const ui = {
   corpus: $<HTMLSelectElement>("corpus"),
   texts: $<HTMLTextAreaElement>("texts"),
+  labelled: $<HTMLInputElement>("labelled"),
   corpusInfo: $("corpus-info"),
   level: $<HTMLSelectElement>("level"),
   latent: $<HTMLInputElement>("latent"),
@@ -92,6 +105,7 @@ const ui = {
   variations: $<HTMLButtonElement>("variations"),
   explore: $<HTMLUListElement>("explore"),
 };
+const labels = new LabelControls();
 
 // ---------------------------------------------------------------------------------------------
 // The worker, behind promises
@@ -134,6 +148,8 @@ type State = "idle" | "training" | "ready" | "busy" | "error";
 let history: EpochPoint[] = [];
 let planned = 0;
 let known = new Set<string>();
+/** Each corpus text's label (the first, if a text has several), for restyle's "their labels". */
+let corpusLabel = new Map<string, string>();
 let hasModel = false;
 let redraw = 0;
 
@@ -144,7 +160,7 @@ function setState(s: State): void {
   ui.train.disabled = working;
   ui.stop.disabled = !training;
   ui.file.disabled = working;
-  for (const b of [ui.sample, ui.interpolate, ui.variations, ui.download]) b.disabled = working || !hasModel;
+  for (const b of [ui.sample, ui.interpolate, ui.variations, labels.restyleButton, ui.download]) b.disabled = working || !hasModel;
 }
 
 function setStatus(message: string, kind: "info" | "error" = "info"): void {
@@ -171,8 +187,11 @@ function num(input: HTMLInputElement, lo: number, hi: number): number {
   return clamped;
 }
 
-function currentTexts(): string[] {
-  return lines(ui.texts.value);
+/** The texts box: its texts, and with Labelled ticked their labels (or what is wrong with them). */
+function currentCorpus(): { texts: string[]; labels: string[] | null; names: string[]; error: string | null } {
+  const all = lines(ui.texts.value);
+  if (!ui.labelled.checked) return { texts: all, labels: null, names: [], error: null };
+  return parseLabelled(all);
 }
 
 function drawHistory(): void {
@@ -191,10 +210,14 @@ const scatter = new Scatter(ui.scatter, ui.tip, (text, second) => pick(text, sec
 
 function pick(text: string, second: boolean): void {
   (second ? ui.textB : ui.textA).value = text;
+  // the two-text tools encode with one label: the picked text's own, when it has one
+  const label = corpusLabel.get(text);
+  if (label !== undefined && labels.names.includes(label)) labels.explore.value = label;
   scatter.setPicked(ui.textA.value, ui.textB.value);
 }
 
-function chips(list: HTMLUListElement, texts: readonly string[], kind: string): void {
+/** Chips of `texts` (clicking one makes it text A); `captions` replaces what a chip reads. */
+function chips(list: HTMLUListElement, texts: readonly string[], kind: string, captions?: readonly string[]): void {
   list.replaceChildren();
   list.className = `chips ${kind}`;
   texts.forEach((t, i) => {
@@ -206,7 +229,7 @@ function chips(list: HTMLUListElement, texts: readonly string[], kind: string): 
       list.appendChild(arrow);
     }
     const li = document.createElement("li");
-    li.textContent = t.length > 0 ? t : "∅";
+    li.textContent = captions?.[i] ?? (t.length > 0 ? t : "∅");
     li.title = t.length > 0 ? `${t} — click to use as text A` : "an empty text";
     li.className = known.has(t) ? "known" : "novel";
     li.tabIndex = 0;
@@ -237,20 +260,29 @@ custom.textContent = "Your own text";
 ui.corpus.appendChild(custom);
 
 function showCorpusInfo(): void {
-  const t = currentTexts();
+  const { texts: t, labels: l, names, error } = currentCorpus();
   const distinct = new Set(t).size;
   const longest = t.reduce((m, s) => Math.max(m, [...s].length), 0);
   const source = corpora.find((c) => c.id === ui.corpus.value)?.source;
+  ui.corpusInfo.classList.toggle("error", error !== null);
+  if (error !== null) {
+    ui.corpusInfo.textContent = error;
+    return;
+  }
+  const hint = !ui.labelled.checked && looksLabelled(t) ? " · every line looks like “label: text”: tick Labelled to train with the labels" : "";
   ui.corpusInfo.textContent =
     t.length === 0
       ? "No texts yet: paste some, one per line."
       : `${t.length.toLocaleString("en-US")} texts · ${distinct.toLocaleString("en-US")} distinct · longest ${longest} characters` +
+        (l ? ` · ${names.length} labels: ${labelCounts(l, names)}` : "") +
+        hint +
         (source ? ` · ${source}` : "");
 }
 
 function chooseCorpus(id: string): void {
   const c = corpora.find((x) => x.id === id);
   if (c) ui.texts.value = lines(c.text).join("\n");
+  if (c) ui.labelled.checked = c.labelled === true;
   else if (ui.corpus.value !== "custom") ui.texts.value = "";
   showCorpusInfo();
 }
@@ -266,13 +298,19 @@ ui.texts.addEventListener("input", () => {
   ui.corpus.value = "custom";
   showCorpusInfo();
 });
+ui.labelled.addEventListener("change", showCorpusInfo);
 
 // ---------------------------------------------------------------------------------------------
 // Training, loading, saving
 
-function showModel(t: Trained, texts: readonly string[]): void {
+function showModel(t: Trained, texts: readonly string[], textLabels: readonly string[] | null): void {
   hasModel = true;
   known = new Set(texts);
+  corpusLabel = new Map();
+  if (textLabels) texts.forEach((text, i) => corpusLabel.has(text) || corpusLabel.set(text, textLabels[i]!));
+  labels.setModel(t.summary.labels);
+  labels.showLegend(t.view);
+  labels.prefill(t.view);
   history = t.history;
   planned = t.history.length;
   drawHistory();
@@ -283,6 +321,7 @@ function showModel(t: Trained, texts: readonly string[]): void {
     ["Vocabulary", `${s.vocabularySize} tokens`],
     ["Max length", `${s.maxLength} tokens`],
     ["Network", `${s.hidden.join("·")} → ${s.latent}${s.variational ? " (VAE)" : ""}`],
+    ...(s.labels.length > 0 ? [["Labels", `${s.labels.length}: ${s.labels.slice(0, 12).join(", ")}${s.labels.length > 12 ? ", …" : ""}`] as [string, string]] : []),
     ["Decoder", s.context > 0 ? `sees ${s.context} tokens back` : "no context"],
     ["Trained", `${s.epochs} epochs on ${s.trainedOn.toLocaleString("en-US")} texts`],
     ...(s.stopMessage ? [["Stopped", s.stopMessage] as [string, string]] : []),
@@ -305,7 +344,9 @@ function showModel(t: Trained, texts: readonly string[]): void {
   const v = t.view;
   ui.latentInfo.textContent =
     v.texts.length === 0
-      ? "No corpus texts to place: paste some texts to see where the model puts them."
+      ? s.labels.length > 0
+        ? "No corpus texts to place: this model encodes each text with its label, so give it labelled texts (tick Labelled) with its labels."
+        : "No corpus texts to place: paste some texts to see where the model puts them."
       : `${v.texts.length.toLocaleString("en-US")}${v.total > v.texts.length ? ` of ${v.total.toLocaleString("en-US")}` : ""} texts, projected on the two principal components of their ${s.latent}-dimensional codes. Hover to read; click for text A, shift-click for text B.`;
   ui.scatter.dataset.points = String(v.texts.length);
   if (v.texts.length > 0) {
@@ -338,7 +379,11 @@ function settings(): TrainSettings {
 }
 
 async function train(): Promise<void> {
-  const texts = currentTexts();
+  const { texts, labels: textLabels, error } = currentCorpus();
+  if (error !== null) {
+    setStatus(error, "error");
+    return;
+  }
   if (texts.length < 2) {
     setStatus("Add at least two texts (one per line) to train on.", "error");
     return;
@@ -350,6 +395,7 @@ async function train(): Promise<void> {
   hasModel = false;
   drawHistory();
   scatter.setView(null);
+  labels.showLegend(null);
   ui.scatter.dataset.points = "0";
   ui.bar.style.width = "0%";
   setState("training");
@@ -367,8 +413,8 @@ async function train(): Promise<void> {
     );
   };
   try {
-    const t = await call({ type: "train", texts, settings: s });
-    showModel(t, texts);
+    const t = await call({ type: "train", texts, labels: textLabels, settings: s });
+    showModel(t, texts, textLabels);
     ui.bar.style.width = "100%";
     setState("ready");
     setStatus(
@@ -419,9 +465,12 @@ ui.file.addEventListener("change", async () => {
   setStatus(`Loading ${f.name}…`);
   try {
     const bytes = await f.arrayBuffer();
-    const texts = currentTexts();
-    const t = await call({ type: "load", bytes, texts }, [bytes]);
-    showModel(t, texts);
+    // a bad labelled corpus still loads the model: its map is then empty
+    const c = currentCorpus();
+    const texts = c.error === null ? c.texts : [];
+    const textLabels = c.error === null ? c.labels : null;
+    const t = await call({ type: "load", bytes, texts, labels: textLabels }, [bytes]);
+    showModel(t, texts, textLabels);
     setState("ready");
     setStatus(`Loaded ${f.name}: ${t.summary.epochs} epochs of training. The scatter shows the current corpus.`);
   } catch (e) {
@@ -434,11 +483,13 @@ ui.file.addEventListener("change", async () => {
 // ---------------------------------------------------------------------------------------------
 // Generating
 
-async function generate(what: () => Promise<{ placed: Placed; list: HTMLUListElement; kind: "sample" | "path" | "variations"; anchor?: string }>): Promise<void> {
+type Generated = { placed: Placed; list: HTMLUListElement; kind: "sample" | "path" | "variations" | "restyle"; anchor?: string; captions?: string[] };
+
+async function generate(what: () => Promise<Generated>): Promise<void> {
   setState("busy");
   try {
-    const { placed, list, kind, anchor } = await what();
-    chips(list, placed.texts, kind);
+    const { placed, list, kind, anchor, captions } = await what();
+    chips(list, placed.texts, kind, captions);
     scatter.setOverlay(kind, placed, anchor);
     setState("ready");
   } catch (e) {
@@ -452,9 +503,10 @@ ui.sample.addEventListener("click", () =>
     const n = int(ui.sampleN, 1, 200);
     const temperature = num(ui.sampleT, 0, 3);
     const seed = Math.floor(Math.random() * 1e9);
-    const placed = await call({ type: "sample", n, temperature, seed });
+    const label = labels.labelOf(labels.sample);
+    const placed = await call({ type: "sample", n, temperature, seed, label });
     const fresh = placed.texts.filter((t) => !known.has(t)).length;
-    setStatus(`Sampled ${n} texts: ${fresh} new, ${n - fresh} from the corpus.`);
+    setStatus(`Sampled ${n} texts${label !== null ? ` of label “${label}”` : ""}: ${fresh} new, ${n - fresh} from the corpus.`);
     return { placed, list: ui.samples, kind: "sample" };
   }),
 );
@@ -464,7 +516,7 @@ ui.interpolate.addEventListener("click", () =>
     const a = ui.textA.value.trim();
     const b = ui.textB.value.trim();
     if (!a || !b) throw new Error("Fill in text A and text B (or click two points) first.");
-    const placed = await call({ type: "interpolate", a, b, steps: int(ui.steps, 2, 40) });
+    const placed = await call({ type: "interpolate", a, b, steps: int(ui.steps, 2, 40), label: labels.labelOf(labels.explore) });
     setStatus(`Interpolated from “${a}” to “${b}”.`);
     return { placed, list: ui.explore, kind: "path" };
   }),
@@ -474,9 +526,19 @@ ui.variations.addEventListener("click", () =>
   void generate(async () => {
     const a = ui.textA.value.trim();
     if (!a) throw new Error("Fill in text A (or click a point) first.");
-    const placed = await call({ type: "variations", text: a, n: int(ui.steps, 2, 40), seed: Math.floor(Math.random() * 1e9) });
+    const placed = await call({ type: "variations", text: a, n: int(ui.steps, 2, 40), seed: Math.floor(Math.random() * 1e9), label: labels.labelOf(labels.explore) });
     setStatus(`Variations of “${a}”.`);
     return { placed, list: ui.explore, kind: "variations", anchor: a };
+  }),
+);
+
+labels.restyleButton.addEventListener("click", () =>
+  void generate(async () => {
+    const req = labels.restyleRequest(corpusLabel);
+    const placed = await call({ type: "restyle", ...req });
+    setStatus(`Restyled ${req.texts.length} ${req.texts.length === 1 ? "text" : "texts"} as “${req.label}”.`);
+    const captions = placed.texts.map((t, i) => `${req.texts[i]} → ${t.length > 0 ? t : "∅"}`);
+    return { placed, list: labels.restyled, kind: "restyle", captions };
   }),
 );
 

@@ -43,6 +43,8 @@ export interface ModelSummary {
   tokenAccuracy: number;
   /** Size of the saved model file, in bytes. */
   fileBytes: number;
+  /** A conditional model's labels (gen.labels, sorted); empty for an unconditional one. */
+  labels: string[];
 }
 
 /** The latent space of the shown texts, projected on its first two principal components. */
@@ -55,6 +57,8 @@ export interface LatentView {
   explained: [number, number];
   /** How many corpus texts there were (the view shows at most a sample of them). */
   total: number;
+  /** Each shown text's label (a conditional model's map is coloured by them); null when unlabelled. */
+  labels: string[] | null;
 }
 
 export interface Placed {
@@ -73,12 +77,16 @@ export interface Trained {
 }
 
 export type Request =
-  | { type: "train"; texts: string[]; settings: TrainSettings }
+  // `labels`: one a text for a labelled corpus (trains a conditional model), else null
+  | { type: "train"; texts: string[]; labels: string[] | null; settings: TrainSettings }
   | { type: "stop" }
-  | { type: "load"; bytes: ArrayBuffer; texts: string[] }
-  | { type: "sample"; n: number; temperature: number; seed: number }
-  | { type: "interpolate"; a: string; b: string; steps: number }
-  | { type: "variations"; text: string; n: number; seed: number }
+  | { type: "load"; bytes: ArrayBuffer; texts: string[]; labels: string[] | null }
+  // `label`: required by a conditional model, null for another
+  | { type: "sample"; n: number; temperature: number; seed: number; label: string | null }
+  | { type: "interpolate"; a: string; b: string; steps: number; label: string | null }
+  | { type: "variations"; text: string; n: number; seed: number; label: string | null }
+  // encode each text with `from` (one label, or one a text), decode with `label`
+  | { type: "restyle"; texts: string[]; label: string; from: string | string[] }
   | { type: "save" };
 
 export interface Results {
@@ -88,6 +96,7 @@ export interface Results {
   sample: Placed;
   interpolate: Placed;
   variations: Placed;
+  restyle: Placed;
   save: Uint8Array;
 }
 

@@ -3,7 +3,7 @@
 
 import { LatentkitError, text, type TextGenerator, type TextTrainingError } from "latentkit";
 import { pca, project, type Pca } from "./pca.js";
-import type { EpochPoint, FromWorker, LatentView, Placed, Results, ToWorker, Trained, TrainSettings } from "./protocol.js";
+import type { FromWorker, LatentView, ModelSummary, Placed, Results, ToWorker, Trained, TrainSettings } from "./protocol.js";
 
 /** Most texts drawn on the scatter plot (an even sample of the corpus beyond that). */
 const MAX_VIEW = 1500;
@@ -17,68 +17,88 @@ let gen: TextGenerator | null = null;
 let axes: Pca | null = null;
 let abort: AbortController | null = null;
 
-function evenSample(texts: readonly string[], max: number): string[] {
-  if (texts.length <= max) return [...texts];
-  return Array.from({ length: max }, (_, i) => texts[Math.floor((i * texts.length) / max)]!);
+function evenSample<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]!);
+}
+
+/**
+ * The corpus texts the map shows, with their labels: non-empty ones, and for a conditional
+ * model only those of a label it knows (it encodes each text with its label).
+ */
+function shown(g: TextGenerator, corpus: readonly string[], labels: readonly string[] | null): { texts: string[]; labels: string[] | null } {
+  const known = new Set(g.labels);
+  const conditional = known.size > 0;
+  const keep = corpus
+    .map((_, i) => i)
+    .filter((i) => corpus[i]!.length > 0 && (!conditional || (labels !== null && known.has(labels[i]!))));
+  const picked = evenSample(keep, MAX_VIEW);
+  return { texts: picked.map((i) => corpus[i]!), labels: labels ? picked.map((i) => labels[i]!) : null };
 }
 
 /** Encodes the texts, fits the 2D projection on them, and summarises the model. */
-function describe(g: TextGenerator, corpus: readonly string[], stopped: boolean, seconds: number): Trained {
-  const texts = evenSample(corpus.filter((t) => t.length > 0), MAX_VIEW);
+function describe(g: TextGenerator, corpus: readonly string[], corpusLabels: readonly string[] | null, stopped: boolean, seconds: number): Trained {
+  const { texts, labels } = shown(g, corpus, corpusLabels);
+  // a conditional model takes each text's label; an unconditional one none (its map is still coloured by them)
+  const withLabels = g.labels.length > 0 && labels ? { labels } : {};
   let view: LatentView;
   let exactMatch = 0;
   let tokenAccuracy = 0;
   if (texts.length > 0) {
-    const codes = g.encode(texts);
+    const codes = g.encode(texts, withLabels);
     axes = pca(codes.data, codes.rows, codes.cols, 2);
     const xy = project(axes, codes.data, codes.rows);
     const total = axes.totalVariance > 0 ? axes.totalVariance : 1;
-    const evaluation = g.evaluate(texts);
+    const evaluation = g.evaluate(texts, withLabels);
     exactMatch = evaluation.exactMatch;
     tokenAccuracy = evaluation.tokenAccuracy;
     view = {
       texts,
-      reconstructions: g.reconstruct(texts),
+      reconstructions: g.reconstruct(texts, withLabels),
       xy,
       explained: [axes.variances[0]! / total, axes.variances[1]! / total],
       total: corpus.length,
+      labels,
     };
   } else {
     axes = null;
-    view = { texts: [], reconstructions: [], xy: new Float32Array(0), explained: [0, 0], total: 0 };
+    view = { texts: [], reconstructions: [], xy: new Float32Array(0), explained: [0, 0], total: 0, labels: null };
   }
-  const history: EpochPoint[] = g.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss }));
+  const history = g.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss }));
+  return { summary: summarise(g, exactMatch, tokenAccuracy), history, view, stopped, seconds };
+}
+
+/** The model card of the page: settings, training, reconstruction of the shown texts, file size, labels. */
+function summarise(g: TextGenerator, exactMatch: number, tokenAccuracy: number): ModelSummary {
   const c = g.config;
   return {
-    summary: {
-      level: c.level,
-      latent: c.latent,
-      hidden: [...c.hidden],
-      variational: c.variational !== null,
-      context: c.context,
-      vocabularySize: c.vocabularySize,
-      maxLength: c.maxLength,
-      trainedOn: g.stats.texts,
-      epochs: history.length,
-      stopMessage: g.training?.stopMessage ?? null,
-      trainingExact: g.training?.trainingExact ?? null,
-      exactMatch,
-      tokenAccuracy,
-      fileBytes: g.save().byteLength,
-    },
-    history,
-    view,
-    stopped,
-    seconds,
+    level: c.level,
+    latent: c.latent,
+    hidden: [...c.hidden],
+    variational: c.variational !== null,
+    context: c.context,
+    vocabularySize: c.vocabularySize,
+    maxLength: c.maxLength,
+    trainedOn: g.stats.texts,
+    epochs: g.history.length,
+    stopMessage: g.training?.stopMessage ?? null,
+    trainingExact: g.training?.trainingExact ?? null,
+    exactMatch,
+    tokenAccuracy,
+    fileBytes: g.save().byteLength,
+    labels: [...g.labels],
   };
 }
 
-/** Where texts land on the scatter plot (through the projection fitted on the corpus); NaN for empty texts. */
-function place(g: TextGenerator, texts: string[]): Placed {
+/**
+ * Where texts land on the scatter plot (through the projection fitted on the corpus); NaN for
+ * empty texts. A conditional model encodes them with `label` (the one they were decoded with).
+ */
+function place(g: TextGenerator, texts: string[], label: string | null): Placed {
   const xy = new Float32Array(texts.length * 2).fill(Number.NaN);
   const kept = texts.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
   if (axes && kept.length > 0) {
-    const codes = g.encode(kept.map(([t]) => t));
+    const codes = g.encode(kept.map(([t]) => t), g.labels.length > 0 && label !== null ? { label } : {});
     const p = project(axes, codes.data, codes.rows);
     kept.forEach(([, i], r) => {
       xy[2 * i] = p[2 * r]!;
@@ -89,11 +109,12 @@ function place(g: TextGenerator, texts: string[]): Placed {
 }
 
 /** Samples from the mixture prior; files from before it existed fall back to the Gaussian. */
-function sampleTexts(g: TextGenerator, n: number, temperature: number, seed: number): string[] {
+function sampleTexts(g: TextGenerator, n: number, temperature: number, seed: number, label: string | null): string[] {
+  const labelled = label === null ? {} : { label };
   try {
-    return g.sample(n, { temperature, seed, prior: "mixture" });
+    return g.sample(n, { temperature, seed, prior: "mixture", ...labelled });
   } catch (e) {
-    if (e instanceof LatentkitError && e.code === "INVALID_STATE") return g.sample(n, { temperature, seed });
+    if (e instanceof LatentkitError && e.code === "INVALID_STATE") return g.sample(n, { temperature, seed, ...labelled });
     throw e;
   }
 }
@@ -103,7 +124,7 @@ function model(): TextGenerator {
   return gen;
 }
 
-async function train(id: number, texts: string[], s: TrainSettings): Promise<Trained> {
+async function train(id: number, texts: string[], labels: string[] | null, s: TrainSettings): Promise<Trained> {
   gen?.dispose();
   gen = null;
   axes = null;
@@ -127,6 +148,8 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
       epochs: s.epochs,
       ...(s.earlyStopping ? {} : { earlyStopping: false }),
       seed: s.seed,
+      // a labelled corpus trains a conditional model (encoder and decoder see each text's label)
+      ...(labels ? { labels } : {}),
       ...(s.validationSplit === null ? {} : { validationSplit: s.validationSplit }),
       signal: abort.signal,
       onEpochEnd: (info) => {
@@ -153,13 +176,13 @@ async function train(id: number, texts: string[], s: TrainSettings): Promise<Tra
     abort = null;
   }
   gen = g;
-  return describe(g, texts, stopped, (performance.now() - t0) / 1000);
+  return describe(g, texts, labels, stopped, (performance.now() - t0) / 1000);
 }
 
 async function handle(req: ToWorker): Promise<{ result: unknown; transfer?: Transferable[] }> {
   switch (req.type) {
     case "train":
-      return { result: await train(req.id, req.texts, req.settings) };
+      return { result: await train(req.id, req.texts, req.labels, req.settings) };
     case "stop":
       abort?.abort();
       return { result: null };
@@ -167,19 +190,26 @@ async function handle(req: ToWorker): Promise<{ result: unknown; transfer?: Tran
       const loaded = await text.load(new Uint8Array(req.bytes));
       gen?.dispose();
       gen = loaded;
-      return { result: describe(loaded, req.texts, false, 0) };
+      return { result: describe(loaded, req.texts, req.labels, false, 0) };
     }
     case "sample": {
       const g = model();
-      return { result: place(g, sampleTexts(g, req.n, req.temperature, req.seed)) };
+      return { result: place(g, sampleTexts(g, req.n, req.temperature, req.seed, req.label), req.label) };
     }
     case "interpolate": {
       const g = model();
-      return { result: place(g, g.interpolate(req.a, req.b, req.steps)) };
+      const labelled = req.label === null ? {} : { label: req.label };
+      return { result: place(g, g.interpolate(req.a, req.b, req.steps, labelled), req.label) };
     }
     case "variations": {
       const g = model();
-      return { result: place(g, g.variations(req.text, req.n, { seed: req.seed })) };
+      const labelled = req.label === null ? {} : { label: req.label };
+      return { result: place(g, g.variations(req.text, req.n, { seed: req.seed, ...labelled }), req.label) };
+    }
+    case "restyle": {
+      // `from` explicitly (the texts' own labels), so this works whatever restyle()'s default
+      const g = model();
+      return { result: place(g, g.restyle(req.texts, req.label, { from: req.from }), req.label) };
     }
     case "save": {
       const bytes = model().save();

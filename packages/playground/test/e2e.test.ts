@@ -3,7 +3,8 @@
 // the latent scatter plot, sample, interpolate, download the model and load it back, and take
 // a screenshot (test-output/playground.png); then the Chinese corpus: train briefly, sample and
 // interpolate Chinese, check that Chinese characters are drawn as glyphs, not empty boxes
-// (test-output/playground-tang.png).
+// (test-output/playground-tang.png). Last the labelled English + French corpus: train a
+// conditional model, sample by label, restyle, and the map's legend (test-output/playground-labels.png).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
@@ -23,6 +24,7 @@ const sdk = resolve(root, "../latentkit");
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(existsSync);
 const FRUITS = readFileSync(join(root, "src/corpora/fruits.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
 const TANG = readFileSync(join(sdk, "corpora/tang5.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+const EN_FR = readFileSync(join(root, "src/corpora/en-fr.txt"), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -161,6 +163,10 @@ describe("playground", () => {
     expect(ys.every(Number.isFinite)).toBe(true);
     expect(ys[ys.length - 1]).toBeGreaterThan(ys[0]!); // SVG y grows downwards: the loss fell
 
+    // An unlabelled model looks as before: no label selects, no restyle tool, the short/long legend.
+    for (const hidden of ["#sample-label", "#explore-label", "#restyle-tool", "#label-legend"]) expect(await page.isVisible(hidden), hidden).toBe(false);
+    expect(await page.isVisible("#card-latent .key-short")).toBe(true);
+
     // Latent scatter: one dot per corpus text, spread over the plot.
     expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
     expect(await page.getAttribute("#scatter", "data-points")).toBe(String(FRUITS.length));
@@ -282,6 +288,94 @@ describe("playground", () => {
     }
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(out, "playground-tang.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+  it("trains a labelled corpus: samples by label, restyles, colours the map by label", async () => {
+    pageErrors.length = 0;
+    await page.goto(`${url}?corpus=en-fr`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle");
+    expect(await page.isChecked("#labelled")).toBe(true);
+    expect((await page.inputValue("#texts")).split("\n")).toEqual(EN_FR);
+    expect(await page.textContent("#corpus-info")).toMatch(/^1,000 texts · 1,000 distinct · longest 8 characters · 2 labels: en 500 · fr 500 · .*an-array-of-french-words \(both MIT licence\)/);
+
+    // A bad line is named under the box, and Train refuses it; ticking Labelled off trains plain lines.
+    await page.fill("#texts", "en: window\nfenêtre\nfr: maison");
+    expect(await page.textContent("#corpus-info")).toMatch(/^1 line is not “label: text” \(line 2 “fenêtre”\)/);
+    await page.click("#train");
+    expect(await page.textContent("#status")).toMatch(/^1 line is not “label: text”/);
+    expect(await state()).toBe("idle");
+    await page.selectOption("#corpus", "en-fr");
+    expect(await page.isChecked("#labelled")).toBe(true);
+    // Unticked, the lines are plain texts, and the page suggests ticking it.
+    await page.uncheck("#labelled");
+    expect(await page.textContent("#corpus-info")).toMatch(/^1,000 texts · .* every line looks like “label: text”: tick Labelled/);
+    await page.check("#labelled");
+
+    // A short run (the page's other defaults): enough for the controls, not for good French.
+    await page.uncheck("#early-stopping");
+    await page.fill("#epochs", "12");
+    await page.click("#train");
+    await page.waitForFunction(() => document.body.dataset.state === "training" || document.body.dataset.state === "ready");
+    await ready();
+    expect(await page.textContent("#status")).toMatch(/^Trained after 12 epochs/);
+    expect(await page.textContent("#summary")).toMatch(/Labels\s*2: en, fr/);
+
+    // The map: one colour per label, and a legend naming both.
+    expect(await page.locator("#scatter circle.pt").count()).toBe(1000);
+    expect(await page.isVisible("#label-legend")).toBe(true);
+    expect(await page.$$eval("#label-legend .key-label", (k) => k.map((e) => e.textContent))).toEqual(["en", "fr"]);
+    expect(await page.isVisible("#card-latent .key-short")).toBe(false);
+    const fills = await page.$$eval("#scatter circle.pt", (cs) => [...new Set(cs.map((c) => `${c.getAttribute("data-label")} ${c.getAttribute("fill")}`))].sort());
+    expect(fills).toHaveLength(2);
+    expect(fills.map((f) => f.split(" ")[0])).toEqual(["en", "fr"]);
+
+    // Sampling by label.
+    expect(await page.$$eval("#sample-label option", (o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual(["en", "fr"]);
+    await page.selectOption("#sample-label", "fr");
+    await page.fill("#sample-n", "10");
+    await page.click("#sample");
+    await page.waitForFunction(() => document.querySelectorAll("#samples li").length === 10);
+    expect(await page.textContent("#status")).toMatch(/^Sampled 10 texts of label “fr”/);
+    const samples = await page.$$eval("#samples li", (li) => li.map((e) => (e as HTMLElement).dataset.text ?? ""));
+    expect(samples.filter((s) => /\p{L}/u.test(s)).length, samples.join("|")).toBeGreaterThanOrEqual(8);
+
+    // Interpolation with the label of the picked texts.
+    await page.selectOption("#explore-label", "en");
+    const english = EN_FR.filter((l) => l.startsWith("en: ")).map((l) => l.slice(4));
+    expect(await interpolateEnds(english[0]!, english[1]!)).toHaveLength(2);
+
+    // Restyle: prefilled with corpus texts of one label (From: their corpus labels), then typed words from "en".
+    expect((await page.inputValue("#restyle-texts")).split("\n").length).toBeGreaterThanOrEqual(2);
+    await page.click("#restyle");
+    await page.waitForFunction(() => document.querySelector("#restyled")?.classList.contains("restyle"));
+    await page.fill("#restyle-texts", "window\ngarden");
+    await page.selectOption("#restyle-from", "en");
+    await page.selectOption("#restyle-to", "fr");
+    await page.click("#restyle");
+    await page.waitForFunction(() => /^Restyled 2 texts as “fr”/.test(document.getElementById("status")?.textContent ?? ""));
+    const restyled = await page.$$eval("#restyled li", (li) => li.map((e) => e.textContent ?? ""));
+    expect(restyled).toHaveLength(2);
+    expect(restyled[0]).toMatch(/^window → \S+/);
+    expect(restyled[1]).toMatch(/^garden → \S+/);
+    // Typed words are not in the corpus: "their labels in the corpus" says to pick one.
+    await page.selectOption("#restyle-from", "");
+    await page.click("#restyle");
+    await page.waitForFunction(() => /has no label of this model in the corpus/.test(document.getElementById("status")?.textContent ?? ""));
+
+    // The model file keeps its labels: loaded back, the selects, the summary and the legend are the same.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const file = join(out, "playground-labels.latentkit");
+    await download.saveAs(file);
+    const before = await page.textContent("#summary");
+    await page.setInputFiles("#file", file);
+    await page.waitForFunction(() => /^Loaded /.test(document.getElementById("status")?.textContent ?? ""));
+    expect(await page.textContent("#summary")).toBe(before);
+    expect(await page.$$eval("#restyle-to option", (o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual(["en", "fr"]);
+    expect(await page.$$eval("#label-legend .key-label", (k) => k.map((e) => e.textContent))).toEqual(["en", "fr"]);
+    expect(await page.locator("#scatter circle.pt").count()).toBe(1000);
+
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(out, "playground-labels.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });
