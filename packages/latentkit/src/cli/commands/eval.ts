@@ -2,15 +2,16 @@
 
 import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
+import { labelFlag, labelOption, textOnlyLabel } from "../label-flag.js";
 import { loadModel, printJson, printLines, readCsv, readTextLines } from "../io.js";
 import { formatLoss } from "../progress.js";
 
 export const spec: CommandSpec = {
   name: "eval",
-  usage: "latentkit eval <model.lk> <heldout-file>",
+  usage: "latentkit eval <model.lk> <heldout-file> [--label name]",
   summary: "Evaluate a model on held-out data: exact-match rate, token accuracy and loss of the reconstructions (numeric models: loss on a CSV file).",
   positionals: { min: 2, max: 2, names: "a model file and a held-out file (- for stdin)" },
-  flags: {},
+  flags: { label: labelFlag("evaluate the texts with this label (required there)") },
   examples: ["latentkit eval words.lk heldout.txt", "latentkit eval sensors.lk test.csv --json"],
 };
 
@@ -19,10 +20,11 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const [path, file] = positionals as [string, string];
   const m = await loadModel(path);
+  textOnlyLabel(v, m.kind, "eval");
   try {
     if (m.kind === "text") {
       const texts = await readTextLines(file);
-      const r = m.model.evaluate(texts);
+      const r = m.model.evaluate(texts, labelOption(v));
       if (v.json) printJson({ texts: texts.length, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss });
       else printLines([`texts           ${texts.length}`, `exact match     ${pct(r.exactMatch)}`, `token accuracy  ${pct(r.tokenAccuracy)}`, `loss            ${formatLoss(r.loss)}`]);
     } else {
