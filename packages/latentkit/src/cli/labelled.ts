@@ -2,10 +2,8 @@
 // bad line is an error naming its line number (counted in the file, blank lines included).
 
 import { CliError } from "./errors.js";
-import { readBytes, readStdinBytes, decodeText } from "./io.js";
-
-/** Most distinct labels of a conditional model (the SDK's and the core's limit). */
-export const MAX_LABELS = 256;
+import { decodeText, readBytes, readStdinBytes } from "./io.js";
+import { MAX_LABELS } from "./sdk.js";
 
 /** A labelled corpus: texts, one label each, and how many texts each label has (sorted by label, as the model lists them). */
 export interface LabelledCorpus {

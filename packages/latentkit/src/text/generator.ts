@@ -377,9 +377,9 @@ export class TextGenerator {
    * its own label and decoded with `label` (most likely tokens). The own label is `from` (one
    * for all texts, or one per text) or, without `from`, the label under which the model explains
    * the text best: the lowest {@link TextGenerator.score} (ties: the first of `labels`). That
-   * costs one `score` pass over the texts per label on top of the restyle itself (with 2 labels,
-   * about three times a `restyle` with `from`). INVALID_OPTION on a model trained without
-   * labels, or for an unknown label (naming the known ones).
+   * costs one `score` pass over the texts per label (one forward pass each) on top of the
+   * restyle itself. INVALID_OPTION on a model trained without labels, or for an unknown label
+   * (naming the known ones).
    */
   restyle(texts: readonly string[], label: string, options: RestyleOptions = {}): string[] {
     const dec = this.#decoder("restyle()");
