@@ -109,6 +109,7 @@ describe("train --labels", () => {
     bad("notab.tsv", "ab\tx\n\nba y\n", /notab\.tsv line 3 has no tab: with --labels each line is a text, a tab, and its label/);
     bad("nolabel.tsv", "ab\tx\nba\t  \n", /nolabel\.tsv line 2 has an empty label after its tab/);
     bad("notext.tsv", "\tx\n", /notext\.tsv line 1 has an empty text before its tab/);
+    bad("blanktext.tsv", "ab\tx\n  \ty\n", /blanktext\.tsv line 2 has an empty text before its tab/);
     bad("one.tsv", "ab\tx\nba\tx\n", /one\.tsv has one label \("x"\); --labels needs 2 to 256 distinct labels \(drop --labels/);
     bad("many.tsv", Array.from({ length: 300 }, (_, i) => `w${i}\tl${i}`).join("\n"), /many\.tsv line 257 has a 257th distinct label \("l256"\); a model takes at most 256 labels/);
     fails(["train", "x.csv", "--numeric", "--labels"], 2, /--labels is only for text models/);

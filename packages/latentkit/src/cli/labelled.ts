@@ -14,7 +14,7 @@ export interface LabelledCorpus {
 
 /**
  * Parses `text<TAB>label` lines. The label is what follows the last tab (so texts may hold
- * tabs), trimmed; blank lines are skipped. CliError for a line without a tab, an empty text or
+ * tabs), trimmed; blank lines are skipped. CliError for a line without a tab, a blank text or an empty
  * label, more than 256 distinct labels, or fewer than 2.
  */
 export function parseLabelled(s: string, name: string): LabelledCorpus {
@@ -31,7 +31,7 @@ export function parseLabelled(s: string, name: string): LabelledCorpus {
     const text = line.slice(0, tab);
     const label = line.slice(tab + 1).trim();
     if (label === "") throw new CliError(`${at} has an empty label after its tab: with --labels each line is a text, a tab, and its label`);
-    if (text === "") throw new CliError(`${at} has an empty text before its tab: with --labels each line is a text, a tab, and its label`);
+    if (text.trim() === "") throw new CliError(`${at} has an empty text before its tab: with --labels each line is a text, a tab, and its label`);
     if (!seen.has(label) && seen.size === MAX_LABELS) {
       throw new CliError(`${at} has a ${MAX_LABELS + 1}th distinct label (${JSON.stringify(label)}); a model takes at most ${MAX_LABELS} labels`);
     }
