@@ -157,6 +157,14 @@ describe("--label on a conditional model", () => {
     const own = json(["eval", "langs.lk", "-", "--label", "hi"], HI.slice(0, 20).join("\n"));
     const other = json(["eval", "langs.lk", "-", "--label", "lo"], HI.slice(0, 20).join("\n"));
     expect(own.loss).toBeLessThan(other.loss);
+    // --labels: a held-out tsv, each text with its own label (one label is enough here)
+    const tsv = (texts: string[], label: string) => texts.map((t) => `${t}\t${label}`).join("\n");
+    expect(json(["eval", "langs.lk", "-", "--labels"], tsv(HI.slice(0, 20), "hi"))).toEqual(own);
+    const mixed = json(["eval", "langs.lk", "-", "--labels"], tsv(HI.slice(0, 10), "hi") + "\n" + tsv(LO.slice(0, 10), "lo"));
+    expect(mixed.texts).toBe(20);
+    fails(["eval", "langs.lk", "-", "--labels", "--label", "hi"], 2, /give --label \(one for all texts\) or --labels/, tsv(HI.slice(0, 2), "hi"));
+    fails(["eval", "langs.lk", "-", "--labels"], 1, /stdin line 2 has no tab/, "ab\thi\nba\n");
+    fails(["eval", "langs.lk", "-", "--labels"], 2, /^latentkit: eval: --labels: text 2's label "fr" is not a label of this model; its labels are "hi", "lo"\.$/m, "ab\thi\n\nba\tfr\n");
   });
 
   it("an unknown or missing label is a usage error naming the labels", () => {

@@ -26,13 +26,15 @@ export function labelWording(message: string): string {
   return message
     .replace(/^[A-Za-z]+\(\): /, "")
     .replace(/^(label|from)(\[\d+\])? (the string )?/, (_m, name: string, i: string | undefined) => `--${name}${i ?? ""} `)
+    // eval --labels: one label a text, in the order of the file's non-blank lines
+    .replace(/^labels\[(\d+)\] (the string )?/, (_m, i: string) => `--labels: text ${Number(i) + 1}'s label `)
     .replace(/takes no (label|from); leave (label|from) out/, (_m, a: string, b: string) => `takes no --${a}; leave --${b} out`)
     .replace(/pass \{ label \} \((one of .*?)\) or \{ labels \} \(one per text\)/, "pass --label ($1)");
 }
 
 /** Whether an SDK message is about a label option (so labelWording applies). */
 export function isLabelMessage(message: string): boolean {
-  return /^[A-Za-z]+\(\): (label|from)\b|trained without labels|this model is conditional/.test(message);
+  return /^[A-Za-z]+\(\): (labels?|from)\b|trained without labels|this model is conditional/.test(message);
 }
 
 /** UsageError for --label on a numeric model (which takes no labels), before its data is read. */

@@ -15,9 +15,10 @@ export interface LabelledCorpus {
 /**
  * Parses `text<TAB>label` lines. The label is what follows the last tab (so texts may hold
  * tabs), trimmed; blank lines are skipped. CliError for a line without a tab, a blank text or an empty
- * label, more than 256 distinct labels, or fewer than 2.
+ * label, more than 256 distinct labels, or fewer than `minLabels` (2: what training needs; held-out
+ * texts may all have one label).
  */
-export function parseLabelled(s: string, name: string): LabelledCorpus {
+export function parseLabelled(s: string, name: string, { minLabels = 2 } = {}): LabelledCorpus {
   const texts: string[] = [];
   const labels: string[] = [];
   const seen = new Map<string, number>();
@@ -40,7 +41,7 @@ export function parseLabelled(s: string, name: string): LabelledCorpus {
     labels.push(label);
   }
   if (texts.length === 0) throw new CliError(`${name} has no text (only blank lines): expected one text<TAB>label per line`);
-  if (seen.size < 2) {
+  if (seen.size < minLabels) {
     throw new CliError(`${name} has one label (${JSON.stringify(labels[0])}); --labels needs 2 to ${MAX_LABELS} distinct labels (drop --labels to train a model without labels)`);
   }
   // sorted by code unit, as text.train() orders a model's labels
@@ -49,11 +50,11 @@ export function parseLabelled(s: string, name: string): LabelledCorpus {
 }
 
 /** Reads a labelled corpus from a file (or "-" for stdin). */
-export async function readLabelled(path: string): Promise<LabelledCorpus> {
+export async function readLabelled(path: string, options: { minLabels?: number } = {}): Promise<LabelledCorpus> {
   const name = path === "-" ? "stdin" : path;
   const bytes = path === "-" ? await readStdinBytes() : readBytes(path);
   if (bytes.length === 0) throw new CliError(`${name} is empty: expected one text<TAB>label per line`);
-  return parseLabelled(decodeText(bytes, name), name);
+  return parseLabelled(decodeText(bytes, name), name, options);
 }
 
 /** "en 8,000, fr 8,000" (the first 20 labels, then how many more). */

@@ -17,8 +17,8 @@ export const spec: CommandSpec = {
 export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const [path, input = "-"] = positionals as [string, string?];
   const m = await loadModel(path);
-  textOnlyLabel(v, m.kind, "decode");
   try {
+    textOnlyLabel(v, m.kind, "decode");
     const { rows } = await readCsv(input);
     if (m.kind === "text") {
       const texts = m.model.decode(rows, labelOption(v));

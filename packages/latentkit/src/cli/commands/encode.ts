@@ -22,8 +22,8 @@ export const spec: CommandSpec = {
 export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const [path, input = "-"] = positionals as [string, string?];
   const m = await loadModel(path);
-  textOnlyLabel(v, m.kind, "encode");
   try {
+    textOnlyLabel(v, m.kind, "encode");
     let codes: { data: Float32Array; rows: number; cols: number };
     let texts: string[] | undefined;
     if (m.kind === "text") {
