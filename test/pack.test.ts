@@ -164,6 +164,9 @@ console.log("ENTRY " + import.meta.resolve("latentkit").split("/").slice(-2).joi
       expect(resultLine(r.out), script).toEqual(baseline);
     }
     expect(baseline).toMatchObject({ simd: true, shape: "SHAPE_MISMATCH", epochs: 6 });
+    // the conditional text model: what every runtime must reproduce is itself right in Node
+    expect(baseline.labelled).toMatchObject({ roundTrip: true, labels: "hi,lo" });
+    expect(baseline.labelled.samples).toMatch(/^hi: .* \| lo: /);
   });
 
   it("latentkit/slim: NOT_INITIALIZED until init(source), then the same model (ESM and CJS)", () => {

@@ -3,7 +3,10 @@
 // on data made with integer arithmetic only (no Math.sin/exp, whose last bits differ between
 // JavaScript engines), save it, load it back, encode and decode. It returns SHA-256 hashes of
 // the saved model bytes and of the outputs, which must be the same everywhere; the same for a
-// small text model, with its seeded samples.
+// small text model, with its seeded samples, and for a conditional text model (two labels): its
+// saved bytes, whether load -> save gives them back bit for bit, its labels, and seeded samples
+// of each label. The tests compare every runtime with Node's result of the same run, never with
+// a hash written down (the conditional model's defaults may change).
 //
 // RECIPE is JavaScript source defining `async function latentkitRecipe(lk)`, where `lk` is the
 // latentkit module namespace; it needs only `crypto.subtle`, present in all of them.
@@ -32,12 +35,26 @@ async function latentkitRecipe(lk) {
   const textBytes = gen.save();
   const gen2 = await lk.text.load(textBytes);
   const samples = gen2.sample(6, { seed: 3, tokenTemperature: 1 }).join(" ") + " | " + gen2.reconstruct(words.slice(0, 3)).join(" ");
+  const labelled = await latentkitLabelled(lk, words, sha);
   const result = { model: await sha(bytes), outputs: await sha(out), size: bytes.length, epochs: again.history.length,
-    simd: lk.buildInfo().simd128, shape, text: await sha(textBytes), samples };
+    simd: lk.buildInfo().simd128, shape, text: await sha(textBytes), samples, labelled };
   model.dispose();
   again.dispose();
   gen.dispose();
   gen2.dispose();
+  return result;
+}
+
+async function latentkitLabelled(lk, words, sha) {
+  const labels = words.map((w, i) => (i % 2 ? "lo" : "hi"));
+  const cond = await lk.text.train(words, { labels, latent: 4, hidden: [16], context: 2, epochs: 6, learningRate: 0.01, seed: 9 });
+  const bytes = cond.save();
+  const back = await lk.text.load(bytes);
+  const model = await sha(bytes);
+  const samples = ["hi", "lo"].map((label) => label + ": " + back.sample(4, { label, seed: 2, tokenTemperature: 1 }).join(" ")).join(" | ");
+  const result = { model, size: bytes.length, roundTrip: (await sha(back.save())) === model, labels: back.labels.join(","), samples };
+  cond.dispose();
+  back.dispose();
   return result;
 }
 `;
@@ -51,4 +68,6 @@ export interface RecipeResult {
   shape: string;
   text: string;
   samples: string;
+  /** The conditional text model: sha256 of its bytes, load -> save identical, its labels, seeded samples by label. */
+  labelled: { model: string; size: number; roundTrip: boolean; labels: string; samples: string };
 }

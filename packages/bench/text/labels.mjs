@@ -29,6 +29,8 @@ const EXAMPLES = { en: ["window", "garden", "mother", "river"], fr: ["maison", "
 
 // Amounts of the shift beyond the issue's 1, to see where the direction starts to act.
 const SWEEP = [2, 4, 8];
+// Guidance of the conditional model's restyle and samples besides the default (6).
+const GUIDANCE_SWEEP = [0, 2, 4];
 
 const opts = parseArgs(process.argv.slice(2));
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
@@ -127,6 +129,24 @@ async function measureConditional(data, judge) {
     console.log(`  restyle(held-out ${from}, "${to}"): judged ${to} ${pct(r.judged)}, first two letters kept ${pct(r.keepsFirstTwo)}, unchanged ${pct(r.unchanged)}`);
     console.log(`    ${c.examples[from]}`);
   }
+  // Not in the issue: what the default guidance (6 for sample and restyle) buys, against the
+  // closeness to the input it costs; guidance 0 is the conditional model alone.
+  c.guidanceSweep = GUIDANCE_SWEEP.map((guidance) => {
+    const row = { guidance };
+    for (const from of LABELS) {
+      const to = OTHER[from];
+      const out = gen.restyle(data.moved[from], to, { from, guidance });
+      row[`restyle_${to}`] = { judged: judgedShare(judge, out, to), keepsFirstTwo: keepsPrefix(data.moved[from], out, 2) };
+      const samples = gen.sample(opts.samples, { label: from, guidance });
+      row[`sample_${from}`] = judgedShare(judge, samples, from);
+    }
+    row.examples = arrows(EXAMPLES.en, gen.restyle(EXAMPLES.en, "fr", { from: "en", guidance }));
+    console.log(
+      `  guidance ${guidance}: restyle judged fr ${pct(row.restyle_fr.judged)} (first two kept ${pct(row.restyle_fr.keepsFirstTwo)}), en ${pct(row.restyle_en.judged)} (${pct(row.restyle_en.keepsFirstTwo)}); ` +
+        `samples judged en ${pct(row.sample_en)}, fr ${pct(row.sample_fr)}; ${row.examples}`,
+    );
+    return row;
+  });
   for (const l of LABELS) c.heldOut[l] = gen.evaluate(data.heldOut[l], { label: l });
   c.heldOutExact = pooledExact(LABELS.map((l) => ({ count: data.heldOut[l].length, exactMatch: c.heldOut[l].exactMatch })));
   console.log(`  held-out exact with the right label ${pct(c.heldOutExact)} (en ${pct(c.heldOut.en.exactMatch)}, fr ${pct(c.heldOut.fr.exactMatch)}); ${run.epochs} epochs, ${run.seconds.toFixed(1)} s`);

@@ -3,6 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, type TextGenerator } from "../src/index.js";
+import { bestLabels } from "../src/text/labels.js";
 import { WasmModel } from "../src/wasm.js";
 import { rng } from "./helpers.js";
 
@@ -79,6 +80,19 @@ describe("a conditional text model", () => {
     expect(same).toEqual(gen.reconstruct(LO.slice(0, 10), { label: "lo" }));
   });
 
+  it("restyles without `from`, taking each text's best-explained label as its own", () => {
+    const held = words(40, "kstz", "ei", 9).filter((w) => !HI.includes(w));
+    // texts of one label: the same as naming it
+    expect(gen.restyle(held, "lo")).toEqual(gen.restyle(held, "lo", { from: "hi" }));
+    // a mix: each text's own label, found per text
+    const mixed = [...LO.slice(0, 8), ...HI.slice(0, 8)];
+    const own = mixed.map((_, i) => (i < 8 ? "lo" : "hi"));
+    expect(plain.restyle(mixed, "hi")).toEqual(plain.restyle(mixed, "hi", { from: own }));
+    // the choice is the lowest score; restyling into it is the text's reconstruction
+    const guessed = gen.restyle(LO.slice(0, 10), "lo");
+    expect(guessed).toEqual(gen.reconstruct(LO.slice(0, 10), { label: "lo" }));
+  });
+
   it("takes the label in interpolate, variations, encode, decode and score", () => {
     const path = gen.interpolate(LO[0]!, LO[1]!, 5, { label: "lo" });
     expect(path).toHaveLength(5);
@@ -107,7 +121,6 @@ describe("a conditional text model", () => {
     expect(code(() => gen.encode(["ab"]))).toMatch(/^INVALID_OPTION: encode\(\)/);
     expect(code(() => gen.encode(["ab", "ba"], { labels: ["lo"] }))).toMatch(/^INVALID_OPTION: .*one label per text \(2\)/);
     expect(code(() => gen.encode(["ab"], { label: "lo", labels: ["lo"] }))).toMatch(/^INVALID_OPTION: .*not both/);
-    expect(code(() => gen.restyle(["ab"], "lo"))).toMatch(/^INVALID_OPTION: .*from/);
     expect(code(() => gen.restyle(["ab"], "xx", { from: "lo" }))).toMatch(/^INVALID_OPTION: .*"xx"/);
     expect(code(() => gen.restyle(["ab"], "lo", { from: ["lo", "hi"] }))).toMatch(/^INVALID_OPTION: .*one label per text/);
     expect(code(() => gen.sample(3, { labels: ["lo"] } as never))).toMatch(/^INVALID_OPTION/);
@@ -174,7 +187,18 @@ describe("label options on a model trained without labels", () => {
     expect(plain.labels).toEqual([]);
     expect(() => plain.sample(2, { label: "lo" })).toThrow(/trained without labels/);
     expect(() => plain.restyle(["ab"], "lo", { from: "hi" })).toThrow(/trained without labels/);
+    expect(() => plain.restyle(["ab"], "lo")).toThrow(/trained without labels/);
     expect(() => plain.encode(["ab"], { labels: ["lo"] })).toThrow(/trained without labels/);
     expect(plain.sample(2)).toHaveLength(2);
+  });
+});
+
+describe("restyle()'s choice of a text's own label (bestLabels)", () => {
+  it("takes the lowest loss per row, the first label on a tie, and never a NaN loss", () => {
+    const losses = [Float32Array.of(2, 1, 5, NaN), Float32Array.of(1, 1, NaN, 3), Float32Array.of(3, 0.5, 4, 3)];
+    const calls: number[] = [];
+    const best = bestLabels(3, 4, (id) => (calls.push(id), losses[id]!));
+    expect(Array.from(best)).toEqual([1, 2, 2, 1]);
+    expect(calls).toEqual([0, 1, 2]);
   });
 });

@@ -10,10 +10,12 @@ import * as evaluate from "./commands/eval.js";
 import * as info from "./commands/info.js";
 import * as interpolate from "./commands/interpolate.js";
 import * as reconstruct from "./commands/reconstruct.js";
+import * as restyle from "./commands/restyle.js";
 import * as sample from "./commands/sample.js";
 import * as train from "./commands/train.js";
 import * as variations from "./commands/variations.js";
 import { CliError, EXIT, UsageError, oneLine } from "./errors.js";
+import { isLabelMessage, labelWording } from "./label-flag.js";
 import { LatentkitError } from "./sdk.js";
 
 interface Command {
@@ -21,7 +23,7 @@ interface Command {
   run(parsed: Parsed): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { train, sample, interpolate, variations, reconstruct, encode, decode, eval: evaluate, info };
+const COMMANDS: Record<string, Command> = { train, sample, interpolate, variations, restyle, reconstruct, encode, decode, eval: evaluate, info };
 
 /** Option names of the SDK -> the flags that set them, to word SDK messages in CLI terms. */
 const FLAG_OF: Record<string, string> = {
@@ -73,6 +75,8 @@ function mainHelp(): string {
     "  latentkit sample words.lk -n 10",
     "  latentkit train tang5.txt -o tang.lk",
     "  latentkit interpolate tang.lk 青山明月夜 白雲江上行",
+    "  latentkit train langs.tsv --labels -o langs.lk --variational   (text<TAB>label lines)",
+    "  latentkit restyle langs.lk --label fr window garden",
     "",
   ].join("\n");
 }
@@ -120,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) return fail(e.message, e.exitCode);
     if (e instanceof LatentkitError) {
       // Bad option values reach the SDK's validation: a usage error, worded with flag names.
-      if (e.code === "INVALID_OPTION") return fail(`${name}: ${flagWording(e.message)}`, EXIT.USAGE);
+      if (e.code === "INVALID_OPTION") return fail(`${name}: ${isLabelMessage(e.message) ? labelWording(e.message) : flagWording(e.message)}`, EXIT.USAGE);
       if (e.code === "ABORTED") return fail("interrupted", EXIT.INTERRUPTED);
       return fail(`${name}: ${e.message}`, EXIT.RUNTIME);
     }

@@ -11,5 +11,6 @@ export { LatentkitError, load, text, train } from "../index.js";
 export type { Autoencoder, EpochInfo, EpochRecord, TextGenerator, TextModelConfig, TextTrainingSummary, TextTrainOptions, TrainOptions } from "../index.js";
 export { modelFileKind } from "../model-file.js";
 export { defaultLatent } from "../model-options.js";
+export { MAX_LABELS } from "../text/labels.js";
 export { ACTIVATIONS } from "../options.js";
 export { closest } from "../validate.js";

@@ -12,7 +12,7 @@ import { wasmCall, type WasmModel } from "../wasm.js";
 import { Slices } from "../yield.js";
 import { count, methodOptions, seedOf } from "./arguments.js";
 import { decodeCodes, reconstructChunks, textsFromProbs, type Decoder } from "./decoding.js";
-import { DEFAULT_GUIDANCE, labelIds, MAX_GUIDANCE, optionLabels, withLabels } from "./labels.js";
+import { bestLabels, DEFAULT_GUIDANCE, labelIds, MAX_GUIDANCE, optionLabels, withLabels } from "./labels.js";
 import { drawFromMixture } from "./mixture.js";
 import { drawGaussian, fitPrior, pathCodes } from "./prior.js";
 import { detExp, Random } from "./random.js";
@@ -394,19 +394,30 @@ export class TextGenerator {
 
   /**
    * Style transfer by swapping the condition (conditional models): each text is encoded with
-   * its own label (`from`: one for all texts, or one per text) and decoded with `label`
-   * (most likely tokens). INVALID_OPTION on a model trained without labels, for an unknown
-   * label (naming the known ones), or without `from`.
+   * its own label and decoded with `label` (most likely tokens). The own label is `from` (one
+   * for all texts, or one per text) or, without `from`, the label under which the model explains
+   * the text best: the lowest {@link TextGenerator.score} (ties: the first of `labels`). That
+   * costs one `score` pass over the texts per label (one forward pass each) on top of the
+   * restyle itself. A plain conditional model decodes with label `guidance` 6 by default (see
+   * {@link GuidanceOptions}; lower keeps more of the input, 0 is the conditional model alone).
+   * INVALID_OPTION on a model trained without labels, or for an unknown label (naming the
+   * known ones).
    */
   restyle(texts: readonly string[], label: string, options: RestyleOptions = {}): string[] {
     const dec = this.#decoder("restyle()");
     const o = methodOptions(options, ["from", "onLongText", "guidance"], "restyle()");
     const list = checkTexts(texts, "texts");
-    const to = labelIds(this.#meta.labels, label, list.length, "restyle()", "label");
-    if (o.from === undefined) throw invalidOption(`restyle(): pass the texts' own labels as { from } (one for all texts, or one per text); the labels are ${this.labels.join(", ")}.`);
-    const from = labelIds(this.#meta.labels, o.from, list.length, "restyle()", "from");
-    const { ids } = this.#rows(list, "texts", this.#policy(o), from);
-    return decodeCodes(dec, this.#encodeRaw(ids, list.length), list.length, 0, 0, to, this.#guidance(o, "restyle()", true));
+    const names = this.#meta.labels;
+    const to = labelIds(names, label, list.length, "restyle()", "label");
+    const guidance = this.#guidance(o, "restyle()", true);
+    const rows = list.length;
+    const { ids } = this.#rows(list, "texts", this.#policy(o));
+    const width = this.#meta.maxLength + 1;
+    const labelled = (from: Float32Array) => withLabels(ids, rows, width, from);
+    const from = o.from !== undefined
+      ? labelIds(names, o.from, rows, "restyle()", "from")
+      : bestLabels(names!.length, rows, (id) => wasmCall(() => dec.wasm.score(labelled(new Float32Array(rows).fill(id)), rows)));
+    return decodeCodes(dec, this.#encodeRaw(labelled(from), rows), rows, 0, 0, to, guidance);
   }
 
   /**

@@ -86,6 +86,26 @@ export function optionLabels(names: readonly string[] | undefined, o: Record<str
   return labelIds(names, o[given], rows, method, given);
 }
 
+/**
+ * Each row's label id with the lowest loss: `lossOf(id)` gives one loss a row with every row
+ * labelled `id`, called once per label. A tie keeps the earlier label (names are sorted, so the
+ * choice does not depend on the corpus order); a NaN loss never wins. @internal
+ */
+export function bestLabels(labelCount: number, rows: number, lossOf: (id: number) => Float32Array): Float32Array {
+  const best = new Float32Array(rows);
+  const bestLoss = new Float64Array(rows).fill(Infinity);
+  for (let id = 0; id < labelCount; id++) {
+    const loss = lossOf(id);
+    for (let r = 0; r < rows; r++) {
+      if (loss[r]! < bestLoss[r]!) {
+        bestLoss[r] = loss[r]!;
+        best[r] = id;
+      }
+    }
+  }
+  return best;
+}
+
 /** Id rows (rows × length) with each row's label id appended: rows × (length + 1). @internal */
 export function withLabels(ids: Float32Array, rows: number, length: number, labels: Float32Array): Float32Array {
   const out = new Float32Array(rows * (length + 1));

@@ -87,7 +87,11 @@ export interface GuidanceOptions {
 
 /** Options of {@link TextGenerator.restyle}. */
 export interface RestyleOptions extends GuidanceOptions {
-  /** The texts' own labels, which they are encoded with: one for all, or one per text. Required. */
+  /**
+   * The texts' own labels, which they are encoded with: one for all, or one per text. Without
+   * it, each text's own label is the one whose {@link TextGenerator.score} of it is lowest (one
+   * `score` pass per label).
+   */
   from?: string | readonly string[];
   /** Texts longer than `maxLength` tokens: cut to it (`"truncate"`, default) or refused (`"error"`, INVALID_OPTION). */
   onLongText?: LongTextPolicy;

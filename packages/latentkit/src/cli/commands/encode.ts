@@ -2,11 +2,12 @@
 
 import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
+import { labelFlag, labelOption, textOnlyLabel } from "../label-flag.js";
 import { loadModel, printJson, readCsv, readTextLines, toCsv } from "../io.js";
 
 export const spec: CommandSpec = {
   name: "encode",
-  usage: "latentkit encode <model.lk> [input] > codes.csv",
+  usage: "latentkit encode <model.lk> [input] [--label name] > codes.csv",
   summary: "Map inputs to latent codes, printed as CSV (header z1..zN, one row per input).",
   details: [
     "Text models read one text per line (every line, blank ones too, gives one row); numeric",
@@ -14,7 +15,7 @@ export const spec: CommandSpec = {
     "or stdin when none is given (or it is -).",
   ].join("\n"),
   positionals: { min: 1, max: 2, names: "a model file" },
-  flags: {},
+  flags: { label: labelFlag("encode the texts with this label (required there)") },
   examples: ["latentkit encode words.lk < words.txt > codes.csv", "latentkit encode sensors.lk readings.csv --json"],
 };
 
@@ -22,11 +23,12 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const [path, input = "-"] = positionals as [string, string?];
   const m = await loadModel(path);
   try {
+    textOnlyLabel(v, m.kind, "encode");
     let codes: { data: Float32Array; rows: number; cols: number };
     let texts: string[] | undefined;
     if (m.kind === "text") {
       texts = await readTextLines(input, { keepBlank: true });
-      codes = m.model.encode(texts);
+      codes = m.model.encode(texts, labelOption(v));
     } else {
       codes = m.model.encode((await readCsv(input)).rows);
     }

@@ -9,7 +9,7 @@ import type { EpochRecord, TextModelConfig, TextTrainingSummary } from "../sdk.j
 export const spec: CommandSpec = {
   name: "info",
   usage: "latentkit info <model.lk>",
-  summary: "Show a model file's settings, sizes and training history.",
+  summary: "Show a model file's settings, sizes, labels (conditional models) and training history.",
   positionals: { min: 1, max: 1, names: "a model file" },
   flags: {},
   examples: ["latentkit info words.lk", "latentkit info words.lk --json"],
@@ -46,6 +46,7 @@ function describe(m: LoadedModel) {
       config: c,
       latentSize: m.model.latentSize,
       vocabulary: m.model.vocabulary.slice(4),
+      labels: [...m.model.labels],
       layers: { encoder: layers.encoder, decoder: layers.decoder },
       parameters: m.model.paramCount,
       stats: m.model.stats,
@@ -68,6 +69,11 @@ function describe(m: LoadedModel) {
 }
 
 const int = (x: number) => x.toLocaleString("en-US");
+
+/** The first 40 labels, then how many more. */
+function labelList(labels: readonly string[]): string {
+  return labels.slice(0, 40).join(", ") + (labels.length > 40 ? `, … (${labels.length - 40} more)` : "");
+}
 
 /** "97.4% of 270 training texts back exactly, 12.0% of 30 held out". */
 function exactShares(t: TextTrainingSummary): string {
@@ -93,6 +99,7 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
         `kind         text model, ${c.level} level${c.lowercase ? ", lower-cased" : ""}, ${vaeText}`,
         `vocabulary   ${int(c.vocabularySize)} tokens (4 special${c.minCount > 1 ? `, min count ${c.minCount}` : ""}): ${d.vocabulary.slice(0, 40).join(c.level === "char" ? "" : " ")}${d.vocabulary.length > 40 ? " ..." : ""}`,
         `max length   ${c.maxLength} tokens`,
+        ...(d.labels.length ? [`labels       ${d.labels.length} (conditional model, take --label): ${labelList(d.labels)}`] : []),
         `layers       ${d.layers.encoder.join(" -> ")}${vae ? " (mean and log-variance)" : ""} | ${d.layers.decoder.join(" -> ")}; ${c.activation}`,
         `latent       ${c.latent}`,
         `parameters   ${int(d.parameters)}`,

@@ -3,14 +3,15 @@
 import type { CommandSpec, Parsed } from "../args.js";
 import { EXIT } from "../errors.js";
 import { loadTextModel, printJson, printLines, readTextLines } from "../io.js";
+import { labelFlag, labelOption } from "../label-flag.js";
 import { displayWidth, padColumns } from "../width.js";
 
 export const spec: CommandSpec = {
   name: "reconstruct",
-  usage: "latentkit reconstruct <model.lk> [text...]",
+  usage: "latentkit reconstruct <model.lk> [text...] [--label name]",
   summary: "Encode texts and decode them back: prints each reconstruction (texts from the arguments, or one per line on stdin).",
   positionals: { min: 1, max: Infinity, names: "a model file" },
-  flags: {},
+  flags: { label: labelFlag("encode and decode the texts with this label (required there)") },
   examples: ['latentkit reconstruct words.lk garden mystery', "latentkit reconstruct words.lk < heldout.txt --json"],
 };
 
@@ -19,7 +20,7 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const gen = await loadTextModel(path, "reconstruct");
   try {
     const inputs = args.length ? args : await readTextLines("-", { keepBlank: true });
-    const outputs = gen.reconstruct(inputs);
+    const outputs = gen.reconstruct(inputs, labelOption(v));
     if (v.json) {
       printJson({ reconstructions: inputs.map((input, i) => ({ input, output: outputs[i], exact: outputs[i] === input })) });
     } else {

@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { choice, intList, num, str, type CommandSpec, type Parsed } from "../args.js";
 import { CliError, EXIT, UsageError } from "../errors.js";
 import { printJson, readCsv, readTextLines } from "../io.js";
+import { countsLine, readLabelled, type LabelledCorpus } from "../labelled.js";
 import { fileExists, writeFileAtomic } from "../write-file.js";
 import { formatDuration, formatLoss, Progress } from "../progress.js";
 import {
@@ -32,7 +33,7 @@ export const DEFAULT_EPOCHS = { text: 200, textFixed: 30, numeric: 10 } as const
 export const spec: CommandSpec = {
   name: "train",
   usage: "latentkit train <file> [-o model.lk] [options]",
-  summary: "Train a text model on a file with one text per line (or, with --numeric, an autoencoder on a CSV file with a header row).",
+  summary: "Train a text model on a file with one text per line (with --labels, text<TAB>label per line: a conditional model), or, with --numeric, an autoencoder on a CSV file with a header row.",
   details: [
     "Progress goes to stderr: a bar on a terminal, one line per epoch otherwise. Ctrl-C stops",
     "training and still saves the model so far (exit code 130); press it twice to quit without saving.",
@@ -40,11 +41,15 @@ export const spec: CommandSpec = {
     "byte-order mark; lines end in \\n or \\r\\n. Characters are code points, so Chinese needs no option.",
     "The model file is written atomically (a temporary file, then a rename): an interrupted or failed run",
     "never leaves half a model. When training diverges, an existing model file is kept unless --force.",
+    "With --labels each line is a text, a tab and its label (2 to 256 distinct labels; the label is what",
+    "follows the last tab); sample, restyle, interpolate, variations... then take --label. Without --labels",
+    "a tab is part of the text.",
   ].join("\n"),
   positionals: { min: 1, max: 1, names: "a training file (one text per line, or CSV with --numeric)" },
   flags: {
     output: { type: "string", short: "o", value: "file", help: "where to save the model (default: <file> with extension .lk)" },
     numeric: { type: "boolean", help: "train a numeric autoencoder on a CSV file with a header row" },
+    labels: { type: "boolean", help: "text: each line is text<TAB>label; trains a conditional model (2 to 256 labels)" },
     level: { type: "string", value: "char|word", help: "text: tokens are characters or words (default char)" },
     lowercase: { type: "boolean", help: "text: lower-case texts first" },
     "min-count": { type: "string", value: "n", help: "text: rarer tokens become <unk> (default 1)" },
@@ -81,12 +86,13 @@ export const spec: CommandSpec = {
   examples: [
     "latentkit train corpora/words.txt -o words.lk --variational --epochs 40 --validation-split 0.1",
     "latentkit train corpora/tang5.txt -o tang.lk --validation-split 0.1",
+    "latentkit train langs.tsv --labels -o langs.lk --variational",
     "latentkit train names.txt -o names.lk --latent 16 --hidden 512 --early-stopping --validation-split 0.1",
     "latentkit train sensors.csv --numeric -o sensors.lk --latent 4 --hidden 32 --epochs 50",
   ],
 };
 
-const TEXT_ONLY = ["level", "lowercase", "min-count", "max-length", "context", "context-noise", "no-early-stopping"];
+const TEXT_ONLY = ["labels", "level", "lowercase", "min-count", "max-length", "context", "context-noise", "no-early-stopping"];
 const NUMERIC_ONLY = ["decoder", "latent-activation", "output-activation", "loss"];
 
 function defaultOutput(file: string): string {
@@ -200,6 +206,8 @@ interface Job {
   json: boolean;
   /** What is trained, for the header line. */
   what: string;
+  /** A conditional text model's labels and their texts (sorted as the model lists them), else null. */
+  labels: LabelledCorpus["counts"] | null;
   /** Loads what training needs, so that start() rejects bad options within one event-loop turn. */
   ready(): Promise<void>;
   /** Starts training with these callbacks. */
@@ -231,12 +239,15 @@ async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
     return {
       ...common,
       what: `numeric autoencoder on ${table.rows.length} rows x ${table.header.length} columns`,
+      labels: null,
       ready: async () => {},
       start: (onEpochEnd, signal) => trainNumeric(table.rows, { ...options(table.header.length), onEpochEnd, signal }),
     };
   }
   const options = textOptions(v, epochs);
-  const lines = await readTextLines(file);
+  const corpus = v.labels === true ? await readLabelled(file) : null;
+  const lines = corpus ? corpus.texts : await readTextLines(file);
+  const labelled = corpus ? { labels: corpus.labels } : {};
   if (options.level === "word" && !common.quiet && mostlyUnspaced(lines)) {
     process.stderr.write(
       "note: these texts are mostly Chinese or Japanese, which put no spaces between words, so --level word makes each run of characters one token; the default --level char is usually what you want\n",
@@ -244,9 +255,10 @@ async function prepare({ values: v, positionals }: Parsed): Promise<Job> {
   }
   return {
     ...common,
-    what: `text model on ${lines.length} texts`,
+    what: `text model on ${lines.length} texts${corpus ? ` with ${corpus.counts.length} labels (${countsLine(corpus.counts)})` : ""}`,
+    labels: corpus?.counts ?? null,
     ready: () => text.preload(),
-    start: (onEpochEnd, signal) => text.train(lines, { ...options, onEpochEnd, signal }),
+    start: (onEpochEnd, signal) => text.train(lines, { ...options, ...labelled, onEpochEnd, signal }),
   };
 }
 
@@ -375,6 +387,7 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
   }
   const exact = job.numeric ? null : (run.model as TextGenerator).training;
   if (exact) summary += `\n${exactLine(exact)}`;
+  if (job.labels) summary += `\nlabels: ${countsLine(job.labels)}`;
   const json = {
     model: output,
     kind: job.numeric ? "numeric" : "text",
@@ -384,6 +397,7 @@ function report(job: Job, run: Outcome, bytes: number): { summary: string; json:
     diverged,
     stoppedEarly: earlyStopped,
     stopMessage: interrupted || diverged ? null : run.stopMessage,
+    ...(job.labels ? { labels: job.labels } : {}),
     ...(exact ? { trainingExact: exact.trainingExact, validationExact: exact.validationExact } : {}),
     bestEpoch: best?.epoch ?? null,
     keptEpoch,
