@@ -146,6 +146,16 @@ describe("--label on a conditional model", () => {
     expect(lines).toEqual([0, 1].map((i) => `${held[i]!.padEnd(Math.max(held[0]!.length, held[1]!.length))}  ->  ${outputs[i]}`));
   });
 
+  it("sample and restyle take --guidance (a VAE's default is 0; the SDK checks the value)", () => {
+    const held = words(30, "kstz", "ei", 9).filter((w) => !HI.includes(w)).slice(0, 12);
+    const at = (g: string) => json(["restyle", "langs.lk", "--label", "lo", "--from", "hi", "--guidance", g, ...held]).restyled.map((r: { output: string }) => r.output);
+    // langs.lk is a conditional VAE: it follows its label by itself, and its default guidance is 0
+    expect(at("0")).toEqual(json(["restyle", "langs.lk", "--label", "lo", "--from", "hi", ...held]).restyled.map((r: { output: string }) => r.output));
+    expect(at("3")).not.toEqual(at("0"));
+    expect(json(["sample", "langs.lk", "-n", "5", "--label", "lo", "--guidance", "0"]).samples).toHaveLength(5);
+    fails(["sample", "langs.lk", "-n", "5", "--label", "lo", "--guidance", "-1"], 2, /guidance/);
+  });
+
   it("interpolate, variations, reconstruct, encode | decode and eval take --label", () => {
     expect(json(["interpolate", "langs.lk", LO[0]!, LO[1]!, "--steps", "4", "--label", "lo"]).path).toHaveLength(4);
     expect(json(["variations", "langs.lk", HI[0]!, "-n", "3", "--label", "hi"]).variations).toHaveLength(3);

@@ -18,6 +18,19 @@ export function labelOption(v: Values): { label?: string } {
   return label !== undefined ? { label } : {};
 }
 
+/** The --guidance flag of the commands whose point is the label (sample, restyle). */
+export const guidanceFlag: FlagSpec = {
+  type: "string",
+  value: "g",
+  help: "conditional models: how strongly decoding follows the label, 0..100 (default 6; lower keeps more of the input)",
+};
+
+/** `{ guidance }` for the SDK when --guidance is given, else `{}` (the SDK checks the value). */
+export function guidanceOption(v: Values): { guidance?: number } {
+  const g = str(v, "guidance");
+  return g !== undefined ? { guidance: Number(g) } : {};
+}
+
 /**
  * An SDK label message in CLI terms: `sample(): label the string "xx" is not a label...` becomes
  * `--label "xx" is not a label...`, `{ label }` / `{ labels }` advice becomes --label.

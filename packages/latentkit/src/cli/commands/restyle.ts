@@ -4,12 +4,12 @@
 import { str, type CommandSpec, type Parsed } from "../args.js";
 import { EXIT, UsageError } from "../errors.js";
 import { loadTextModel, printJson, printLines, readTextLines } from "../io.js";
-import { labelFlag } from "../label-flag.js";
+import { guidanceFlag, guidanceOption, labelFlag } from "../label-flag.js";
 import { displayWidth, padColumns } from "../width.js";
 
 export const spec: CommandSpec = {
   name: "restyle",
-  usage: "latentkit restyle <model.lk> --label <name> [--from <name>] [text...]",
+  usage: "latentkit restyle <model.lk> --label <name> [--from <name>] [--guidance g] [text...]",
   summary: "Restyle texts into a label: each text encoded with its own label and decoded with --label (texts from the arguments, or one per line on stdin).",
   details: [
     "Needs a conditional model (train --labels). Without --from, each text's own label is the one",
@@ -19,6 +19,7 @@ export const spec: CommandSpec = {
   flags: {
     label: labelFlag("the label to restyle the texts into (required)"),
     from: { type: "string", value: "label", help: "the texts' own label (default: for each text, the label that explains it best)" },
+    guidance: guidanceFlag,
   },
   examples: ["latentkit restyle langs.lk --label fr window garden", "latentkit restyle langs.lk --label en --from fr < french.txt --json"],
 };
@@ -31,7 +32,7 @@ export async function run({ values: v, positionals }: Parsed): Promise<number> {
   const gen = await loadTextModel(path, "restyle");
   try {
     const inputs = args.length ? args : await readTextLines("-", { keepBlank: true });
-    const outputs = gen.restyle(inputs, label, from !== undefined ? { from } : {});
+    const outputs = gen.restyle(inputs, label, { ...(from !== undefined ? { from } : {}), ...guidanceOption(v) });
     if (v.json) {
       printJson({ label, from: from ?? null, restyled: inputs.map((input, i) => ({ input, output: outputs[i] })) });
     } else {
