@@ -41,6 +41,7 @@ pub mod matrix;
 pub mod model_file;
 pub mod rng;
 pub mod tokens;
+mod workspace;
 pub mod train;
 // The hot loops live in their own crate, compiled for speed while this one is compiled for
 // size (root Cargo.toml); re-exported so that `crate::kernels` and `crate::math` name them.
@@ -55,7 +56,7 @@ pub use tokens::TokenSpec;
 pub use train::options::{EarlyStopping, Monitor, TrainOptions};
 pub use train::noise::Noise;
 pub use train::optimizer::OptimizerKind;
-pub use train::session::{StepReport, TrainSession, TrainSummary};
+pub use train::session::{shard_range, StepReport, TrainSession, TrainSummary};
 pub use train::trainer::Trainer;
 
 #[cfg(test)]
