@@ -95,23 +95,18 @@ impl TrainSession {
             return Err(Error::InvalidState("begin_batch needs a sharded session (shards > 0) that has not stopped".into()));
         }
         let b = self.prepare_batch(net);
-        self.shards.as_mut().expect("checked above").rows = b;
+        let sh = self.shards.as_mut().expect("checked above");
+        sh.rows = b;
+        sh.ready.fill(false);
         Ok(b)
     }
 
     /// Phase 1 of a coupled batch: shard `s`'s forward pass, kept for its `shard_gradient`;
     /// its codes (its rows × latent) into `codes`.
     pub fn shard_forward(&mut self, net: &Autoencoder, s: usize, codes: &mut [f32]) -> Result<()> {
-        let (r, latent) = (self.checked_shard(s, true)?, net.latent_size());
-        let codes = exact(codes, r.len() * latent, "codes")?;
-        let sh = self.shards.as_mut().expect("checked");
-        let n = self.width * sh.rows;
-        let (input, _, _) = batch_rows(&self.options.noise, &self.batch_x[..n], &self.batch_in, &self.batch_ctx);
-        let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
-        sh.ready[s] = true;
-        let ws = &mut sh.ws[s];
-        net.forward(&input[r.start * self.width..r.end * self.width], r.len(), ws, None, labels);
-        codes.copy_from_slice(&ws.a[net.encoder_layers - 1][..r.len() * latent]);
+        let r = self.checked_shard(s, true)?;
+        let codes = exact(codes, r.len() * net.latent_size(), "codes")?;
+        self.forward_shard(net, s, codes);
         Ok(())
     }
 
@@ -123,15 +118,52 @@ impl TrainSession {
         if b == 0 || !self.coupled() {
             return Err(Error::InvalidState("code_gradient is for a coupled batch (mmd or adversary) after begin_batch".into()));
         }
-        let (latent, m) = (net.latent_size(), b * net.latent_size());
+        let m = b * net.latent_size();
         let codes = &codes[..exact_len(codes.len(), m, "codes")?];
-        let dcodes = exact(dcodes, m, "dcodes")?;
-        dcodes.fill(0.0);
+        Ok(self.codes_gradient(net, codes, exact(dcodes, m, "dcodes")?))
+    }
+
+    /// Shard `s`'s gradient into `grads` (every parameter, overwritten) as its share of the
+    /// batch's; returns its share of the loss. A coupled batch's shard continues its
+    /// `shard_forward` and adds its rows of `dcodes` (the batch's, from `code_gradient`) at
+    /// its codes.
+    pub fn shard_gradient(&mut self, net: &Autoencoder, s: usize, dcodes: &[f32], grads: &mut [f32]) -> Result<f64> {
+        let coupled = self.coupled();
+        self.checked_shard(s, coupled)?;
+        let grads = exact(grads, net.params().len(), "grads")?;
+        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
+        let dcodes = &dcodes[..if coupled { exact_len(dcodes.len(), b * net.latent_size(), "dcodes")? } else { 0 }];
+        let sh = self.shards.as_mut().expect("checked");
+        if coupled && !std::mem::take(&mut sh.ready[s]) {
+            return Err(Error::InvalidState(format!("shard {s} of a coupled batch needs its shard_forward first")));
+        }
+        Ok(self.gradient_shard(net, s, dcodes, grads))
+    }
+
+    /// `shard_forward` on checked arguments (`codes` exactly the shard's).
+    fn forward_shard(&mut self, net: &Autoencoder, s: usize, codes: &mut [f32]) {
+        let sh = self.shards.as_mut().expect("a sharded session");
+        let (r, w) = (shard_range(sh.rows, sh.count, s), self.width);
+        let (input, _, _) = batch_rows(&self.options.noise, &self.batch_x[..w * sh.rows], &self.batch_in, &self.batch_ctx);
+        let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
+        sh.ready[s] = true;
+        if r.is_empty() {
+            return;
+        }
+        let ws = &mut sh.ws[s];
+        net.forward(&input[r.start * w..r.end * w], r.len(), ws, None, labels);
+        codes.copy_from_slice(&ws.a[net.encoder_layers - 1][..codes.len()]);
+    }
+
+    /// `code_gradient` on checked arguments (both B × latent exactly).
+    fn codes_gradient(&mut self, net: &Autoencoder, codes: &[f32], dcodes: &mut [f32]) -> f64 {
+        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
+        let (latent, lambda) = (net.latent_size(), self.options.mmd);
         let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
-        let lambda = self.options.mmd;
+        dcodes.fill(0.0);
         let mut value = 0.0;
         if lambda > 0.0 {
-            let draws = &self.prior[..m];
+            let draws = &self.prior[..codes.len()];
             value = lambda as f64
                 * match labels.is_empty() {
                     true => mmd::penalty(codes, draws, b, latent, lambda, dcodes),
@@ -141,29 +173,21 @@ impl TrainSession {
         if let Some(adversary) = self.adversary.as_mut() {
             adversary.apply(codes, labels, b, dcodes);
         }
-        Ok(value)
+        value
     }
 
-    /// Shard `s`'s gradient into `grads` (every parameter, overwritten) as its share of the
-    /// batch's; returns its share of the loss. A coupled batch's shard continues its
-    /// `shard_forward` and adds `dcodes` (the batch's, from `code_gradient`) at its codes.
-    pub fn shard_gradient(&mut self, net: &Autoencoder, s: usize, dcodes: &[f32], grads: &mut [f32]) -> Result<f64> {
-        let coupled = self.coupled();
-        let r = self.checked_shard(s, coupled)?;
-        let grads = exact(grads, net.params().len(), "grads")?;
+    /// `shard_gradient` on checked arguments (`dcodes` the batch's, or empty when the batch
+    /// is not coupled; `grads` exactly the parameters' length).
+    fn gradient_shard(&mut self, net: &Autoencoder, s: usize, dcodes: &[f32], grads: &mut [f32]) -> f64 {
         grads.fill(0.0);
-        let (b, w, latent) = (self.shards.as_ref().map_or(0, |sh| sh.rows), self.width, net.latent_size());
-        let mine = match coupled {
-            true => &dcodes[..exact_len(dcodes.len(), b * latent, "dcodes")?][r.start * latent..r.end * latent],
-            false => &[][..],
-        };
-        let sh = self.shards.as_mut().expect("checked");
-        if coupled && !std::mem::take(&mut sh.ready[s]) {
-            return Err(Error::InvalidState(format!("shard {s} of a coupled batch needs its shard_forward first")));
-        }
+        let coupled = self.coupled();
+        let sh = self.shards.as_mut().expect("a sharded session");
+        let (b, w, latent) = (sh.rows, self.width, net.latent_size());
+        let r = shard_range(b, sh.count, s);
         if r.is_empty() {
-            return Ok(0.0);
+            return 0.0;
         }
+        let mine = if coupled { &dcodes[r.start * latent..r.end * latent] } else { &[][..] };
         let (input, target, context) = batch_rows(&self.options.noise, &self.batch_x[..b * w], &self.batch_in, &self.batch_ctx);
         let span = r.start * w..r.end * w;
         let (x, t, c) = (&input[span.clone()], &target[span.clone()], &context[span]);
@@ -174,7 +198,7 @@ impl TrainSession {
         }
         let mut add = |_: &[f32], dz: &mut [f32]| dz.iter_mut().zip(mine).for_each(|(d, g)| *d += g);
         let penalty = coupled.then_some(&mut add as CodePenalty);
-        Ok(net.loss_and_backward((x, t, c), (r.len(), b), ws, grads, 0.0, (None, penalty), labels))
+        net.loss_and_backward((x, t, c), (r.len(), b), ws, grads, 0.0, (None, penalty), labels)
     }
 
     /// Ends a sharded batch with the shards' gradients added in shard order and their losses
@@ -202,23 +226,24 @@ impl TrainSession {
         let (mut codes, mut dcodes, mut part) = (std::mem::take(&mut sh.codes), std::mem::take(&mut sh.dcodes), std::mem::take(&mut sh.part));
         let mut grads = std::mem::take(&mut self.grads);
         let (latent, mut value) = (net.latent_size(), 0.0);
-        let ok = "the session's own buffers fit";
-        if self.coupled() {
+        let coupled = self.coupled();
+        if coupled {
             for s in 0..count {
                 let r = shard_range(b, count, s);
-                self.shard_forward(net, s, &mut codes[r.start * latent..r.end * latent]).expect(ok);
+                self.forward_shard(net, s, &mut codes[r.start * latent..r.end * latent]);
             }
-            value = self.code_gradient(net, &codes[..b * latent], &mut dcodes[..b * latent]).expect(ok);
+            value = self.codes_gradient(net, &codes[..b * latent], &mut dcodes[..b * latent]);
         }
-        let dcodes_b = &dcodes[..if self.coupled() { b * latent } else { 0 }];
-        let mut loss = self.shard_gradient(net, 0, dcodes_b, &mut grads).expect(ok);
+        let dcodes_b = &dcodes[..if coupled { b * latent } else { 0 }];
+        let mut loss = self.gradient_shard(net, 0, dcodes_b, &mut grads);
         for s in 1..count {
-            loss += self.shard_gradient(net, s, dcodes_b, &mut part).expect(ok);
+            loss += self.gradient_shard(net, s, dcodes_b, &mut part);
             grads.iter_mut().zip(&part).for_each(|(g, p)| *g += p);
         }
         let sh = self.shards.as_mut().expect("a sharded session");
         (sh.codes, sh.dcodes, sh.part, self.grads) = (codes, dcodes, part, grads);
         sh.rows = 0;
+        sh.ready.fill(false);
         loss + value
     }
 
