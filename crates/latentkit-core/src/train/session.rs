@@ -157,7 +157,9 @@ impl TrainSession {
             }
         }
         let batch = options.batch_size.min(rows);
-        check_batch_budget(net, batch, if options.mmd > 0.0 { net.latent_size() } else { 0 })?;
+        // S shards keep up to S workspaces of ⌈batch/S⌉ rows: S·⌈batch/S⌉ rows, at most batch + S − 1
+        let kept = if options.shards > 0 { batch.div_ceil(options.shards) * options.shards } else { batch };
+        check_batch_budget(net, kept, if options.mmd > 0.0 { net.latent_size() } else { 0 })?;
         let n = net.params().len();
         let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
