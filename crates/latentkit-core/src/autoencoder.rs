@@ -15,7 +15,9 @@ use crate::rng::Rng;
 use ndarray::ArrayView2;
 use std::ops::Range;
 
-pub(crate) use crate::workspace::Workspace;
+pub(crate) use workspace::Workspace;
+
+mod workspace;
 
 /// RNG stream of weight initialisation (training's shuffling uses another).
 const INIT_STREAM: u64 = 1;

@@ -15,8 +15,9 @@
 //! 4. `layers`: dense, embedding, token embedding, context head, class softmax, variational,
 //!    activations, losses
 //! 5. `config`: the model config and its parameter plan, computed once
-//! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
-//! 7. `train` (options, optimizer, noise, session, trainer), then `model_file` (which also
+//! 6. `autoencoder` (parameters, inference, loss and gradients; its training workspace in
+//!    `autoencoder/workspace.rs`), then `decode` (texts)
+//! 7. `train` (options, optimizer, noise, session with its gradient shards, trainer), then `model_file` (which also
 //!    stores the optimiser's state), `diagnostics` (only with the `diagnostics` feature
 //!    and in tests: the wasm users get does not carry it)
 //!
@@ -41,7 +42,6 @@ pub mod matrix;
 pub mod model_file;
 pub mod rng;
 pub mod tokens;
-mod workspace;
 pub mod train;
 // The hot loops live in their own crate, compiled for speed while this one is compiled for
 // size (root Cargo.toml); re-exported so that `crate::kernels` and `crate::math` name them.

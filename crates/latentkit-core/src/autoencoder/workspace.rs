@@ -2,7 +2,7 @@
 //! two gradient buffers of the backward pass and a text head's scratch, made once per batch
 //! size so the training loop does not allocate.
 
-use crate::autoencoder::Autoencoder;
+use super::Autoencoder;
 use crate::config::{Layer, LayerKind};
 use crate::layers::text_head::{self, TextHead};
 
