@@ -71,8 +71,9 @@ fn is_coupled(options: &TrainOptions) -> bool {
 }
 
 /// Rows of shard `s` of a batch of `b` rows cut into `count` shards (empty when `count` > `b`
-/// leaves it none).
+/// leaves it none; a `count` of 0 counts as 1).
 pub fn shard_range(b: usize, count: usize, s: usize) -> Range<usize> {
+    let count = count.max(1);
     s * b / count..(s + 1) * b / count
 }
 
