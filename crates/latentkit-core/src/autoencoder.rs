@@ -7,13 +7,17 @@ use crate::config::{Init, Layer, LayerKind, ModelConfig};
 use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::loss::{OutputSpec, Reduction};
-use crate::layers::text_head::{self, TextHead};
+use crate::layers::text_head::TextHead;
 use crate::layers::{self, dense, label_table, mat, mat_mut, token_embedding, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
 use ndarray::ArrayView2;
 use std::ops::Range;
+
+pub(crate) use workspace::Workspace;
+
+mod workspace;
 
 /// RNG stream of weight initialisation (training's shuffling uses another).
 const INIT_STREAM: u64 = 1;
@@ -437,34 +441,58 @@ impl Autoencoder {
         labels: &[f32],
         code_penalty: Option<CodePenalty>,
     ) -> f64 {
-        let n = self.layers.len();
         let (rng, kl_weight) = match vae {
             Some((rng, w)) => (Some(rng), w),
             None => (None, 0.0),
         };
         self.forward(input, rows, ws, rng, labels);
+        self.loss_and_backward((input, target, context), (rows, rows), ws, grads, kl_weight, (mmd, code_penalty), labels)
+    }
+
+    /// The second half of `loss_and_gradients`, after `forward`: the loss of `rows` rows as
+    /// their share of a batch of `of` rows, and its gradients into `grads`. `of` = `rows`
+    /// but for one shard of a sharded batch (`train::session::shards`), whose loss and
+    /// gradients are then that shard's terms of the whole batch's mean: the shards' sum is
+    /// the batch's.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn loss_and_backward(
+        &self,
+        (input, target, context): (&[f32], &[f32], &[f32]),
+        (rows, of): (usize, usize),
+        ws: &mut Workspace,
+        grads: &mut [f32],
+        kl_weight: f32,
+        (mmd, code_penalty): (Option<(&[f32], f32)>, Option<CodePenalty>),
+        labels: &[f32],
+    ) -> f64 {
+        let n = self.layers.len();
         let mut loss = match &self.head {
-            // a sum over each row's positions, averaged over rows (nats a text)
-            Some(head) => self.head_loss(head, target, context, rows, ws, 1.0 / rows as f64),
+            // a sum over each row's positions, averaged over the batch's rows (nats a text)
+            Some(head) => self.head_loss(head, target, context, rows, ws, 1.0 / of as f64),
             None => {
                 let spec = self.output_spec();
                 let m = rows * spec.cols;
                 let loss = spec.batch(&ws.z[n - 1][..m], &ws.a[n - 1][..m], target, rows);
-                spec.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, &mut ws.dz);
-                loss
+                spec.grad_z(&ws.z[n - 1], &ws.a[n - 1], target, rows, of, &mut ws.dz);
+                if rows == of {
+                    loss
+                } else {
+                    loss * rows as f64 / of as f64
+                }
             }
         };
         if let Some(v) = self.config.variational {
+            // (sharding refuses variational models: the KL's free bits see the whole batch)
             let h = mat(&ws.a[self.encoder_layers - 1], rows, 2 * self.latent_size());
             loss += kl_weight as f64 * variational::kl(h, v.free_bits, &mut ws.active);
         }
-        let mmd_value = self.backward((input, labels), context, rows, ws, grads, kl_weight, (mmd, code_penalty));
+        let mmd_value = self.backward((input, labels), context, (rows, of), ws, grads, kl_weight, (mmd, code_penalty));
         loss + mmd.map_or(0.0, |(_, lambda)| lambda as f64 * mmd_value)
     }
 
     /// A text model's head backward after `head_loss`: zeroes the gradients of the tables
     /// and the head (E has three users, which add), then leaves ∂loss/∂base in `ws.dz`.
-    fn head_backward(&self, head: &TextHead, context: &[f32], rows: usize, ws: &mut Workspace, grads: &mut [f32]) {
+    fn head_backward(&self, head: &TextHead, context: &[f32], (rows, of): (usize, usize), ws: &mut Workspace, grads: &mut [f32]) {
         let (first, last) = (&self.layers[0], &self.layers[self.layers.len() - 1]);
         grads[first.weights.clone()].fill(0.0);
         grads[last.weights.clone()].fill(0.0);
@@ -472,7 +500,7 @@ impl Autoencoder {
         let table = self.token_tables().0.to_slice().expect("row-major");
         let dtable = &mut front[..head.vocab * head.dim];
         let dbase = &mut ws.dz[..rows * head.length * head.dim];
-        head.backward(context, rows, table, self.head_params(), 1.0 / rows as f64, &mut ws.text, dbase, dtable, &mut back[..last.weights.len()]);
+        head.backward(context, rows, table, self.head_params(), 1.0 / of as f64, &mut ws.text, dbase, dtable, &mut back[..last.weights.len()]);
     }
 
     /// The backward pass after `forward` and the loss: each layer's gradients into `grads`,
@@ -484,7 +512,7 @@ impl Autoencoder {
         &self,
         (input, labels): (&[f32], &[f32]),
         context: &[f32],
-        rows: usize,
+        (rows, of): (usize, usize),
         ws: &mut Workspace,
         grads: &mut [f32],
         kl_weight: f32,
@@ -495,7 +523,7 @@ impl Autoencoder {
         let variational = self.is_variational();
         let top = match &self.head {
             Some(head) => {
-                self.head_backward(head, context, rows, ws, grads);
+                self.head_backward(head, context, (rows, of), ws, grads);
                 n - 1
             }
             None => n,
@@ -556,61 +584,3 @@ impl Autoencoder {
 /// A caller's penalty on a plain model's codes: given the codes (B, latent), it adds its
 /// gradient into ∂loss/∂codes (`Autoencoder::loss_and_gradients`).
 pub type CodePenalty<'a> = &'a mut dyn FnMut(&[f32], &mut [f32]);
-
-/// Per-layer activations, two gradient buffers and the variational buffers for a batch of
-/// up to `rows` rows; made once per batch size, so the training loop does not allocate.
-#[derive(Debug, Clone)]
-pub(crate) struct Workspace {
-    pub z: Vec<Vec<f32>>,
-    pub a: Vec<Vec<f32>>,
-    pub dz: Vec<f32>,
-    pub dx: Vec<f32>,
-    /// The latent code fed to the decoder of a variational model, and its ε.
-    pub latent: Vec<f32>,
-    pub eps: Vec<f32>,
-    /// Latent dimensions whose KL is above the free-bits floor.
-    pub active: Vec<bool>,
-    /// Buffers of a text model's head (they grow on first use).
-    pub text: text_head::Scratch,
-}
-
-/// The width a workspace keeps for a layer's z and a: none for a text head, whose outputs
-/// (a distribution per position) are never held for a whole batch.
-fn kept_width(l: &Layer) -> usize {
-    if l.kind == LayerKind::TextHead {
-        0
-    } else {
-        l.outputs
-    }
-}
-
-impl Workspace {
-    /// The f32 values one row of a batch takes in a workspace (what `new` allocates per
-    /// row, and what a text head's scratch grows to), in u64: every term is bounded by the
-    /// config limits (widths below 2^25, at most 64 layers, a text head's length × vocab
-    /// within MAX_TOKEN_WIDTH), so the sum cannot wrap.
-    pub fn values_per_row(net: &Autoencoder) -> u64 {
-        let layers = net.layers();
-        let widest = layers.iter().map(|l| kept_width(l).max(l.inputs)).max().unwrap_or(0) as u64;
-        let latent = if net.is_variational() { net.latent_size() as u64 } else { 0 };
-        let outputs: u64 = layers.iter().map(|l| kept_width(l) as u64).sum();
-        let head = net.text_head().map_or(0, TextHead::values_per_row);
-        2 * outputs + 2 * widest + 2 * latent + head
-    }
-
-    pub fn new(net: &Autoencoder, rows: usize) -> Workspace {
-        let layers = net.layers();
-        let widest = layers.iter().map(|l| kept_width(l).max(l.inputs)).max().unwrap_or(0);
-        let latent = if net.is_variational() { net.latent_size() } else { 0 };
-        Workspace {
-            z: layers.iter().map(|l| vec![0f32; rows * kept_width(l)]).collect(),
-            a: layers.iter().map(|l| vec![0f32; rows * kept_width(l)]).collect(),
-            dz: vec![0f32; rows * widest],
-            dx: vec![0f32; rows * widest],
-            latent: vec![0f32; rows * latent],
-            eps: vec![0f32; rows * latent],
-            active: vec![false; latent],
-            text: text_head::Scratch::default(),
-        }
-    }
-}

@@ -15,8 +15,9 @@
 //! 4. `layers`: dense, embedding, token embedding, context head, class softmax, variational,
 //!    activations, losses
 //! 5. `config`: the model config and its parameter plan, computed once
-//! 6. `autoencoder` (parameters, inference, loss and gradients), then `decode` (texts)
-//! 7. `train` (options, optimizer, noise, session, trainer), then `model_file` (which also
+//! 6. `autoencoder` (parameters, inference, loss and gradients; its training workspace in
+//!    `autoencoder/workspace.rs`), then `decode` (texts)
+//! 7. `train` (options, optimizer, noise, session with its gradient shards, trainer), then `model_file` (which also
 //!    stores the optimiser's state), `diagnostics` (only with the `diagnostics` feature
 //!    and in tests: the wasm users get does not carry it)
 //!
@@ -55,7 +56,7 @@ pub use tokens::TokenSpec;
 pub use train::options::{EarlyStopping, Monitor, TrainOptions};
 pub use train::noise::Noise;
 pub use train::optimizer::OptimizerKind;
-pub use train::session::{StepReport, TrainSession, TrainSummary};
+pub use train::session::{shard_range, StepReport, TrainSession, TrainSummary};
 pub use train::trainer::Trainer;
 
 #[cfg(test)]

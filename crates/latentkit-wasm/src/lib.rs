@@ -13,6 +13,8 @@
 #[cfg(feature = "diagnostics")]
 mod diagnostics;
 mod error;
+#[cfg(feature = "diagnostics")]
+mod shard_probe;
 
 use error::{to_js, JsResult};
 use latentkit_core::{kernels, limits, model_file, Autoencoder, ModelConfig, TrainOptions, Trainer};

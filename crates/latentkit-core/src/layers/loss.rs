@@ -86,14 +86,15 @@ impl OutputSpec {
         total / rows as f64
     }
 
-    /// ∂(batch loss)/∂z of the output layer into `dz`. BCE bypasses the output activation
-    /// (σ(z) − y).
-    pub fn grad_z(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize, dz: &mut [f32]) {
+    /// ∂(batch loss)/∂z of the output layer into `dz`, for `rows` rows of a batch of `of`
+    /// (`of` = `rows` but for one shard of a sharded batch: its rows' share of the batch's
+    /// mean). BCE bypasses the output activation (σ(z) − y).
+    pub fn grad_z(&self, z: &[f32], a: &[f32], y: &[f32], rows: usize, of: usize, dz: &mut [f32]) {
         let n = rows * self.cols;
         let (z, a, dz) = (&z[..n], &a[..n], &mut dz[..n]);
         let scale = match self.reduction {
-            Reduction::Mean => 1.0 / (rows * self.elements()) as f32,
-            Reduction::SumPerRow => 1.0 / rows as f32,
+            Reduction::Mean => 1.0 / (of * self.elements()) as f32,
+            Reduction::SumPerRow => 1.0 / of as f32,
         };
         match self.loss {
             Loss::Mse => {

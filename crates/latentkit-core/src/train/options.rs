@@ -51,7 +51,16 @@ pub struct TrainOptions {
     /// is pushed to leave the label out of the code; 0 (the default) is off. Plain
     /// conditional models only.
     pub adversary: f32,
+    /// Gradient shards a batch: 0 (the default) computes a batch's gradient in one pass;
+    /// S > 0 splits its rows into S fixed contiguous parts whose gradients are summed in
+    /// shard order (`train::session::shards`), so that the parts can be computed anywhere
+    /// (other wasm instances) and the weights do not depend on where. Not for variational
+    /// models.
+    pub shards: usize,
 }
+
+/// Most gradient shards a batch.
+pub const MAX_SHARDS: usize = 256;
 
 impl Default for TrainOptions {
     fn default() -> Self {
@@ -72,6 +81,7 @@ impl Default for TrainOptions {
             noise: Noise::default(),
             mmd: 0.0,
             adversary: 0.0,
+            shards: 0,
         }
     }
 }
@@ -138,6 +148,7 @@ impl TrainOptions {
             },
             mmd: f.float("mmd", 0.0)? as f32,
             adversary: f.float("adversary", 0.0)? as f32,
+            shards: f.usize("shards", Some(0))?,
         };
         f.finish()?;
         options.validate()?;
@@ -190,6 +201,9 @@ impl TrainOptions {
         }
         if !(self.adversary.is_finite() && self.adversary >= 0.0) {
             return bad("adversary must be a finite number >= 0 (0 is off)");
+        }
+        if self.shards > MAX_SHARDS {
+            return Err(Error::InvalidOption(format!("shards must be an integer from 0 (off) to {MAX_SHARDS}")));
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

@@ -13,9 +13,15 @@ use crate::layers::loss::Loss;
 use crate::limits::{weight_ok, MAX_WORKSPACE_VALUES};
 use crate::rng::Rng;
 use crate::train::adversary::Adversary;
-use crate::train::noise;
+use crate::train::noise::{self, Noise};
 use crate::train::optimizer::OptimizerState;
 use crate::train::options::{Monitor, TrainOptions};
+pub use shards::shard_range;
+use shards::Shards;
+
+mod shards;
+#[cfg(test)]
+mod shard_tests;
 
 /// RNG streams: shuffling, input noise, the VAE's ε and the MMD penalty's prior draws
 /// (initialisation uses stream 1).
@@ -116,6 +122,8 @@ pub struct TrainSession {
     prior_rng: Rng,
     /// A conditional model's label adversary while `adversary` > 0 (this session's only).
     adversary: Option<Adversary>,
+    /// With `shards` > 0, the buffers of the sharded path (`shards`).
+    shards: Option<Shards>,
     optimizer: OptimizerState,
     best: Option<(usize, f64)>,
     best_params: Option<Vec<f32>>,
@@ -149,7 +157,9 @@ impl TrainSession {
             }
         }
         let batch = options.batch_size.min(rows);
-        check_batch_budget(net, batch, if options.mmd > 0.0 { net.latent_size() } else { 0 })?;
+        // S shards keep up to S workspaces of ⌈batch/S⌉ rows: S·⌈batch/S⌉ rows, at most batch + S − 1
+        let kept = if options.shards > 0 { batch.div_ceil(options.shards) * options.shards } else { batch };
+        check_batch_budget(net, kept, if options.mmd > 0.0 { net.latent_size() } else { 0 })?;
         let n = net.params().len();
         let optimizer = match carried.take() {
             Some(state) if state.fits(options.optimizer, n) => state,
@@ -163,7 +173,8 @@ impl TrainSession {
         let eps_rng = Rng::new(options.seed, EPSILON_STREAM ^ salt);
         let prior_rng = Rng::new(options.seed, PRIOR_STREAM ^ salt);
         Ok(TrainSession {
-            ws: Workspace::new(net, batch),
+            // the sharded path has a workspace a shard instead
+            ws: Workspace::new(net, if options.shards > 0 { 0 } else { batch }),
             grads: vec![0f32; n],
             batch_x: vec![0f32; batch * cols],
             batch_in: if options.noise.is_none() { Vec::new() } else { vec![0f32; batch * cols] },
@@ -175,6 +186,7 @@ impl TrainSession {
             prior: if options.mmd > 0.0 { vec![0f32; batch * net.latent_size()] } else { Vec::new() },
             prior_rng,
             adversary: (options.adversary > 0.0).then(|| Adversary::new(net.latent_size(), net.config().labels, options.adversary, &mut Rng::new(options.seed, ADVERSARY_STREAM ^ salt))),
+            shards: (options.shards > 0).then(|| Shards::new(net, &options, batch)),
             epoch_start_params: net.params().to_vec(),
             order: (0..rows as u32).collect(),
             data,
@@ -197,7 +209,26 @@ impl TrainSession {
 
     /// Runs up to `max_batches` batches, stopping early at the end of an epoch.
     pub fn step(&mut self, net: &mut Autoencoder, max_batches: usize) -> Result<StepReport> {
-        let mut report = StepReport {
+        let mut report = self.report();
+        if self.stopped {
+            return Ok(report);
+        }
+        for _ in 0..max_batches.max(1) {
+            let b = self.prepare_batch(net);
+            let loss = match &self.shards {
+                None => self.batch_gradient(net, b),
+                Some(_) => self.sharded_gradient(net, b),
+            };
+            if self.finish_batch(net, loss, b, &mut report)? {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// A report of no batches yet.
+    fn report(&self) -> StepReport {
+        StepReport {
             batches: 0,
             samples: 0,
             epoch: self.epochs_done + 1,
@@ -207,77 +238,84 @@ impl TrainSession {
             stop: self.stopped,
             stop_reason: None,
             best_epoch: self.best.map(|b| b.0),
-        };
-        if self.stopped {
-            return Ok(report);
         }
-        for _ in 0..max_batches.max(1) {
-            if self.cursor == 0 {
-                self.begin_epoch(net);
-            }
-            let b = self.batch.min(self.rows - self.cursor);
-            self.gather(b);
-            let n = b * self.width;
-            let noisy = !self.options.noise.is_none();
-            if noisy {
-                self.batch_in[..n].copy_from_slice(&self.batch_x[..n]);
-                match &net.config().tokens {
-                    Some(spec) => noise::corrupt_tokens(&mut self.batch_in[..n], spec, &self.options.noise, &mut self.noise_rng),
-                    None => noise::corrupt_numeric(&mut self.batch_in[..n], &self.options.noise, &mut self.noise_rng),
-                }
-            }
-            let input = if noisy { &self.batch_in[..n] } else { &self.batch_x[..n] };
-            let dropped = self.options.noise.context > 0.0;
-            if let (true, Some(spec)) = (dropped, &net.config().tokens) {
-                self.batch_ctx[..n].copy_from_slice(&self.batch_x[..n]);
-                noise::drop_context(&mut self.batch_ctx[..n], spec, self.options.noise.context, &mut self.noise_rng);
-            }
-            let context = if dropped { &self.batch_ctx[..n] } else { &self.batch_x[..n] };
-            let vae = net.config().variational.map(|v| {
-                // KL warm-up: the weight climbs linearly over the first klWarmupEpochs epochs.
-                let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
-                (&mut self.eps_rng, (v.beta * ramp) as f32)
-            });
-            // the MMD penalty's draws from N(0, I), one per code value of the batch
-            let mmd = (self.options.mmd > 0.0).then(|| {
-                let draws = &mut self.prior[..b * net.latent_size()];
-                draws.iter_mut().for_each(|v| *v = self.prior_rng.normal());
-                (&*draws, self.options.mmd)
-            });
-            let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
-            let mut adversary = self.adversary.as_mut().map(|a| move |z: &[f32], dz: &mut [f32]| {
-                a.apply(z, labels, b, dz);
-            });
-            let penalty = adversary.as_mut().map(|f| f as CodePenalty);
-            let loss = net.loss_and_gradients(input, &self.batch_x[..n], context, b, &mut self.ws, &mut self.grads, vae, mmd, labels, penalty);
-            if !loss.is_finite() {
-                return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
-            }
-            // A non-finite gradient with a finite loss shows up as non-finite weights after
-            // the step, which the optimizer reports; the norm is only needed for clipping.
-            if let Some(max) = self.options.clip_norm {
-                let norm = global_norm(&self.grads);
-                if !norm.is_finite() {
-                    return Err(self.diverged(net, if norm.is_nan() { "the gradient became NaN" } else { "the gradient became infinite" }));
-                }
-                if norm > max as f64 {
-                    let scale = (max as f64 / norm) as f32;
-                    self.grads.iter_mut().for_each(|g| *g *= scale);
-                }
-            }
-            if !self.optimizer.step(&self.options.hyper(), net.params_mut(), &self.grads) {
-                return Err(self.diverged(net, "a weight became NaN or infinite"));
-            }
-            self.epoch_loss_sum += loss * b as f64;
-            self.cursor += b;
-            report.batches += 1;
-            report.samples += b;
-            if self.cursor == self.rows {
-                self.end_epoch(net, &mut report)?;
-                break;
+    }
+
+    /// Starts the next batch: everything drawn at random for it (its rows, their noise, the
+    /// MMD penalty's prior draws), before any gradient. Returns its number of rows.
+    fn prepare_batch(&mut self, net: &Autoencoder) -> usize {
+        if self.cursor == 0 {
+            self.begin_epoch(net);
+        }
+        let b = self.batch.min(self.rows - self.cursor);
+        self.gather(b);
+        let n = b * self.width;
+        if !self.options.noise.is_none() {
+            self.batch_in[..n].copy_from_slice(&self.batch_x[..n]);
+            match &net.config().tokens {
+                Some(spec) => noise::corrupt_tokens(&mut self.batch_in[..n], spec, &self.options.noise, &mut self.noise_rng),
+                None => noise::corrupt_numeric(&mut self.batch_in[..n], &self.options.noise, &mut self.noise_rng),
             }
         }
-        Ok(report)
+        if let (true, Some(spec)) = (self.options.noise.context > 0.0, &net.config().tokens) {
+            self.batch_ctx[..n].copy_from_slice(&self.batch_x[..n]);
+            noise::drop_context(&mut self.batch_ctx[..n], spec, self.options.noise.context, &mut self.noise_rng);
+        }
+        // the MMD penalty's draws from N(0, I), one per code value of the batch
+        if self.options.mmd > 0.0 {
+            self.prior[..b * net.latent_size()].iter_mut().for_each(|v| *v = self.prior_rng.normal());
+        }
+        b
+    }
+
+    /// The unsharded path: the batch's loss, and its gradient in `grads`.
+    fn batch_gradient(&mut self, net: &Autoencoder, b: usize) -> f64 {
+        let n = b * self.width;
+        let (input, target, context) = batch_rows(&self.options.noise, &self.batch_x[..n], &self.batch_in, &self.batch_ctx);
+        let vae = net.config().variational.map(|v| {
+            // KL warm-up: the weight climbs linearly over the first klWarmupEpochs epochs.
+            let ramp = if v.kl_warmup_epochs == 0 { 1.0 } else { ((self.epochs_done + 1) as f64 / v.kl_warmup_epochs as f64).min(1.0) };
+            (&mut self.eps_rng, (v.beta * ramp) as f32)
+        });
+        let mmd = (self.options.mmd > 0.0).then(|| (&self.prior[..b * net.latent_size()], self.options.mmd));
+        let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
+        let mut adversary = self.adversary.as_mut().map(|a| move |z: &[f32], dz: &mut [f32]| {
+            a.apply(z, labels, b, dz);
+        });
+        let penalty = adversary.as_mut().map(|f| f as CodePenalty);
+        net.loss_and_gradients(input, target, context, b, &mut self.ws, &mut self.grads, vae, mmd, labels, penalty)
+    }
+
+    /// The batch's gradient (in `grads`) is known: checks it, clips it, takes the
+    /// optimiser's step and moves on. True when the batch ended an epoch.
+    fn finish_batch(&mut self, net: &mut Autoencoder, loss: f64, b: usize, report: &mut StepReport) -> Result<bool> {
+        if !loss.is_finite() {
+            return Err(self.diverged(net, if loss.is_nan() { "the loss became NaN" } else { "the loss became infinite" }));
+        }
+        // A non-finite gradient with a finite loss shows up as non-finite weights after
+        // the step, which the optimizer reports; the norm is only needed for clipping.
+        if let Some(max) = self.options.clip_norm {
+            let norm = global_norm(&self.grads);
+            if !norm.is_finite() {
+                return Err(self.diverged(net, if norm.is_nan() { "the gradient became NaN" } else { "the gradient became infinite" }));
+            }
+            if norm > max as f64 {
+                let scale = (max as f64 / norm) as f32;
+                self.grads.iter_mut().for_each(|g| *g *= scale);
+            }
+        }
+        if !self.optimizer.step(&self.options.hyper(), net.params_mut(), &self.grads) {
+            return Err(self.diverged(net, "a weight became NaN or infinite"));
+        }
+        self.epoch_loss_sum += loss * b as f64;
+        self.cursor += b;
+        report.batches += 1;
+        report.samples += b;
+        if self.cursor == self.rows {
+            self.end_epoch(net, report)?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Ends the session: with early stopping's `restoreBestWeights`, the best epoch's
@@ -412,6 +450,11 @@ fn check_against_model(net: &Autoencoder, options: &TrainOptions) -> Result<()> 
     if options.adversary > 0.0 && (net.config().labels == 0 || net.is_variational()) {
         return Err(Error::InvalidOption("adversary is for plain conditional text models (trained with labels, not variational): remove adversary".into()));
     }
+    if options.shards > 0 && net.is_variational() {
+        return Err(Error::InvalidOption(
+            "shards is not available for variational models yet (their KL term's free bits and ε see the whole batch): remove shards or variational".into(),
+        ));
+    }
     if options.noise.context > 0.0 && net.config().tokens.is_none_or(|t| t.context == 0) {
         return Err(Error::InvalidOption("noise.context is for token models with a context (tokens.context > 0)".into()));
     }
@@ -453,6 +496,15 @@ fn check_targets(net: &Autoencoder, data: &[f32], cols: usize, what: &str) -> Re
         }
     }
     Ok(())
+}
+
+/// A batch's (corrupted) input, its clean rows (the targets) and the text head's context:
+/// `x` the clean rows, `noisy` and `ctx` their copies where the options make them.
+fn batch_rows<'a>(noise: &Noise, x: &'a [f32], noisy: &'a [f32], ctx: &'a [f32]) -> (&'a [f32], &'a [f32], &'a [f32]) {
+    let n = x.len();
+    let input = if noise.is_none() { x } else { &noisy[..n] };
+    let context = if noise.context > 0.0 { &ctx[..n] } else { x };
+    (input, x, context)
 }
 
 fn global_norm(grads: &[f32]) -> f64 {

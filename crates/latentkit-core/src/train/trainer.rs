@@ -89,6 +89,26 @@ impl Trainer {
         result
     }
 
+    /// The running session, for a caller that computes a sharded session's batches shard by
+    /// shard (`TrainSession::begin_batch` and the calls after it; see
+    /// `train::session::shards`). Finish each batch with `end_batch` here, not the session's.
+    pub fn session_mut(&mut self) -> Result<&mut TrainSession> {
+        match &mut self.state {
+            State::Training(session) => Ok(session),
+            State::Idle(_) => Err(no_session()),
+        }
+    }
+
+    /// Ends a batch computed shard by shard (`TrainSession::end_batch`); an error
+    /// (divergence) ends the session as in `step`.
+    pub fn end_batch(&mut self, net: &mut Autoencoder, grads: &[f32], loss: f64) -> Result<StepReport> {
+        let result = self.session_mut()?.end_batch(net, grads, loss);
+        if matches!(result, Err(Error::Diverged(_))) {
+            self.state = State::Idle(None);
+        }
+        result
+    }
+
     /// Ends the session as its options say (restoring the best weights if asked).
     pub fn end(&mut self, net: &mut Autoencoder) -> Result<TrainSummary> {
         let session = self.take_session()?;
