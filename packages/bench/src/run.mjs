@@ -130,17 +130,22 @@ function runWorker(lib) {
   return runProcess(lib, pinned([process.execPath, path.join(here, script), "--config", JSON.stringify(config), "--out", out]), out);
 }
 
-/** Runs `[cmd, args]`, which writes its JSON result to `out`; resolves to that result or `{ error }`. */
+/**
+ * Runs `[cmd, args]`, which writes its JSON result to `out`; resolves to that result or `{ error }`,
+ * with the load average around the process (another process on the cores moves every figure).
+ */
 function runProcess(lib, [cmd, args], out) {
   const t0 = Date.now();
+  const loadAverage = { start: os.loadavg() };
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: benchDir, stdio: ["ignore", "inherit", "inherit"] });
     child.on("close", (code, signal) => {
       const seconds = (Date.now() - t0) / 1000;
+      loadAverage.end = os.loadavg();
       if (code === 0 && existsSync(out)) {
-        resolve({ ...JSON.parse(readFileSync(out, "utf8")), processSeconds: seconds });
+        resolve({ ...JSON.parse(readFileSync(out, "utf8")), processSeconds: seconds, loadAverage });
       } else {
-        resolve({ library: lib, error: `process exited with ${signal ?? code}`, processSeconds: seconds });
+        resolve({ library: lib, error: `process exited with ${signal ?? code}`, processSeconds: seconds, loadAverage });
       }
     });
   });
@@ -357,7 +362,7 @@ lines.push(
     `identical in every process: ${sameData ? "yes" : "NO"}`,
 );
 lines.push(
-  "training: Adam 1e-3, MSE, shuffle, relu hidden+latent, sigmoid out; samples/s = median of epochs 2-4 (epoch 1 = warm-up); " +
+  "training: Adam 1e-3, MSE, shuffle, relu hidden+latent, sigmoid out; samples/s = median of epochs 2-N (epoch 1 = warm-up); " +
     `final MSE on the training rows after ${S.epochs.seed} epochs (seed) and ${S.epochs.m784} epochs (m784${quick ? "" : ", cut from 10: tfjs-cpu takes ~65 s per epoch"})`,
 );
 lines.push("ratios: how many times better latentkit is (for MSE: latentkit / other, below 1 = latentkit lower)");
@@ -373,9 +378,10 @@ const modelTitle = {
   m784: `m784  784→256→64 | 64→256→784, batch ${MODELS.m784.batchSize}`,
   gemm: "GEMM, GFLOP/s (latentkit benchKernel; tfjs tf.matMul)",
 };
-lines.push(header);
+if (libCols.length) lines.push(header);
 let lastModel = null;
-for (const def of metricDefs) {
+// `--only torch` has no Node library: no main table, only the training comparison below.
+for (const def of libCols.length ? metricDefs : []) {
   if (def.model !== lastModel) {
     if (lastModel !== null) lines.push("");
     lines.push(modelTitle[def.model]);
@@ -399,6 +405,9 @@ if (torch) {
       ? "  PyTorch: not installed (see README: bash scripts/setup-torch.sh)"
       : `  PyTorch ${torch.version}, eager, CPU (${results["torch-1"]?.cpuCapability ?? "?"}); 1 thread pinned to CPU ${pinCore ?? "-"}, 2 threads on CPUs ${pairCores ?? "-"}`,
   );
+  // 2 threads need both cores to themselves: anything else running halves them or worse.
+  const loads = torchLibs.map((l) => `${l} ${results[l].loadAverage.start[0].toFixed(2)}→${results[l].loadAverage.end[0].toFixed(2)}`);
+  if (loads.length) lines.push(`  1-minute load average before→after: ${loads.join(", ")} (2 threads need both cores idle)`);
 }
 lines.push("");
 if (libs.includes("latentkit")) {

@@ -19,9 +19,12 @@ import json
 import statistics
 import sys
 import time
+import warnings
 
-import torch
-from torch import nn
+# PyPI's torch does not depend on numpy and warns at import when it is missing; nothing here uses it.
+warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 def log(msg):
     sys.stderr.write(f"  {msg}\n")
@@ -97,7 +100,8 @@ def run_model(name, cfg, S):
     with torch.no_grad():
         rec = model(t)
         final = torch.mean((rec.double() - t.double()) ** 2).item()
-    sps = t.shape[0] / statistics.median(seconds[1:4])
+    # Epochs 2..N, as common.mjs's timedEpochs (epoch 1 is the warm-up).
+    sps = t.shape[0] / statistics.median(seconds[1:])
     log(f"torch-{cfg['threads']} {name}: {sps:.0f} samples/s, MSE {final:.4e}")
     return {
         "dataFingerprint": data["fingerprint"],
