@@ -95,6 +95,7 @@ export function trainingComparison(sps, torchNote) {
     { label: "latentkit / tfjs-wasm, 1 worker", values: names.map((n) => ratio(n, "latentkit", "tfjs-wasm")) },
     { label: "latentkit / PyTorch, 1 worker / 1 thread", values: names.map((n) => ratio(n, "latentkit", "torch-1")) },
     { label: "latentkit / PyTorch, 2 workers / 2 threads", values: names.map(() => null), note: "no workers yet" },
+    { label: "latentkit scaling, 2 workers / 1 worker", values: names.map(() => null), note: "no workers yet" },
     { label: "PyTorch scaling, 2 threads / 1 thread", values: names.map((n) => ratio(n, "torch-2", "torch-1")) },
   ];
   const targets = TRAINING_TARGETS.map(([name, model, a, b, goal]) => {
