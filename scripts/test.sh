@@ -21,8 +21,8 @@ step "cargo test (native)"
 cargo test --workspace 2>&1 | tee "$RESULTS/cargo.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
-step "node --test: text bench corpora, baselines and metrics (packages/bench/text)"
-node --test --test-reporter=tap packages/bench/text/ 2>&1 | tee "$RESULTS/bench-text.log" | grep -E "^# (tests|pass|fail)|^not ok" 
+step "node --test: text bench corpora, baselines and metrics, and the PyTorch peer's data export (packages/bench)"
+node --test --test-reporter=tap packages/bench/text/ packages/bench/src/ 2>&1 | tee "$RESULTS/bench-text.log" | grep -E "^# (tests|pass|fail)|^not ok" 
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 step "vitest: SDK (packages/latentkit)"

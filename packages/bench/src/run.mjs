@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // latentkit benchmark orchestrator: one fresh Node process per library (pinned to one core
-// with taskset when available), then cold-start spawns, then the table, the ratios, the
-// targets, and results/latest.json.
+// with taskset when available), PyTorch's Python processes (1 thread pinned to that core, 2
+// threads on two cores) where torch is installed, then cold-start spawns, then the table, the
+// ratios, the targets, and results/latest.json.
 //
-//   node src/run.mjs [--quick] [--only latentkit|tfjs-cpu|tfjs-wasm[,...]] [--out file] [--no-pin]
+//   node src/run.mjs [--quick] [--only latentkit|tfjs-cpu|tfjs-wasm|torch[,...]] [--out file] [--no-pin]
 
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,17 +15,18 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { MODELS, GEMM_SHAPES, median, settings } from "./common.mjs";
+import { TORCH_THREADS, torchPython, probeTorch, exportData, torchWorkerArgs, trainingComparison, comparisonLines } from "./torch.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, "..");
-const LIBS = ["latentkit", "tfjs-wasm", "tfjs-cpu"];
+const LIBS = ["latentkit", "tfjs-wasm", "tfjs-cpu", "torch"];
 
 // ---------------------------------------------------------------- arguments
 const argv = process.argv.slice(2);
 function usage(msg) {
   if (msg) console.error(`error: ${msg}\n`);
   console.error(
-    "usage: node src/run.mjs [--quick] [--only latentkit|tfjs-cpu|tfjs-wasm[,...]] [--out file] [--no-pin]\n" +
+    "usage: node src/run.mjs [--quick] [--only latentkit|tfjs-cpu|tfjs-wasm|torch[,...]] [--out file] [--no-pin]\n" +
       "  --quick   smoke run: 1,024 training rows, few epochs and calls (figures are rough)\n" +
       "  --only    run only these libraries (repeatable or comma-separated); ratios need more than one\n" +
       "  --out     where to write the JSON (default results/latest.json for a full run of all\n" +
@@ -54,6 +56,8 @@ for (let i = 0; i < argv.length; i++) {
 }
 for (const o of only) if (!LIBS.includes(o)) usage(`--only: unknown library "${o}" (use ${LIBS.join(", ")})`);
 const libs = only.length ? LIBS.filter((l) => only.includes(l)) : LIBS;
+// The Node libraries, one column each in the main table; PyTorch has its own training table.
+const nodeLibs = libs.filter((l) => l !== "torch");
 const S = settings(quick);
 const complete = !quick && libs.length === LIBS.length;
 outFile = path.resolve(outFile ?? path.join(benchDir, "results", complete ? "latest.json" : "partial.json"));
@@ -98,7 +102,9 @@ const digestStart = buildDigest();
 const hasTaskset = pin && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 const cpus = os.cpus().length;
 const pinCore = hasTaskset ? String(Math.min(1, cpus - 1)) : null;
-const pinned = (args) => (pinCore !== null ? ["taskset", ["-c", pinCore, ...args]] : [args[0], args.slice(1)]);
+// Two cores for PyTorch's 2-thread run (every other process gets the one pinned core).
+const pairCores = cpus >= 2 ? "0,1" : pinCore;
+const pinned = (args, cores = pinCore) => (pinCore !== null ? ["taskset", ["-c", cores, ...args]] : [args[0], args.slice(1)]);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "latentkit-bench-"));
 const modelFile = path.join(tmp, "seed-model.lkm");
@@ -121,27 +127,55 @@ function runWorker(lib) {
     backend: lib.startsWith("tfjs-") ? lib.slice(5) : undefined,
     saveModelTo: lib === "latentkit" ? modelFile : undefined,
   };
-  const [cmd, args] = pinned([process.execPath, path.join(here, script), "--config", JSON.stringify(config), "--out", out]);
+  return runProcess(lib, pinned([process.execPath, path.join(here, script), "--config", JSON.stringify(config), "--out", out]), out);
+}
+
+/**
+ * Runs `[cmd, args]`, which writes its JSON result to `out`; resolves to that result or `{ error }`,
+ * with the load average around the process (another process on the cores moves every figure).
+ */
+function runProcess(lib, [cmd, args], out) {
   const t0 = Date.now();
+  const loadAverage = { start: os.loadavg() };
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: benchDir, stdio: ["ignore", "inherit", "inherit"] });
     child.on("close", (code, signal) => {
       const seconds = (Date.now() - t0) / 1000;
+      loadAverage.end = os.loadavg();
       if (code === 0 && existsSync(out)) {
-        resolve({ ...JSON.parse(readFileSync(out, "utf8")), processSeconds: seconds });
+        resolve({ ...JSON.parse(readFileSync(out, "utf8")), processSeconds: seconds, loadAverage });
       } else {
-        resolve({ library: lib, error: `process exited with ${signal ?? code}`, processSeconds: seconds });
+        resolve({ library: lib, error: `process exited with ${signal ?? code}`, processSeconds: seconds, loadAverage });
       }
     });
   });
 }
 
 const results = {};
-for (const lib of libs) {
-  console.error(`[${lib}]`);
-  results[lib] = await runWorker(lib);
+const report = (lib) => {
   if (results[lib].error) console.error(`  ${lib} FAILED: ${results[lib].error}`);
   else console.error(`  ${lib} done in ${results[lib].processSeconds.toFixed(1)} s`);
+};
+for (const lib of nodeLibs) {
+  console.error(`[${lib}]`);
+  results[lib] = await runWorker(lib);
+  report(lib);
+}
+// PyTorch: the bench's rows go to the Python process as a float32 file; where torch does not
+// import, the bench says so and goes on (it is an optional peer: scripts/setup-torch.sh).
+const torch = libs.includes("torch") ? probeTorch(torchPython()) : null;
+const torchLibs = [];
+if (torch?.error) console.error(`PyTorch: not installed (see README) — ${torch.python}: ${torch.error}`);
+else if (torch) {
+  const data = exportData(tmp);
+  for (const threads of TORCH_THREADS) {
+    const lib = `torch-${threads}`;
+    const out = path.join(tmp, `${lib}.json`);
+    console.error(`[${lib}] PyTorch ${torch.version}, ${threads} thread${threads > 1 ? "s" : ""} (${torch.python})`);
+    results[lib] = await runProcess(lib, pinned([torch.python, ...torchWorkerArgs({ settings: S, threads, data, out })], threads > 1 ? pairCores : pinCore), out);
+    report(lib);
+    torchLibs.push(lib);
+  }
 }
 
 // ---------------------------------------------------------------- cold start + wasm size
@@ -249,7 +283,9 @@ function ratio(def, other) {
 const summary = {};
 for (const def of metricDefs) {
   const entry = { label: def.label, better: def.better, values: {}, ratios: {} };
-  for (const lib of libs) entry.values[lib] = get(lib, def.fn);
+  for (const lib of nodeLibs) entry.values[lib] = get(lib, def.fn);
+  // PyTorch only trains (its figures are in the training comparison and here, for the JSON).
+  if (/\.(trainSamplesPerSecond|finalMse)$/.test(def.key)) for (const lib of torchLibs) entry.values[lib] = get(lib, def.fn);
   for (const o of others) if (ok("latentkit")) entry.ratios[`vs ${o}`] = ratio(def, o);
   summary[def.key] = entry;
 }
@@ -260,7 +296,10 @@ function target(name, value, goal, met, unit) {
   targets.push({ name, value, goal, met: value === null || value === undefined ? null : met, unit });
 }
 const rw = (key) => summary[key]?.ratios["vs tfjs-wasm"] ?? null;
-target("seed training ≥ 20x tfjs-wasm", rw("seed.trainSamplesPerSecond"), 20, rw("seed.trainSamplesPerSecond") >= 20, "x");
+// Issue #14's training targets (seed ≥ 25x tfjs-wasm replaces the earlier ≥ 20x; m784 and seed vs PyTorch).
+const torchNote = torch?.error ? "not installed" : undefined;
+const comparison = trainingComparison((lib, model) => get(lib, (r) => r.models[model].training.samplesPerSecond), torchNote);
+targets.push(...comparison.targets);
 target("m784 training ≥ 10x tfjs-wasm", rw("m784.trainSamplesPerSecond"), 10, rw("m784.trainSamplesPerSecond") >= 10, "x");
 for (const name of Object.keys(MODELS)) {
   const v = rw(`${name}.encode1RowMedianUs`);
@@ -316,20 +355,20 @@ lines.push(
     (ok("tfjs-wasm") ? ` (wasm backend: simd ${results["tfjs-wasm"].flags.simd}, threads ${results["tfjs-wasm"].flags.threads})` : ""),
 );
 const fps = new Set();
-for (const lib of libs) if (ok(lib)) for (const n of Object.keys(MODELS)) fps.add(`${n}:${results[lib].models[n].dataFingerprint}`);
+for (const lib of [...nodeLibs, ...torchLibs]) if (ok(lib)) for (const n of Object.keys(MODELS)) fps.add(`${n}:${results[lib].models[n].dataFingerprint}`);
 const sameData = fps.size === Object.keys(MODELS).length;
 lines.push(
   `data: 8,192 rows = sigmoid(Z·M), Z ~ N(0, I₈) seeded; trained on ${S.trainRows.toLocaleString("en-US")} rows; ` +
     `identical in every process: ${sameData ? "yes" : "NO"}`,
 );
 lines.push(
-  "training: Adam 1e-3, MSE, shuffle, relu hidden+latent, sigmoid out; samples/s = median of epochs 2-4 (epoch 1 = warm-up); " +
+  "training: Adam 1e-3, MSE, shuffle, relu hidden+latent, sigmoid out; samples/s = median of epochs 2-N (epoch 1 = warm-up); " +
     `final MSE on the training rows after ${S.epochs.seed} epochs (seed) and ${S.epochs.m784} epochs (m784${quick ? "" : ", cut from 10: tfjs-cpu takes ~65 s per epoch"})`,
 );
 lines.push("ratios: how many times better latentkit is (for MSE: latentkit / other, below 1 = latentkit lower)");
 lines.push("");
 
-const libCols = libs;
+const libCols = nodeLibs;
 const W0 = 34;
 const W = 14;
 const ratioCols = others.filter(() => ok("latentkit")).map((o) => `vs ${o}`);
@@ -339,9 +378,10 @@ const modelTitle = {
   m784: `m784  784→256→64 | 64→256→784, batch ${MODELS.m784.batchSize}`,
   gemm: "GEMM, GFLOP/s (latentkit benchKernel; tfjs tf.matMul)",
 };
-lines.push(header);
+if (libCols.length) lines.push(header);
 let lastModel = null;
-for (const def of metricDefs) {
+// `--only torch` has no Node library: no main table, only the training comparison below.
+for (const def of libCols.length ? metricDefs : []) {
   if (def.model !== lastModel) {
     if (lastModel !== null) lines.push("");
     lines.push(modelTitle[def.model]);
@@ -356,6 +396,18 @@ for (const def of metricDefs) {
       libCols.map((l) => pad(fmtNum(e.values[l], kind), W)).join("") +
       ratioCols.map((r) => pad(kind === "mse" ? fmtMseRatio(e.ratios[r]) : fmtRatio(e.ratios[r]), W)).join(""),
   );
+}
+lines.push("");
+lines.push(...comparisonLines(comparison, fmtNum, fmtRatio));
+if (torch) {
+  lines.push(
+    torch.error
+      ? "  PyTorch: not installed (see README: bash scripts/setup-torch.sh)"
+      : `  PyTorch ${torch.version}, eager, CPU (${results["torch-1"]?.cpuCapability ?? "?"}); 1 thread pinned to CPU ${pinCore ?? "-"}, 2 threads on CPUs ${pairCores ?? "-"}`,
+  );
+  // 2 threads need both cores to themselves: anything else running halves them or worse.
+  const loads = torchLibs.map((l) => `${l} ${results[l].loadAverage.start[0].toFixed(2)}→${results[l].loadAverage.end[0].toFixed(2)}`);
+  if (loads.length) lines.push(`  1-minute load average before→after: ${loads.join(", ")} (2 threads need both cores idle)`);
 }
 lines.push("");
 if (libs.includes("latentkit")) {
@@ -402,7 +454,7 @@ if (targets.length && ok("latentkit")) {
   const counted = targets.filter((t) => t.met !== null);
   lines.push(`  ${counted.filter((t) => t.met).length} of ${counted.length} met`);
 }
-for (const lib of libs) if (!ok(lib)) lines.push(`${lib}: FAILED (${results[lib].error})`);
+for (const lib of [...nodeLibs, ...torchLibs]) if (!ok(lib)) lines.push(`${lib}: FAILED (${results[lib].error})`);
 
 const table = lines.join("\n");
 console.log("\n" + table + "\n");
@@ -422,6 +474,7 @@ const json = {
     latentkit: lkInfo,
     latentkitBuild: ok("latentkit") ? { ...results.latentkit.build, digestStart, digestEnd } : null,
     tfjs: tfv,
+    torch: torch && { python: torch.python, version: torch.version ?? null, error: torch.error ?? null },
     sameDataInEveryProcess: sameData,
     totalSeconds: (Date.now() - started.getTime()) / 1000,
   },
@@ -429,6 +482,7 @@ const json = {
   models: MODELS,
   summary,
   targets,
+  trainingComparison: comparison,
   coldStart: cold,
   wasmSize,
   table,

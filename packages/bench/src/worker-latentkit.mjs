@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import * as lk from "latentkit";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, timedEpochs, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -32,7 +32,7 @@ for (const name of config.models) {
   const T = { data: X.data.subarray(0, S.trainRows * spec.cols), rows: S.trainRows, cols: spec.cols };
   result.models[name] = r;
 
-  // --- training: one run of `epochs` epochs; throughput = median of epochs 2..4 (epoch 1 = warm-up)
+  // --- training: one run of `epochs` epochs; throughput = median of epochs 2..N (timedEpochs: epoch 1 = warm-up)
   const epochs = S.epochs[name];
   log(`latentkit ${name}: training ${epochs} epochs`);
   const wall = [];
@@ -58,14 +58,14 @@ for (const name of config.models) {
       reported.push(info.samplesPerSecond);
     },
   });
-  const timed = wall.slice(1, 4);
+  const timed = timedEpochs(wall);
   r.training = {
     epochs,
     paramCount: model.paramCount,
     epochSeconds: wall,
     trainRows: T.rows,
     samplesPerSecond: T.rows / median(timed),
-    samplesPerSecondReported: median(reported.slice(1, 4)),
+    samplesPerSecondReported: median(timedEpochs(reported)),
     historyLoss: model.history.map((h) => h.loss),
   };
   const rec = model.reconstruct(T);

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, encoderMacs, median, timedEpochs, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -75,7 +75,7 @@ for (const name of config.models) {
   const { encoder, autoencoder } = buildModel(spec);
   const x = tf.tensor2d(T.data, [T.rows, cols]);
 
-  // --- training: model.fit, one run of `epochs` epochs; throughput = median of epochs 2..4
+  // --- training: model.fit, one run of `epochs` epochs; throughput = median of epochs 2..N (timedEpochs)
   const epochs = S.epochs[name];
   log(`tfjs-${backend} ${name}: training ${epochs} epochs`);
   const wall = [];
@@ -103,7 +103,7 @@ for (const name of config.models) {
     paramCount: autoencoder.countParams(),
     epochSeconds: wall,
     trainRows: T.rows,
-    samplesPerSecond: T.rows / median(wall.slice(1, 4)),
+    samplesPerSecond: T.rows / median(timedEpochs(wall)),
     historyLoss: losses,
   };
   const recT = autoencoder.predict(x, { batchSize: 1024 });
