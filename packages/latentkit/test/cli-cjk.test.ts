@@ -3,16 +3,13 @@
 // model on 60 Tang lines samples, interpolates, reconstructs and evaluates Chinese; files in a
 // legacy encoding get one line that says to convert them. Spawns the built dist/cli.js.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, cliIn, PKG } from "./cli-runner.js";
 import { displayWidth, padColumns } from "../src/cli/width.js";
 
-const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(PKG, "dist", "cli.js");
 const TANG = readFileSync(join(PKG, "corpora", "tang5.txt"), "utf8").split("\n").filter(Boolean);
 const LINES = TANG.slice(0, 60);
 const HELD_OUT = TANG.slice(-20);
@@ -25,18 +22,7 @@ const TINY = ["-e", "60", "--no-early-stopping", "--learning-rate", "0.002", "--
 let dir: string;
 const at = (name: string) => join(dir, name);
 
-function cli(args: string[], input = "") {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], input?: string): string {
-  const r = cli(args, input);
-  if (r.code !== 0) throw new Error(`latentkit ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const json = (args: string[], input?: string) => JSON.parse(ok([...args, "--json"], input));
+const { cli, ok, json } = cliIn(() => dir);
 
 /** UTF-16 with a byte-order mark, as Windows Notepad saves "Unicode" text. */
 function utf16(s: string, bigEndian: boolean): Buffer {

@@ -3,31 +3,15 @@
 // `restyle` (with and without --from), labels in the training summary and in `info`, and the
 // SDK's label refusals printed as usage errors. Spawns the built dist/cli.js, as cli.test.ts.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rng } from "./helpers.js";
+import { CLI, cliIn } from "./cli-runner.js";
+import { syllableWords } from "./helpers.js";
 
-const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(PKG, "dist", "cli.js");
 
-/** `n` distinct words of 2–3 syllables over one alphabet (the toy of text-labels.test.ts). */
-function words(n: number, cons: string, vows: string, seed: number): string[] {
-  const u = rng(seed);
-  const out = new Set<string>();
-  while (out.size < n) {
-    let w = "";
-    for (let s = 2 + Math.floor(u() * 2); s > 0; s--) {
-      w += cons[Math.floor(u() * cons.length)]! + vows[Math.floor(u() * vows.length)]!;
-      if (u() < 0.3) w += cons[Math.floor(u() * cons.length)]!;
-    }
-    out.add(w);
-  }
-  return [...out];
-}
+const words = syllableWords;
 
 // two "languages" with no letter in common
 const LO = words(100, "bdgm", "ao", 1);
@@ -40,18 +24,7 @@ const TINY = ["--latent", "8", "--hidden", "96", "-e", "60", "--no-early-stoppin
 let dir: string;
 const at = (name: string) => join(dir, name);
 
-function cli(args: string[], input = "") {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], input?: string): string {
-  const r = cli(args, input);
-  if (r.code !== 0) throw new Error(`latentkit ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const json = (args: string[], input?: string) => JSON.parse(ok([...args, "--json"], input));
+const { cli, ok, json } = cliIn(() => dir, 120_000);
 
 /** A failure: the exit code and one line on stderr matching `pattern`, no stack trace. */
 function fails(args: string[], code: number, pattern: RegExp, input?: string): void {

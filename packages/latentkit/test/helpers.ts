@@ -98,3 +98,21 @@ export function crc32(bytes: Uint8Array): number {
 
 /** Sleeps `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `n` distinct words of 2–3 syllables over one alphabet (consonant, vowel, and with probability
+ * `coda` a closing consonant): the two-"language" toy of the label tests.
+ */
+export function syllableWords(n: number, cons: string, vows: string, seed: number, coda = 0.3): string[] {
+  const u = rng(seed);
+  const out = new Set<string>();
+  while (out.size < n) {
+    let w = "";
+    for (let s = 2 + Math.floor(u() * 2); s > 0; s--) {
+      w += cons[Math.floor(u() * cons.length)]! + vows[Math.floor(u() * vows.length)]!;
+      if (coda > 0 && u() < coda) w += cons[Math.floor(u() * cons.length)]!;
+    }
+    out.add(w);
+  }
+  return [...out];
+}

@@ -3,18 +3,9 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, type TextGenerator } from "../src/index.js";
-import { rng } from "./helpers.js";
+import { syllableWords } from "./helpers.js";
 
-function words(n: number, cons: string, vows: string, seed: number): string[] {
-  const u = rng(seed);
-  const out = new Set<string>();
-  while (out.size < n) {
-    let w = "";
-    for (let s = 2 + Math.floor(u() * 2); s > 0; s--) w += cons[Math.floor(u() * cons.length)]! + vows[Math.floor(u() * vows.length)]!;
-    out.add(w);
-  }
-  return [...out];
-}
+const words = (n: number, cons: string, vows: string, seed: number) => syllableWords(n, cons, vows, seed, 0);
 
 const LO = words(120, "bdgm", "ao", 1);
 const HI = words(120, "kstz", "ei", 2);

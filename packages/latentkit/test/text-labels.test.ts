@@ -5,22 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, type TextGenerator } from "../src/index.js";
 import { bestLabels } from "../src/text/labels.js";
 import { WasmModel } from "../src/wasm.js";
-import { rng } from "./helpers.js";
+import { syllableWords } from "./helpers.js";
 
-/** `n` distinct words of 2–3 syllables over one alphabet (consonant, vowel, maybe a coda). */
-function words(n: number, cons: string, vows: string, seed: number): string[] {
-  const u = rng(seed);
-  const out = new Set<string>();
-  while (out.size < n) {
-    let w = "";
-    for (let s = 2 + Math.floor(u() * 2); s > 0; s--) {
-      w += cons[Math.floor(u() * cons.length)]! + vows[Math.floor(u() * vows.length)]!;
-      if (u() < 0.3) w += cons[Math.floor(u() * cons.length)]!;
-    }
-    out.add(w);
-  }
-  return [...out];
-}
+const words = syllableWords;
 
 // two "languages" with the same shapes and no letter in common
 const LO = words(150, "bdgm", "ao", 1);
