@@ -21,7 +21,7 @@ export interface CliResult {
  * `--json` and parses it.
  */
 export function cliIn(dir: () => string, timeout = 60_000) {
-  const cli = (args: string[], input = ""): CliResult => {
+  const cli = (args: string[], input: string | Buffer = ""): CliResult => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir(), input, encoding: "utf8", timeout });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };

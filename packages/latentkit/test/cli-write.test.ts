@@ -2,28 +2,23 @@
 // leaves the old file and no temporary file, and a diverged run does not replace an existing
 // model unless --force. The CLI cases spawn `node dist/cli.js` (build first), as cli.test.ts.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliError } from "../src/cli/errors.js";
 import { fileExists, writeFileAtomic } from "../src/cli/write-file.js";
 import { text } from "../src/index.js";
+import { CLI, cliIn, PKG } from "./cli-runner.js";
 
-const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(PKG, "dist", "cli.js");
 const WORDS = readFileSync(join(PKG, "corpora", "words.txt"), "utf8").split("\n").filter(Boolean);
 
 let dir: string;
 const at = (name: string) => join(dir, name);
 const leftovers = () => readdirSync(dir).filter((f) => f.endsWith(".tmp"));
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { cli } = cliIn(() => dir);
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the package first (pnpm --filter latentkit build)`);

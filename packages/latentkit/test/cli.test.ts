@@ -1,16 +1,14 @@
 // The `latentkit` command, end to end: spawns `node dist/cli.js` (the built bin; run the build
 // first) on small corpora in a temporary folder. A few seconds of training in all.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heldOutIndices } from "../src/text/split.js";
+import { CLI, cliIn, type CliResult, PKG } from "./cli-runner.js";
 
-const PKG = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(PKG, "dist", "cli.js");
 const WORDS = readFileSync(join(PKG, "corpora", "words.txt"), "utf8").split("\n").filter(Boolean);
 /** The lines of train.txt (WORDS[0..240)) that text.train holds out with `split` and the default seed. */
 const heldOut = (split: number) => heldOutIndices(240, split, 42).map((i) => WORDS[i]!);
@@ -18,19 +16,10 @@ const heldOut = (split: number) => heldOutIndices(240, split, 42).map((i) => WOR
 let dir: string;
 const at = (name: string) => join(dir, name);
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], input?: string | Buffer): Result {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input: input ?? "", encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { cli } = cliIn(() => dir);
 
 /** `cli` without blocking, so that independent cases can run side by side. */
-function cliAsync(args: string[]): Promise<Result> {
+function cliAsync(args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -42,7 +31,7 @@ function cliAsync(args: string[]): Promise<Result> {
   });
 }
 
-function ok(args: string[], input?: string): Result {
+function ok(args: string[], input?: string): CliResult {
   const r = cli(args, input);
   if (r.code !== 0) throw new Error(`latentkit ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return r;
@@ -53,7 +42,7 @@ function json(args: string[], input?: string): any {
 }
 
 /** A failure: the exit code, and exactly one line on stderr with no stack trace. */
-function expectFailure(r: Result, code: number, pattern: RegExp): void {
+function expectFailure(r: CliResult, code: number, pattern: RegExp): void {
   expect(r.code, r.stderr).toBe(code);
   const lines = r.stderr.trimEnd().split("\n");
   expect(lines, r.stderr).toHaveLength(1);
@@ -301,7 +290,7 @@ describe.concurrent("bad files get one line, never a stack trace", () => {
 });
 
 /** Starts `latentkit train ...args`, waits for the end of epoch `epochs`, sends SIGINT, returns the outcome. */
-async function interruptTraining(args: string[], epochs: number): Promise<Result> {
+async function interruptTraining(args: string[], epochs: number): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, "train", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let stdout = "";
