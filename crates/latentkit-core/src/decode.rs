@@ -4,6 +4,7 @@
 
 use crate::autoencoder::Autoencoder;
 use crate::error::{Error, Result};
+use crate::kernels::elementwise::log_sum_exp;
 use crate::layers::label_table;
 use crate::layers::text_head::TextHead;
 use crate::math;
@@ -24,11 +25,7 @@ impl Autoencoder {
         self.check_labels(labels, rows)?;
         self.check_guidance(guidance)?;
         self.check_output(rows, self.input_size(), "decode")?;
-        let out = match self.text_head() {
-            Some(head) => self.decode_greedy(head, codes, rows, (labels, guidance)),
-            None => self.decode_rows(codes, rows, labels),
-        };
-        matrix::finite_output(out, self.input_size(), "decode", "codes")
+        matrix::finite_output(self.decode_rows(codes, rows, (labels, guidance)), self.input_size(), "decode", "codes")
     }
 
     /// rows × dataCols -> rows × inputSize, through the code (μ for a VAE).
@@ -39,14 +36,14 @@ impl Autoencoder {
         self.check_output(rows, self.input_size(), "reconstruct")?;
         // decoded with the label each row was encoded with
         let labels = self.split_labels(data, rows).1;
-        matrix::finite_output(self.decode_rows(&self.encode_rows(data, rows), rows, &labels), self.input_size(), "reconstruct", "data")
+        matrix::finite_output(self.decode_rows(&self.encode_rows(data, rows), rows, (&labels, 0.0)), self.input_size(), "reconstruct", "data")
     }
 
     /// Decoder over checked codes; for a text model, each position's probabilities along
     /// the greedy path (its most likely tokens, each the context of the next).
-    pub(crate) fn decode_rows(&self, codes: &[f32], rows: usize, labels: &[f32]) -> Vec<f32> {
+    pub(crate) fn decode_rows(&self, codes: &[f32], rows: usize, (labels, guidance): (&[f32], f32)) -> Vec<f32> {
         match self.text_head() {
-            Some(head) => self.decode_greedy(head, codes, rows, (labels, 0.0)),
+            Some(head) => self.decode_greedy(head, codes, rows, (labels, guidance)),
             None => self.infer(self.encoder_layers..self.layers().len(), codes, rows, labels),
         }
     }
@@ -162,8 +159,9 @@ impl Autoencoder {
     }
 }
 
-/// The largest label guidance a decoding takes (its error message says 100): past a few units the label's log-ratio drowns
-/// the code's own choice of tokens, so this is an absurd-value guard, not a tuning bound.
+/// The largest label guidance a decoding takes (its error message says 100): past a few
+/// units the label's log-ratio drowns the code's own choice of tokens, so this is an
+/// absurd-value guard, not a tuning bound.
 pub const MAX_GUIDANCE: f32 = 100.0;
 
 /// Label guidance (as classifier-free guidance, Ho & Salimans 2022, on the label): each
@@ -176,13 +174,10 @@ pub const MAX_GUIDANCE: f32 = 100.0;
 /// French, since the code makes the input's own letters the only plausible ones.
 fn guided(log_p: &mut [f32], contrast: &[f32], v: usize, w: f32) {
     for (row, c) in log_p.chunks_exact_mut(v).zip(contrast.chunks_exact(v)) {
-        let mut max = f32::NEG_INFINITY;
         for (x, &y) in row.iter_mut().zip(c) {
             *x += w * (*x - y);
-            max = max.max(*x);
         }
-        let sum: f32 = row.iter().map(|x| math::exp(x - max)).sum();
-        let log_sum = max + math::ln(sum);
+        let log_sum = log_sum_exp(row);
         row.iter_mut().for_each(|x| *x -= log_sum);
     }
 }

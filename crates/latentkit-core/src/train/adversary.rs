@@ -19,7 +19,7 @@
 //! session starts a new one from its seeded stream). Its term is a game, not something that
 //! goes down, so it is not part of the reported loss.
 
-use crate::kernels::elementwise::add_into;
+use crate::kernels::elementwise::{add_into, log_sum_exp};
 use crate::layers::activation::Activation;
 use crate::layers::{dense, mat, mat_mut};
 use crate::math;
@@ -53,13 +53,12 @@ pub struct Adversary {
 impl Adversary {
     /// A classifier for `labels` labels of `latent`-wide codes, He-initialised from `rng`.
     pub fn new(latent: usize, labels: usize, lambda: f32, rng: &mut Rng) -> Adversary {
-        let n = latent * HIDDEN + HIDDEN + HIDDEN * labels + labels;
+        let [w1, _, w2, b2] = parts(latent, labels);
+        let n = b2.end;
         let mut params = vec![0f32; n];
-        let (w1, rest) = params.split_at_mut(latent * HIDDEN);
-        let w2 = &mut rest[HIDDEN..HIDDEN + HIDDEN * labels];
         let (s1, s2) = ((2.0 / latent as f32).sqrt(), (1.0 / HIDDEN as f32).sqrt());
-        w1.iter_mut().for_each(|w| *w = s1 * rng.normal());
-        w2.iter_mut().for_each(|w| *w = s2 * rng.normal());
+        params[w1].iter_mut().for_each(|w| *w = s1 * rng.normal());
+        params[w2].iter_mut().for_each(|w| *w = s2 * rng.normal());
         let optimizer = OptimizerState::new(OptimizerKind::Adam, n);
         Adversary { lambda, latent, labels, grads: vec![0f32; n], optimizer, params, hidden: Vec::new(), probs: Vec::new(), dhidden: Vec::new(), dcodes: Vec::new() }
     }
@@ -73,14 +72,14 @@ impl Adversary {
         let (k, scale) = (self.labels, 1.0 / rows as f32);
         // the encoder's term: ∂/∂logits of −(1/K) Σ ln p = p − 1/K
         let mut dlogits: Vec<f32> = self.probs.iter().map(|p| self.lambda * scale * (p - 1.0 / k as f32)).collect();
-        self.backward(z, rows, &dlogits);
+        self.backward(z, rows, &dlogits, true);
         add_into(&mut dz[..rows * self.latent], &self.dcodes);
         // the classifier's own loss: ∂/∂logits of −ln p_y = p − onehot(y)
         for (r, (d, p)) in dlogits.chunks_exact_mut(k).zip(self.probs.chunks_exact(k)).enumerate() {
             d.iter_mut().zip(p).for_each(|(d, p)| *d = scale * p);
             d[labels[r] as usize] -= scale;
         }
-        self.backward(z, rows, &dlogits);
+        self.backward(z, rows, &dlogits, false);
         // A step that made the classifier non-finite is not undone: its next softmax is NaN,
         // its gradients too, and the model's step then reports the divergence.
         let _ = self.optimizer.step(&HYPER, &mut self.params, &self.grads);
@@ -91,7 +90,7 @@ impl Adversary {
     /// cross-entropy from the softmax to uniform (f64).
     pub fn forward(&mut self, z: &[f32], rows: usize) -> f64 {
         let (d, k) = (self.latent, self.labels);
-        let [w1, b1, w2, b2] = self.parts();
+        let [w1, b1, w2, b2] = parts(d, k);
         let [w1, b1, w2, b2] = [&self.params[w1], &self.params[b1], &self.params[w2], &self.params[b2]];
         self.hidden.resize(rows * HIDDEN, 0.0);
         self.probs.resize(rows * k, 0.0);
@@ -99,8 +98,7 @@ impl Adversary {
         dense::infer(mat(&self.hidden, rows, HIDDEN), mat(w2, HIDDEN, k), b2, Activation::Linear, mat_mut(&mut self.probs, rows, k));
         let mut total = 0.0f64;
         for row in self.probs.chunks_exact_mut(k) {
-            let max = row.iter().fold(f32::NEG_INFINITY, |m, &l| m.max(l));
-            let log_sum = max + math::ln(row.iter().map(|l| math::exp(l - max)).sum::<f32>());
+            let log_sum = log_sum_exp(row);
             total -= row.iter().map(|l| (l - log_sum) as f64).sum::<f64>() / k as f64;
             row.iter_mut().for_each(|l| *l = math::exp(*l - log_sum));
         }
@@ -108,10 +106,10 @@ impl Adversary {
     }
 
     /// Back through the classifier from ∂/∂logits (after `forward` on the same `z`): its
-    /// gradients into `grads`, ∂/∂z into `dcodes`.
-    fn backward(&mut self, z: &[f32], rows: usize, dlogits: &[f32]) {
+    /// gradients into `grads` and, with `codes`, ∂/∂z into `dcodes`.
+    fn backward(&mut self, z: &[f32], rows: usize, dlogits: &[f32], codes: bool) {
         let (d, k) = (self.latent, self.labels);
-        let [w1, b1, w2, b2] = self.parts();
+        let [w1, b1, w2, b2] = parts(d, k);
         self.dhidden.resize(rows * HIDDEN, 0.0);
         self.dcodes.resize(rows * d, 0.0);
         let (g1, g2) = self.grads.split_at_mut(w2.start);
@@ -120,15 +118,7 @@ impl Adversary {
         dense::backward(mat(&self.hidden, rows, HIDDEN), mat(&self.params[w2], HIDDEN, k), mat(dlogits, rows, k), mat_mut(gw2, HIDDEN, k), gb2, Some(mat_mut(&mut self.dhidden, rows, HIDDEN)));
         // ReLU: a unit that was off passes nothing back (its output is its own pre-activation's sign)
         Activation::Relu.backward(&self.hidden, &self.hidden, &mut self.dhidden);
-        dense::backward(mat(&z[..rows * d], rows, d), mat(&self.params[w1], d, HIDDEN), mat(&self.dhidden, rows, HIDDEN), mat_mut(gw1, d, HIDDEN), gb1, Some(mat_mut(&mut self.dcodes, rows, d)));
-    }
-
-    /// Where W1, b1, W2 and b2 lie in the parameters.
-    fn parts(&self) -> [Range<usize>; 4] {
-        let (d, k) = (self.latent, self.labels);
-        let (b1, w2) = (d * HIDDEN, d * HIDDEN + HIDDEN);
-        let b2 = w2 + HIDDEN * k;
-        [0..b1, b1..w2, w2..b2, b2..b2 + k]
+        dense::backward(mat(&z[..rows * d], rows, d), mat(&self.params[w1], d, HIDDEN), mat(&self.dhidden, rows, HIDDEN), mat_mut(gw1, d, HIDDEN), gb1, codes.then(|| mat_mut(&mut self.dcodes, rows, d)));
     }
 
     /// The classifier's parameters (W1, b1, W2, b2; tests).
@@ -143,4 +133,12 @@ impl Adversary {
         let right = self.probs.chunks_exact(k).zip(labels).filter(|(p, &y)| (0..k).all(|c| p[c] <= p[y as usize])).count();
         right as f64 / rows as f64
     }
+}
+
+/// Where W1, b1, W2 and b2 of a classifier of `d`-wide codes and `k` labels lie in its
+/// parameters (the last range ends at their count).
+fn parts(d: usize, k: usize) -> [Range<usize>; 4] {
+    let (b1, w2) = (d * HIDDEN, d * HIDDEN + HIDDEN);
+    let b2 = w2 + HIDDEN * k;
+    [0..b1, b1..w2, w2..b2, b2..b2 + k]
 }
