@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::io::crc32::crc32;
 use crate::layers::loss::{OutputSpec, Reduction};
 use crate::layers::text_head::TextHead;
-use crate::layers::{self, dense, label_table, mat, mat_mut, token_embedding, variational};
+use crate::layers::{dense, label_table, mat, mat_mut, token_embedding, variational};
 use crate::limits::{self, MAX_OUTPUT_VALUES};
 use crate::matrix;
 use crate::rng::Rng;
@@ -565,10 +565,7 @@ impl Autoencoder {
                 if let (true, Some((draws, lambda))) = (l == enc, mmd) {
                     // the WAE's penalty acts on the code a (post latent activation), label by
                     // label for a conditional model
-                    mmd_value = match labels.is_empty() {
-                        true => layers::mmd::penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, &mut ws.dx[..k]),
-                        false => label_table::mmd_by_label(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]),
-                    };
+                    mmd_value = label_table::mmd_penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]);
                 }
                 if let (true, Some(penalty)) = (l == enc, code_penalty.as_mut()) {
                     penalty(&ws.a[l - 1][..k], &mut ws.dx[..k]);

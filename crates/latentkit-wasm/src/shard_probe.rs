@@ -6,6 +6,7 @@
 use crate::error::{to_js, JsResult};
 use crate::{js_number, Model};
 use js_sys::JsString;
+use latentkit_core::kernels::elementwise::add_into;
 use latentkit_core::{Error, Result, TrainSession, Trainer};
 use wasm_bindgen::prelude::*;
 
@@ -79,7 +80,7 @@ impl Model {
         }
         let mut sum = parts[lo..hi].to_vec();
         for s in 1..count {
-            sum.iter_mut().zip(&parts[s * n + lo..s * n + hi]).for_each(|(a, b)| *a += b);
+            add_into(&mut sum, &parts[s * n + lo..s * n + hi]);
         }
         Ok(sum)
     }

@@ -60,6 +60,17 @@ pub fn split(data: &[f32], rows: usize, length: usize) -> (Vec<f32>, Vec<f32>) {
     (ids, labels)
 }
 
+/// The WAE's MMD penalty of a batch's codes `z` against the prior's draws `p`, with λ times
+/// its gradient added into `dz`: taken label by label for a conditional model (`labels` one
+/// id a row, `mmd_by_label`), over the whole batch otherwise (`labels` empty). The one
+/// dispatch of the unsharded backward and the sharded batch's code gradient.
+pub fn mmd_penalty(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], dz: &mut [f32]) -> f64 {
+    match labels.is_empty() {
+        true => crate::layers::mmd::penalty(z, p, rows, dim, lambda, dz),
+        false => mmd_by_label(z, p, rows, dim, lambda, labels, dz),
+    }
+}
+
 /// The WAE's MMD penalty of a conditional model, label by label: Σ_y (n_y / B)·MMD(Z_y, P_y)
 /// over the labels with at least two rows in the batch (P_y: the prior's draws of the same
 /// rows), with λ times its gradient added into `dz` (B, dim). Sampling with a label draws

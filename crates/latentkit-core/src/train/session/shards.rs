@@ -26,7 +26,8 @@
 use super::{batch_rows, StepReport, TrainSession};
 use crate::autoencoder::{Autoencoder, CodePenalty, Workspace};
 use crate::error::{Error, Result};
-use crate::layers::{label_table, mmd};
+use crate::kernels::elementwise::add_into;
+use crate::layers::label_table;
 use crate::train::options::TrainOptions;
 use std::ops::Range;
 
@@ -165,11 +166,7 @@ impl TrainSession {
         let mut value = 0.0;
         if lambda > 0.0 {
             let draws = &self.prior[..codes.len()];
-            value = lambda as f64
-                * match labels.is_empty() {
-                    true => mmd::penalty(codes, draws, b, latent, lambda, dcodes),
-                    false => label_table::mmd_by_label(codes, draws, b, latent, lambda, labels, dcodes),
-                };
+            value = lambda as f64 * label_table::mmd_penalty(codes, draws, b, latent, lambda, labels, dcodes);
         }
         if let Some(adversary) = self.adversary.as_mut() {
             adversary.apply(codes, labels, b, dcodes);
@@ -197,7 +194,7 @@ impl TrainSession {
         if !coupled {
             net.forward(x, r.len(), ws, None, labels);
         }
-        let mut add = |_: &[f32], dz: &mut [f32]| dz.iter_mut().zip(mine).for_each(|(d, g)| *d += g);
+        let mut add = |_: &[f32], dz: &mut [f32]| add_into(dz, mine);
         let penalty = coupled.then_some(&mut add as CodePenalty);
         net.loss_and_backward((x, t, c), (r.len(), b), ws, grads, 0.0, (None, penalty), labels)
     }
@@ -239,7 +236,7 @@ impl TrainSession {
         let mut loss = self.gradient_shard(net, 0, dcodes_b, &mut grads);
         for s in 1..count {
             loss += self.gradient_shard(net, s, dcodes_b, &mut part);
-            grads.iter_mut().zip(&part).for_each(|(g, p)| *g += p);
+            add_into(&mut grads, &part);
         }
         let sh = self.shards.as_mut().expect("a sharded session");
         (sh.codes, sh.dcodes, sh.part, self.grads) = (codes, dcodes, part, grads);
