@@ -336,7 +336,7 @@ export function normalizeTextOptions(raw: unknown, texts: number): NormalizedTex
   for (const k of FIT_KEYS) if (o[k] !== undefined) fitRaw[k] = o[k];
   Object.assign(fitRaw, stopping, { epochs });
   const fit = normalizeFitOptions(fitRaw, seed, false);
-  const adversary = textAdversary(o, variational !== null);
+  const adversary = textAdversary(o, conditionalPlain);
   if (adversary > 0) fit.wasm.adversary = adversary;
   return { level, lowercase, minCount, maxLength, latent, hidden, activation, embedding, classes, context, variational, noise, seed, fit };
 }
@@ -345,10 +345,10 @@ export function normalizeTextOptions(raw: unknown, texts: number): NormalizedTex
  * λ of a conditional model's label adversary: the default for a plain model trained with
  * labels, none without labels or for a VAE (the core refuses it there; said here first).
  */
-function textAdversary(o: Record<string, unknown>, variational: boolean): number {
-  if (o.adversary === undefined) return o.labels !== undefined && !variational ? TEXT_DEFAULTS.adversary : 0;
+function textAdversary(o: Record<string, unknown>, conditionalPlain: boolean): number {
+  if (o.adversary === undefined) return conditionalPlain ? TEXT_DEFAULTS.adversary : 0;
   const value = num(o, "adversary", 0, { min: 0, max: 1e30 });
-  if (value > 0 && (o.labels === undefined || variational)) {
+  if (value > 0 && !conditionalPlain) {
     throw invalidOption("adversary is for plain conditional models (trained with labels, not variational): remove adversary.");
   }
   return value;
