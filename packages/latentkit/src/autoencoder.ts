@@ -178,6 +178,15 @@ export class Autoencoder {
     return this.#model.save({}, options?.optimizer === true);
   }
 
+  /**
+   * The model as a safetensors file: its weights as F32 tensors named as in PyTorch
+   * (`encoder.0.weight` (out, in), ...; the README's safetensors section has the table) and its
+   * config and history in `__metadata__`. Weights only: no optimiser state. {@link load} reads it.
+   */
+  toSafetensors(): Promise<Uint8Array> {
+    return this.#model.toSafetensors();
+  }
+
   /** A hex digest of the weights: equal digests mean equal weights. For determinism checks. */
   weightsDigest(): string {
     const h = this.#model.live("weightsDigest()");

@@ -494,8 +494,24 @@ export class TextGenerator {
    * identical bytes.
    */
   save(): Uint8Array {
+    return this.#model.save(this.#fileMeta());
+  }
+
+  /**
+   * The generator as a safetensors file: its weights as F32 tensors named as in PyTorch
+   * (`token_embedding.weight` (V, d), `encoder.0.weight` (out, in), ...; the README's
+   * safetensors section has the table), and its config and {@link save}'s meta (vocabulary,
+   * settings, prior...) in `__metadata__`. Weights only: no optimiser state. {@link text.load}
+   * reads it.
+   */
+  toSafetensors(): Promise<Uint8Array> {
+    return this.#model.toSafetensors(this.#fileMeta());
+  }
+
+  /** The meta fields of the file: vocabulary, settings, prior, corpus stats. */
+  #fileMeta(): Record<string, unknown> {
     const training = this.#training ? { training: this.#training } : {};
-    return this.#model.save({ kind: TEXT_KIND, text: { ...this.#meta, prior: this.#prior, codeStd: this.#codeStd, ...training } });
+    return { kind: TEXT_KIND, text: { ...this.#meta, prior: this.#prior, codeStd: this.#codeStd, ...training } };
   }
 
   /** Frees the WebAssembly memory. Idempotent; afterwards every method throws DISPOSED. */
