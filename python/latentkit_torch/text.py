@@ -1,0 +1,104 @@
+"""latentkit's text model as a `torch.nn.Module` (crates/latentkit-core/src/autoencoder.rs,
+layers/token_embedding.rs, label_table.rs, decode.rs).
+
+Encode: token ids (B, L) -> E[id_t] + P[t] side by side (B, L*d) -> the dense encoder (a
+conditional model adds its label's row of `encoder_label` to the first layer's pre-activation)
+-> the code (a VAE's mean). Decode: code -> the dense decoder (`decoder_label` joins its first
+layer) -> a query base per position (linear) -> the head, position by position, greedy: each
+position's most likely token (ties to the lower id) is the context of the next, as decode.rs.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import torch
+from torch import nn
+
+from .config import Config, parse_config
+from .dense import DenseLayers
+from .errors import LatentkitTorchError
+from .head import TextHead
+
+
+class TextAutoencoder(DenseLayers):
+    """A text latentkit model on token ids: `encode`, `decode_ids` (greedy), `reconstruct_ids`."""
+
+    def __init__(self, config: Union[Config, dict, str]):
+        super().__init__()
+        self.config = config if isinstance(config, Config) else parse_config(config)
+        t = self.config.tokens
+        if t is None:
+            raise LatentkitTorchError("this config is a numeric model's (no 'tokens'): use Autoencoder")
+        self.token_embedding = nn.Embedding(t.vocab, t.table)
+        self.position_embedding = nn.Embedding(t.length, t.table)
+        width = t.length * t.table
+        self._build_dense(self.config, width, width, "linear")
+        if t.labels > 0:
+            # the first dense layer of each side gets a row a label (a VAE's single encoder layer: 2 x latent)
+            enc = self.config.encoder[0] * (2 if self.variational and len(self.config.encoder) == 1 else 1)
+            self.encoder_label = nn.Embedding(t.labels, enc)
+            self.decoder_label = nn.Embedding(t.labels, self.decoder[0].out_features)
+        self.head = TextHead(t.length, t.vocab, t.table, t.context, t.classes, t.start_id, self.config.activation)
+
+    def _ids(self, ids: torch.Tensor) -> torch.Tensor:
+        t = self.config.tokens
+        ids = torch.as_tensor(ids).long()
+        if ids.dim() != 2 or ids.shape[1] != t.length:
+            raise LatentkitTorchError(f"token ids must be a (rows, {t.length}) matrix; got shape {tuple(ids.shape)}")
+        if ids.numel() and (ids.min() < 0 or ids.max() >= t.vocab):
+            raise LatentkitTorchError(f"token ids must be from 0 to {t.vocab - 1}")
+        return ids
+
+    def _label_rows(self, table: Optional[nn.Embedding], labels: Optional[torch.Tensor], rows: int) -> Optional[torch.Tensor]:
+        """A conditional model's label rows for the first layer of a side; None otherwise."""
+        if table is None:
+            if labels is not None:
+                raise LatentkitTorchError("labels are for a conditional model (trained with labels)")
+            return None
+        labels = torch.as_tensor(labels).long() if labels is not None else None
+        if labels is None or labels.shape != (rows,):
+            raise LatentkitTorchError(f"a conditional model needs one label id a row ({rows} labels)")
+        return table(labels)
+
+    def encode(self, ids: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Token ids (B, L) -> codes (B, latentSize); a VAE's posterior mean."""
+        ids = self._ids(ids)
+        x = (self.token_embedding(ids) + self.position_embedding.weight).reshape(ids.shape[0], -1)
+        h = self._run_encoder(x, self._label_rows(getattr(self, "encoder_label", None), labels, ids.shape[0]))
+        return self._split(h)[0] if self.variational else h
+
+    def query_base(self, codes: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Codes (B, latentSize) -> each position's query base (B, L, d)."""
+        codes = torch.as_tensor(codes, dtype=self.token_embedding.weight.dtype)
+        if codes.dim() != 2 or codes.shape[1] != self.config.latent_size:
+            raise LatentkitTorchError(f"codes must be a (rows, {self.config.latent_size}) matrix; got shape {tuple(codes.shape)}")
+        add = self._label_rows(getattr(self, "decoder_label", None), labels, codes.shape[0])
+        t = self.config.tokens
+        return self._run_decoder(codes, add)[1].reshape(codes.shape[0], t.length, t.table)
+
+    def decode_log_probs(self, codes: torch.Tensor, labels: Optional[torch.Tensor] = None):
+        """Greedy decoding: (ids (B, L), ln p (B, L, V) of each position along that path)."""
+        base = self.query_base(codes, labels)
+        b, l, _ = base.shape
+        table = self.token_embedding.weight
+        ids = torch.zeros(b, l, dtype=torch.long, device=base.device)
+        out = []
+        for t in range(l):
+            # positions after t do not reach position t's query, so the zeros there are never read
+            g = self.head.queries(base[:, : t + 1], ids[:, : t + 1], table)[:, t]
+            log_p = self.head.log_probs(g, table)
+            ids[:, t] = torch.argmax(log_p, dim=-1)  # the first of equal maxima: the lower id
+            out.append(log_p)
+        return ids, torch.stack(out, dim=1)
+
+    def decode_ids(self, codes: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Codes -> greedy token ids (B, L), all L positions (the text ends at the first end id)."""
+        return self.decode_log_probs(codes, labels)[0]
+
+    def reconstruct_ids(self, ids: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """decode_ids(encode(ids)), each row decoded with its own label."""
+        return self.decode_ids(self.encode(ids, labels), labels)
+
+    def forward(self, ids: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self.reconstruct_ids(ids, labels)
