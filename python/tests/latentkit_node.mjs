@@ -75,9 +75,9 @@ function words(seed, count) {
 }
 
 const TEXT = {
-  "text-context": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 2, epochs: 3, seed: 3 },
-  "text-vae-labels": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 1, epochs: 3, seed: 4, variational: true, withLabels: true },
-  "text-no-context": { level: "char", maxLength: 8, latent: 3, hidden: [], context: 0, epochs: 2, seed: 5 },
+  "text-context": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 2, epochs: 40, seed: 3, learningRate: 0.01, noise: 0 },
+  "text-vae-labels": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 1, epochs: 40, seed: 4, learningRate: 0.01, noise: 0, variational: true, withLabels: true },
+  "text-no-context": { level: "char", maxLength: 8, latent: 3, hidden: [], context: 0, epochs: 40, seed: 5, learningRate: 0.01, noise: 0 },
 };
 
 async function textFixture(dir, kind, { withLabels, ...options }) {
