@@ -14,8 +14,12 @@ import pytest
 import torch
 
 from agreement import TOLERANCE, relative_error
-from conftest import HERE, record, run_node
+import latentkit_torch
+from conftest import record, run_node
 from latentkit_torch import from_latentkit
+
+# torchrun's processes import the twin from where this test did (installed, or python/)
+TWIN_PATH = os.path.dirname(os.path.dirname(os.path.abspath(latentkit_torch.__file__)))
 
 CONFIGS = {
     "mse-elu": {"encoder": [6, 3], "activation": "elu", "seed": 3},
@@ -24,7 +28,7 @@ CONFIGS = {
 
 
 def torchrun(csv, out, options, epochs=3):
-    env = dict(os.environ, PYTHONPATH=str(HERE.parent), OMP_NUM_THREADS="1")
+    env = dict(os.environ, PYTHONPATH=TWIN_PATH, OMP_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "latentkit_torch.train",
            "--data", str(csv), "--out", str(out), "--config", json.dumps(options), "--epochs", str(epochs), "--batch-size", "8", "--lr", "0.01"]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
