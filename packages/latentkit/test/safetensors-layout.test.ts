@@ -82,7 +82,11 @@ const softmax = (z: number[]) => {
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((x) => x / s);
 };
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, x: number, i: number) => s + x * b[i]!, 0) as number;
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
 
 /** p(· | position t) of the text head, given the query base, the tokens before t, and E. */
 function headProbs(t: Tensors, c: any, base: number[], before: number[]): number[] {
@@ -137,7 +141,7 @@ describe("every parameter is in exactly one tensor", () => {
       const seen = new Uint8Array(plan.paramCount);
       for (const t of tensorLayout(JSON.parse(json), plan)) {
         const [rows = 1, cols = 1] = t.shape;
-        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) seen[t.offset + (t.stride ? c * t.stride + r : r * cols + c)]++;
+        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) seen[t.offset + (t.stride ? c * t.stride + r : r * cols + c)]! += 1;
       }
       expect([...seen].every((s) => s === 1)).toBe(true);
     });
