@@ -15,7 +15,7 @@ import { Autoencoder, trainingRows, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { invalidOption } from "./errors.js";
 import { normalizeFitOptions } from "./fit-options.js";
-import { ModelHandle, modelFileBytes, openModelFile, withPartialModel } from "./handle.js";
+import { ModelHandle, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
 import type { ModelOptions, TrainOptions } from "./options.js";
@@ -144,8 +144,9 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
     );
   }
   await init();
-  const file = openModelFile(
-    await modelFileBytes(u8),
+  const { openModelFile } = await import("./open-model-file.js");
+  const file = await openModelFile(
+    u8,
     "numeric",
     "These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().",
   );

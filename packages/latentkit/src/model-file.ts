@@ -13,7 +13,7 @@ export type ModelKind = "numeric" | "text";
 
 /**
  * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
- * is a text model. The meta's `kind` is not consulted here: openModelFile (handle.ts) refuses a
+ * is a text model. The meta's `kind` is not consulted here: openModelFile (open-model-file.ts) refuses a
  * file whose meta contradicts this kind. @internal
  */
 export function modelKind(config: unknown): ModelKind {

@@ -113,6 +113,11 @@ describe("load() and text.load() read it back exactly", () => {
     await expect(text.load(await plain.toSafetensors())).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("load()") });
   });
 
+  it("save({ format: 'safetensors' }) says to use toSafetensors() rather than write the own format", () => {
+    expect(() => plain.save({ format: "safetensors" } as never)).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("toSafetensors()") }));
+    expect(() => (gen.save as (o: unknown) => Uint8Array)({ format: "safetensors" })).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("toSafetensors()") }));
+  });
+
   it("takes the weights when called, and refuses a disposed model", async () => {
     const m = await train(X, { encoder: [3], epochs: 1, seed: 1 });
     const pending = m.toSafetensors();
