@@ -6,6 +6,8 @@
 //                                                   and latentkit's encode/decode/reconstruct)
 //   node latentkit_node.mjs outputs <file> <json>    loads a numeric safetensors file with load() and
 //                                                   writes its outputs on <json>'s data and codes
+//   node latentkit_node.mjs text-outputs <file> <json>  the same for a text model (text.load()) on
+//                                                   <json>'s texts, labels and codes
 //
 // Everything is made at test time from fixed seeds: no committed binary fixtures.
 
@@ -80,21 +82,23 @@ const TEXT = {
   "text-no-context": { level: "char", maxLength: 8, latent: 3, hidden: [], context: 0, epochs: 40, seed: 5, learningRate: 0.01, noise: 0 },
 };
 
-async function textFixture(dir, kind, { withLabels, ...options }) {
-  const texts = words(11, ROWS);
-  const labels = withLabels ? texts.map((_, i) => (i % 2 === 0 ? "a" : "b")) : undefined;
-  const gen = await text.train(texts, { ...options, ...(labels ? { labels } : {}) });
-  const codes = values(12, ROWS, options.latent, -1.5, 1.5);
+/** latentkit's encode, greedy decode (of `codes`) and greedy reconstruct of a text model. */
+function textOutputs(gen, texts, labels, codes) {
   const byRow = labels ? { labels } : {};
-  const out = {
-    kind, texts, labels: labels ?? null,
-    codes,
+  return {
     encode: array(gen.encode(texts, byRow)),
     reconstruct: gen.reconstruct(texts, byRow),
-    decode: gen.decode({ data: codes, rows: ROWS, cols: options.latent }, { ...byRow, temperature: 0 }),
+    decode: gen.decode({ data: codes, rows: codes.length / gen.latentSize, cols: gen.latentSize }, { ...byRow, temperature: 0 }),
   };
+}
+
+async function textFixture(dir, kind, { withLabels, ...options }) {
+  const texts = words(11, ROWS);
+  const labels = withLabels ? texts.map((_, i) => (i % 2 === 0 ? "a" : "b")) : null;
+  const gen = await text.train(texts, { ...options, ...(labels ? { labels } : {}) });
+  const codes = values(12, ROWS, options.latent, -1.5, 1.5);
   writeFileSync(join(dir, `${kind}.safetensors`), await gen.toSafetensors());
-  writeFileSync(join(dir, `${kind}.json`), JSON.stringify(out));
+  writeFileSync(join(dir, `${kind}.json`), JSON.stringify({ kind, texts, labels, codes, ...textOutputs(gen, texts, labels, codes) }));
 }
 
 async function fixture(dir) {
@@ -114,10 +118,17 @@ async function outputs(file, json) {
   writeFileSync(json, JSON.stringify({ ...inputs, ...numericOutputs(model, inputs.data, inputs.codes), history: model.history }));
 }
 
+async function textOutputsOf(file, json) {
+  const inputs = JSON.parse(readFileSync(json, "utf8"));
+  const gen = await text.load(readFileSync(file));
+  writeFileSync(json, JSON.stringify({ ...inputs, ...textOutputs(gen, inputs.texts, inputs.labels, inputs.codes) }));
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (command === "fixture") await fixture(args[0]);
 else if (command === "outputs") await outputs(args[0], args[1]);
+else if (command === "text-outputs") await textOutputsOf(args[0], args[1]);
 else {
-  console.error("usage: node latentkit_node.mjs fixture <dir> | outputs <file.safetensors> <inputs.json>");
+  console.error("usage: node latentkit_node.mjs fixture <dir> | outputs <file.safetensors> <inputs.json> | text-outputs <file.safetensors> <inputs.json>");
   process.exit(2);
 }
