@@ -102,3 +102,28 @@ class TextAutoencoder(DenseLayers):
 
     def forward(self, ids: torch.Tensor, labels: Optional[torch.Tensor] = None) -> torch.Tensor:
         return self.reconstruct_ids(ids, labels)
+
+    def loss(self, ids: torch.Tensor, labels: Optional[torch.Tensor] = None, kl_weight: float = 1.0, generator: Optional[torch.Generator] = None) -> torch.Tensor:
+        """latentkit's training loss of a batch without noise: each row's sum of -ln p(target)
+        over its positions up to and including its end (the head seeing the true tokens before
+        each position), averaged over rows; a VAE adds kl_weight*beta*KL (freeBits a dimension)."""
+        ids = self._ids(ids)
+        x = (self.token_embedding(ids) + self.position_embedding.weight).reshape(ids.shape[0], -1)
+        h = self._run_encoder(x, self._label_rows(getattr(self, "encoder_label", None), labels, ids.shape[0]))
+        z = h
+        if self.variational:
+            mu, logvar = self._split(h)
+            z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+        base = self.query_base(z, labels)
+        table = self.token_embedding.weight
+        log_p = self.head.log_probs(self.head.queries(base, ids, table), table)
+        nll = -log_p.gather(-1, ids.unsqueeze(-1)).squeeze(-1)
+        t = self.config.tokens
+        stop = ((ids == t.end_id) | (ids == t.pad_id)).long()
+        trained = (stop.cumsum(dim=1) - stop) == 0  # up to and including the first end (or pad)
+        loss = (nll * trained).sum(dim=1).mean()
+        if not self.variational:
+            return loss
+        v = self.config.variational or {}
+        kl_dims = (0.5 * (mu * mu + torch.exp(logvar) - 1.0 - logvar)).mean(dim=0)
+        return loss + kl_weight * float(v.get("beta", 1.0)) * torch.clamp(kl_dims, min=float(v.get("freeBits", 0.0))).sum()

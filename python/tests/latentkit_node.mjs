@@ -61,6 +61,7 @@ function numericOutputs(model, data, codes) {
     encode: array(model.encode(matrix(data, model.inputSize))),
     decode: array(model.decode(matrix(codes, latent))),
     reconstruct: array(model.reconstruct(matrix(data, model.inputSize))),
+    evaluate: model.evaluate(matrix(data, model.inputSize)).loss,
   };
 }
 
@@ -89,6 +90,7 @@ function textOutputs(gen, texts, labels, codes) {
     encode: array(gen.encode(texts, byRow)),
     reconstruct: gen.reconstruct(texts, byRow),
     decode: gen.decode({ data: codes, rows: codes.length / gen.latentSize, cols: gen.latentSize }, { ...byRow, temperature: 0 }),
+    evaluate: gen.evaluate(texts, byRow).loss,
   };
 }
 

@@ -63,3 +63,19 @@ def test_text_outputs_match_latentkit(latentkit_files, kind):
     assert decoded == out["decode"], f"{kind}: greedy decodes of the codes differ"
     # the check has teeth: a model that reconstructs nothing would pass on empty strings only
     assert any(len(t) > 0 for t in decoded)
+
+
+@pytest.mark.parametrize("kind", [k for k in NUMERIC + TEXT if "vae" not in k])
+def test_the_training_loss_is_latentkits(latentkit_files, kind):
+    """The loss the twin trains on (Autoencoder.loss, TextAutoencoder.loss) is latentkit's
+    evaluate() loss of the same rows (no noise; a VAE's loss samples, so VAEs are left out)."""
+    model = from_latentkit(latentkit_files / f"{kind}.safetensors")
+    out = load_json(latentkit_files / f"{kind}.json")
+    with torch.no_grad():
+        if isinstance(model, TextAutoencoder):
+            ours = model.loss(Vocabulary(model.latentkit_meta).encode(out["texts"]), label_ids(model, out))
+        else:
+            ours = model.loss(rows(out["data"], model.config.input_size))
+    err = abs(ours.item() - out["evaluate"]) / abs(out["evaluate"])
+    record("latentkit -> twin", "text" if isinstance(model, TextAutoencoder) else "numeric", "training loss", err)
+    assert err <= TOLERANCE, f"{kind} loss: {ours.item()} vs latentkit's {out['evaluate']}"
