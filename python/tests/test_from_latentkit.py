@@ -79,3 +79,18 @@ def test_the_training_loss_is_latentkits(latentkit_files, kind):
     err = abs(ours.item() - out["evaluate"]) / abs(out["evaluate"])
     record("latentkit -> twin", "text" if isinstance(model, TextAutoencoder) else "numeric", "training loss", err)
     assert err <= TOLERANCE, f"{kind} loss: {ours.item()} vs latentkit's {out['evaluate']}"
+
+
+@pytest.mark.parametrize("kind", TEXT)
+def test_text_training_makes_latentkits_vocabulary_and_classes(latentkit_files, kind):
+    """The twin's text training builds the vocabulary, rows and token classes text.train built."""
+    from latentkit_torch.text_data import encode_texts, options_of, text_config
+
+    model = from_latentkit(latentkit_files / f"{kind}.safetensors")
+    out = load_json(latentkit_files / f"{kind}.json")
+    o = options_of({"maxLength": 8}, 10)
+    vocabulary, ids, stats = encode_texts(out["texts"], o)
+    assert vocabulary == model.latentkit_meta["text"]["vocabulary"]
+    assert stats == model.latentkit_meta["text"]["stats"]
+    assert torch.equal(ids, Vocabulary(model.latentkit_meta).encode(out["texts"]))
+    assert text_config(o, ids, len(vocabulary))["tokens"]["classes"] == model.config.tokens.classes

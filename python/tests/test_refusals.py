@@ -103,3 +103,17 @@ def test_the_training_script_refuses_bad_data_and_options(tmp_path):
         model_config({"loss": "bce", "outputActivation": "linear"}, 2)
     assert model_config({"loss": "bce"}, 8)["outputActivation"] == "sigmoid"
     assert model_config({}, 100)["encoder"] == [25]
+
+
+def test_text_training_refuses_what_it_does_not_mirror():
+    from latentkit_torch.text_data import classes_from_counts, options_of
+
+    with pytest.raises(LatentkitTorchError, match="character-level"):
+        options_of({"level": "word"}, 10)
+    with pytest.raises(LatentkitTorchError, match="unknown text options"):
+        options_of({"labels": ["a"], "noise": 0.1}, 10)
+    # text.train's defaults: a VAE's KL warm-up over a quarter of the epochs (of at most 30)
+    assert options_of({"variational": True}, 100)["variational"] == {"beta": 1, "klWarmupEpochs": 8, "freeBits": 0.1}
+    # frequency binning as the core's: the heavy token alone, then equal shares, none empty
+    assert classes_from_counts([50, 10, 10, 10, 10, 10], 3) == [0, 1, 1, 2, 2, 2]
+    assert sorted(set(classes_from_counts([1] * 7, 7))) == list(range(7))
