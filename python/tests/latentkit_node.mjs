@@ -81,6 +81,8 @@ const TEXT = {
   "text-context": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 2, epochs: 40, seed: 3, learningRate: 0.01, noise: 0 },
   "text-vae-labels": { level: "char", maxLength: 8, latent: 4, hidden: [16], context: 1, epochs: 40, seed: 4, learningRate: 0.01, noise: 0, variational: true, withLabels: true },
   "text-no-context": { level: "char", maxLength: 8, latent: 3, hidden: [], context: 0, epochs: 40, seed: 5, learningRate: 0.01, noise: 0 },
+  // no hidden layer: the encoder's label table is (labels, 2 x latent), added to [mean | log-variance]
+  "text-vae-labels-no-hidden": { level: "char", maxLength: 8, latent: 3, hidden: [], context: 1, epochs: 40, seed: 6, learningRate: 0.01, noise: 0, variational: true, withLabels: true },
 };
 
 /** latentkit's encode, greedy decode (of `codes`) and greedy reconstruct of a text model. */

@@ -12,7 +12,7 @@ from latentkit_torch import Autoencoder, TextAutoencoder, from_latentkit
 from latentkit_torch.vocab import Vocabulary
 
 NUMERIC = ["relu-mse", "leaky-tanh-latent", "elu-bce", "gelu-sigmoid-latent-tanh-out", "vae-tanh", "vae-sigmoid-one-layer"]
-TEXT = ["text-context", "text-vae-labels", "text-no-context"]
+TEXT = ["text-context", "text-vae-labels", "text-no-context", "text-vae-labels-no-hidden"]
 
 
 def rows(values, cols):
