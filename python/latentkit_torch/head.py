@@ -53,6 +53,16 @@ class TextHead(nn.Module):
             pre = pre + self.context(self.mix(ids, table))
         return self._act(pre + self.query_bias)
 
+    def query_at(self, base_t: torch.Tensor, ids: torch.Tensor, t: int, table: torch.Tensor) -> torch.Tensor:
+        """g of position t alone (B, d), from its query base (B, d) and the ids before it: a
+        decoding step, which knows only the positions before t."""
+        pre = base_t
+        if self.k > 0:
+            start = torch.full_like(ids[:, 0], self.start_id)
+            lagged = torch.stack([ids[:, t - 1 - j] if t > j else start for j in range(self.k)], dim=1)  # (B, k)
+            pre = pre + self.context((table[lagged] * self.lag_weight).sum(dim=1))
+        return self._act(pre + self.query_bias)
+
     def log_probs(self, g: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
         """ln p of every token (..., V) for queries g (..., d): exact and normalised."""
         lc = getattr(self, "class")(g)

@@ -85,9 +85,7 @@ class TextAutoencoder(DenseLayers):
         ids = torch.zeros(b, l, dtype=torch.long, device=base.device)
         out = []
         for t in range(l):
-            # positions after t do not reach position t's query, so the zeros there are never read
-            g = self.head.queries(base[:, : t + 1], ids[:, : t + 1], table)[:, t]
-            log_p = self.head.log_probs(g, table)
+            log_p = self.head.log_probs(self.head.query_at(base[:, t], ids, t, table), table)
             ids[:, t] = torch.argmax(log_p, dim=-1)  # the first of equal maxima: the lower id
             out.append(log_p)
         return ids, torch.stack(out, dim=1)
