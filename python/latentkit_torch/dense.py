@@ -43,6 +43,18 @@ class DenseLayers(nn.Module):
             self.decoder.append(nn.Linear(prev, width))
             prev = width
 
+    def _init_dense(self, config: Config) -> None:
+        """latentkit's kind of initialisation (not its draws): weights uniform within
+        sqrt(6 / (fan_in + fan_out)) (glorotUniform) or sqrt(6 / fan_in) (heUniform), biases 0.
+        A VAE's mean and log-variance are one layer of 2 x latent outputs in latentkit."""
+        he = config.raw.get("init") == "heUniform"
+        layers = list(self.encoder) + list(self.decoder) + ([self.mean, self.logvar] if self.variational else [])
+        for layer in layers:
+            fan_in, fan_out = layer.in_features, layer.out_features * (2 if layer in (getattr(self, "mean", None), getattr(self, "logvar", None)) else 1)
+            limit = (6.0 / (fan_in if he else fan_in + fan_out)) ** 0.5
+            nn.init.uniform_(layer.weight, -limit, limit)
+            nn.init.zeros_(layer.bias)
+
     def _encoder_layers(self):
         """(layer, activation) of each encoder stage; a VAE's last stage emits [mean | log-variance]."""
         stages = [(layer, self._hidden) for layer in self.encoder]

@@ -27,6 +27,7 @@ class Autoencoder(DenseLayers):
         if self.config.tokens is not None:
             raise LatentkitTorchError("this config is a text model's (it has 'tokens'): use TextAutoencoder")
         self._build_dense(self.config, self.config.input_size, self.config.input_size, self.config.output_activation)
+        self._init_dense(self.config)
 
     def _rows(self, x: torch.Tensor, cols: int, what: str) -> torch.Tensor:
         x = torch.as_tensor(x, dtype=self.decoder[0].weight.dtype)

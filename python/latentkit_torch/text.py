@@ -40,6 +40,30 @@ class TextAutoencoder(DenseLayers):
             self.encoder_label = nn.Embedding(t.labels, enc)
             self.decoder_label = nn.Embedding(t.labels, self.decoder[0].out_features)
         self.head = TextHead(t.length, t.vocab, t.table, t.context, t.classes, t.start_id, self.config.activation)
+        self._init_text()
+
+    def _init_text(self) -> None:
+        """latentkit's kind of initialisation (autoencoder.rs, text_head.rs): E Glorot-uniform
+        over (V, d), P and the label tables 0, the dense layers by `init`, the head's lags 1,
+        Wc and C Glorot-uniform, its biases 0."""
+        self._init_dense(self.config)
+
+        def glorot(w: torch.Tensor, fan: int) -> None:
+            nn.init.uniform_(w, -((6.0 / fan) ** 0.5), (6.0 / fan) ** 0.5)
+
+        with torch.no_grad():
+            v, d = self.token_embedding.weight.shape
+            glorot(self.token_embedding.weight, v + d)
+            self.position_embedding.weight.zero_()
+            for name in ("encoder_label", "decoder_label"):
+                if hasattr(self, name):
+                    getattr(self, name).weight.zero_()
+            head = self.head
+            if head.k > 0:
+                glorot(head.context.weight, 2 * d)
+            cls = getattr(head, "class")
+            glorot(cls.weight, cls.out_features + d)
+            cls.bias.zero_()
 
     def _ids(self, ids: torch.Tensor) -> torch.Tensor:
         t = self.config.tokens
