@@ -108,6 +108,14 @@ describe("load() and text.load() read it back exactly", () => {
     expect(again.sample(4, { label: "odd" })).toEqual(cond.sample(4, { label: "odd" }));
   });
 
+  it("a vocabulary beyond ASCII (Chinese characters, emoji) survives __metadata__", async () => {
+    const lines = ["春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少", "🌸🌧️ rain"];
+    const g = await text.train(lines, { epochs: 2, earlyStopping: false, seed: 7 });
+    const again = await text.load(await g.toSafetensors());
+    expect(again.save()).toEqual(g.save());
+    expect(again.vocabulary).toEqual(g.vocabulary);
+  });
+
   it("tells a text model's file from a numeric one's, as for the own format", async () => {
     await expect(load(await gen.toSafetensors())).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("text.load()") });
     await expect(text.load(await plain.toSafetensors())).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("load()") });
