@@ -8,7 +8,7 @@ import type { NormalizedFitOptions } from "./fit-options.js";
 import { FILE_FORMAT } from "./model-file.js";
 import { throwIfAborted } from "./abort.js";
 import type { EpochRecord, History, TrainingTarget } from "./training.js";
-import { checkCore, wasmCall, type WasmModel } from "./wasm.js";
+import { checkCore, wasmCall, WasmModel } from "./wasm.js";
 
 /** A core model handle with its life cycle. @internal */
 export class ModelHandle {

@@ -129,7 +129,8 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
 }
 
 /**
- * Reads a model saved with `model.save()`: weights, architecture and epoch history.
+ * Reads a model saved with `model.save()`, or a safetensors file from `model.toSafetensors()`
+ * (told apart by their first bytes): weights, architecture and epoch history.
  * Loads the WebAssembly core first if needed.
  *
  * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
