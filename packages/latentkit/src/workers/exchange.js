@@ -19,6 +19,8 @@ export const CONTROL_WORDS = 3;
 /** How long a waiter sleeps before it looks at STOP again (the main thread's notify can race a wait). */
 const WAIT_MS = 100;
 
+const NO_LOSSES = new Float64Array(0);
+
 /** What a stopped exchange throws: the core fails that trainStep and keeps the last finished batch. */
 export class StopError extends Error {}
 
@@ -50,7 +52,7 @@ export class Exchange {
    * written here, never kept.
    * @param {Float32Array} values @param {number} lo @param {number} hi @param {Float64Array} losses
    */
-  call(values, lo, hi, losses) {
+  call(values, lo, hi, losses = NO_LOSSES) {
     this.calls++;
     if (this.calls === this.failAt) throw new Error(`test hook: worker ${this.worker} fails at exchange ${this.calls}`);
     const parity = this.calls & 1;

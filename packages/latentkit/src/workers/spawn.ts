@@ -11,6 +11,8 @@ export interface SpawnedWorker {
   terminate(): Promise<void>;
   /** Test-only: kills it as a crash would (the pool hears that it died). */
   kill(): void;
+  /** Whether it still runs (until its thread exited, or it was terminated). */
+  alive(): boolean;
 }
 
 /** What a worker tells the pool: a message, or that it died (threw outside the session, exited). @internal */
@@ -52,9 +54,11 @@ async function spawnNode(events: WorkerEvents): Promise<SpawnedWorker> {
   if (!wt) throw new Error("this runtime has neither Worker nor node:worker_threads");
   const w = new wt.Worker(NODE_BOOTSTRAP, { eval: true, workerData: workerFile() });
   let gone = false;
+  let alive = true;
   w.on("message", (data: unknown) => events.message(data));
   w.on("error", (e: Error) => events.died(`threw ${e?.message ?? String(e)}`));
   w.on("exit", (code: number) => {
+    alive = false;
     if (!gone) events.died(`exited (code ${code})`);
   });
   return {
@@ -64,11 +68,13 @@ async function spawnNode(events: WorkerEvents): Promise<SpawnedWorker> {
       await w.terminate();
     },
     kill: () => void w.terminate(),
+    alive: () => alive,
   };
 }
 
 function spawnWeb(events: WorkerEvents): SpawnedWorker {
   const w = new Worker(workerFile(), { type: "module" });
+  let alive = true;
   w.onmessage = (e) => events.message(e.data);
   w.onerror = (e) => {
     e.preventDefault();
@@ -77,11 +83,16 @@ function spawnWeb(events: WorkerEvents): SpawnedWorker {
   w.onmessageerror = () => events.died("sent a message that could not be read");
   return {
     post: (message, transfer) => w.postMessage(message, transfer ?? []),
-    terminate: async () => w.terminate(),
+    terminate: async () => {
+      alive = false;
+      w.terminate();
+    },
     kill: () => {
+      alive = false;
       w.terminate();
       events.died("was terminated");
     },
+    alive: () => alive,
   };
 }
 
