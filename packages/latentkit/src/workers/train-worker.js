@@ -101,4 +101,5 @@ async function run(start) {
 self.postMessage({ type: "ready" });
 nextMessage()
   .then(run)
-  .catch((e) => self.postMessage({ type: "failed", bytes: null, error: { code: "WORKER_FAILED", message: e instanceof Error ? e.message : String(e) } }));
+  // before or at trainBegin: a core error (e.g. INVALID_OPTION) keeps its code
+  .catch((e) => self.postMessage({ type: "failed", bytes: null, error: describe(e, {}) }));
