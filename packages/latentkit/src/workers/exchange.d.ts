@@ -5,8 +5,8 @@ export const STOP: 2;
 export const CONTROL_WORDS: 3;
 export class StopError extends Error {}
 export class Exchange {
-  constructor(shared: { control: SharedArrayBuffer; values: SharedArrayBuffer[]; losses: SharedArrayBuffer[] }, worker: number, workers: number, failAt?: number);
+  constructor(shared: { control: SharedArrayBuffer; values: SharedArrayBuffer[] }, worker: number, workers: number, failAt?: number);
   stopped(): boolean;
-  call(values: Float32Array, lo: number, hi: number, losses: Float64Array): void;
+  call(values: Float32Array, lo: number, hi: number): void;
   barrier(): void;
 }

@@ -19,14 +19,12 @@ export const CONTROL_WORDS = 3;
 /** How long a waiter sleeps before it looks at STOP again (the main thread's notify can race a wait). */
 const WAIT_MS = 100;
 
-const NO_LOSSES = new Float64Array(0);
-
 /** What a stopped exchange throws: the core fails that trainStep and keeps the last finished batch. */
 export class StopError extends Error {}
 
 export class Exchange {
   /**
-   * @param {{ control: SharedArrayBuffer, values: SharedArrayBuffer[], losses: SharedArrayBuffer[] }} shared
+   * @param {{ control: SharedArrayBuffer, values: SharedArrayBuffer[] }} shared
    * @param {number} worker this worker's index
    * @param {number} workers how many share the run
    * @param {number} failAt test hook: throw at this call (1-based), 0 = never
@@ -34,7 +32,6 @@ export class Exchange {
   constructor(shared, worker, workers, failAt = 0) {
     this.control = new Int32Array(shared.control);
     this.values = shared.values.map((b) => new Float32Array(b));
-    this.losses = shared.losses.map((b) => new Float64Array(b));
     this.worker = worker;
     this.workers = workers;
     this.failAt = failAt;
@@ -47,26 +44,20 @@ export class Exchange {
   }
 
   /**
-   * The core's exchange: `values[lo..hi]` and `losses[worker]` are this worker's; fills in the
-   * rest from the other workers. `values` and `losses` are views of wasm memory: only read and
-   * written here, never kept.
-   * @param {Float32Array} values @param {number} lo @param {number} hi @param {Float64Array} losses
+   * The core's exchange: `values[lo..hi]` is this worker's; fills in the rest from the other
+   * workers. `values` is a view of wasm memory: only read and written here, never kept. Bits
+   * are copied, never numbers (some values are halves of the core's f64 losses).
+   * @param {Float32Array} values @param {number} lo @param {number} hi
    */
-  call(values, lo, hi, losses = NO_LOSSES) {
+  call(values, lo, hi) {
     this.calls++;
     if (this.calls === this.failAt) throw new Error(`test hook: worker ${this.worker} fails at exchange ${this.calls}`);
-    const parity = this.calls & 1;
-    const shared = this.values[parity];
-    const sharedLosses = this.losses[parity];
-    if (values.length > shared.length || losses.length > sharedLosses.length) {
-      throw new Error(`the exchange buffer holds ${shared.length} values and ${sharedLosses.length} losses, the core needs ${values.length} and ${losses.length}`);
-    }
+    const shared = this.values[this.calls & 1];
+    if (values.length > shared.length) throw new Error(`the exchange buffer holds ${shared.length} values, the core needs ${values.length}`);
     shared.set(values.subarray(lo, hi), lo);
-    if (losses.length > 0) sharedLosses[this.worker] = losses[this.worker];
     this.barrier();
     if (lo > 0) values.set(shared.subarray(0, lo), 0);
     if (hi < values.length) values.set(shared.subarray(hi, values.length), hi);
-    for (let i = 0; i < losses.length; i++) if (i !== this.worker) losses[i] = sharedLosses[i];
   }
 
   /** Waits until every worker has arrived (a reusable barrier); StopError once the pool stops the run. */

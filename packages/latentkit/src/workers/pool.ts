@@ -55,12 +55,12 @@ interface WorkerMessage {
 /** The shared buffers of the exchange (exchange.js): control words, then two of each part, used by call parity. */
 function sharedBuffers(target: TrainingTarget, train: Matrix, opts: NormalizedFitOptions, workers: number) {
   const h = target.handle;
-  // the largest buffer the core exchanges: one gradient per worker, or a batch's codes
-  const values = Math.max(workers * h.paramCount(), Math.min(opts.wasm.batchSize, train.rows) * h.latentSize());
+  // the largest buffer the core exchanges: a slot per worker (a partial gradient, then its
+  // loss as the two halves of an f64), or a batch's codes
+  const values = Math.max(workers * (h.paramCount() + 2), Math.min(opts.wasm.batchSize, train.rows) * h.latentSize());
   return {
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     values: [new SharedArrayBuffer(values * 4), new SharedArrayBuffer(values * 4)],
-    losses: [new SharedArrayBuffer(workers * 8), new SharedArrayBuffer(workers * 8)],
   };
 }
 

@@ -33,14 +33,17 @@ function workerFile(): string {
   return new URL("./train-worker.js", import.meta.url).href;
 }
 
-// Runs as a CommonJS script in the thread: Web Worker globals over worker_threads' port, then
-// the worker module (an ES module, by URL).
+// Runs as a script in the thread (CommonJS, or an ES module when the process was started with
+// --input-type=module, which workers inherit: so only import(), no require): Web Worker globals
+// over worker_threads' port, then the worker module (an ES module, by URL).
 const NODE_BOOTSTRAP = `
-const { parentPort, workerData } = require("node:worker_threads");
-globalThis.self = globalThis;
-globalThis.postMessage = (message, transfer) => parentPort.postMessage(message, transfer);
-parentPort.on("message", (data) => globalThis.onmessage && globalThis.onmessage({ data }));
-import(workerData.startsWith("file:") ? workerData : require("node:url").pathToFileURL(workerData).href);
+import("node:worker_threads").then(async ({ parentPort, workerData }) => {
+  globalThis.self = globalThis;
+  globalThis.postMessage = (message, transfer) => parentPort.postMessage(message, transfer);
+  parentPort.on("message", (data) => globalThis.onmessage && globalThis.onmessage({ data }));
+  const { pathToFileURL } = await import("node:url");
+  await import(workerData.startsWith("file:") ? workerData : pathToFileURL(workerData).href);
+});
 `;
 
 interface NodeWorker {

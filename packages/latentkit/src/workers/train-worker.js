@@ -85,9 +85,9 @@ async function run(start) {
   const model = Model.fromBytes(bytes);
   model.trainBegin(optionsJson, train.data, train.rows, val ? val.data : new Float32Array(0), val ? val.rows : 0);
   const exchange = new Exchange(shared, worker, workers, failAt);
-  model.trainExchange((values, lo, hi, losses) => {
+  model.trainExchange((values, lo, hi) => {
     try {
-      exchange.call(values, lo, hi, losses);
+      exchange.call(values, lo, hi);
     } catch (e) {
       // remembered: the core turns what fn throws into its own error
       if (e instanceof StopError) exchange.stopError = true;
