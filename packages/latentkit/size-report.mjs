@@ -4,8 +4,8 @@
 //   - the JavaScript that `import "latentkit"` loads up front through the default entry
 //     (dist/index.js and the chunks it imports statically), without the inlined base64 wasm:
 //     at most 30 KB minified (esbuild --minify). The chunks imported dynamically (the text
-//     generator on the first text.train()/text.load(), the training loop on the first training
-//     run) are reported together on their own line.
+//     generator on the first text.train()/text.load(), the training loop and the training options'
+//     checks on the first training run) are reported together on their own line.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -73,6 +73,6 @@ export function formatSizes(s) {
     `  wasm                       ${kb(s.wasmRaw).padStart(10)} raw   ${mark(s.wasmRaw, BUDGET.wasmRaw)}`,
     `  wasm gzip                  ${kb(s.wasmGzip).padStart(10)}       ${mark(s.wasmGzip, BUDGET.wasmGzip)}`,
     `  default entry JS, minified ${kb(s.defaultJsMin).padStart(10)}       ${mark(s.defaultJsMin, BUDGET.defaultJsMin)} (without the inlined wasm; ${kb(s.defaultJsMinGzip)} gzip; ${s.defaultJsFiles} files)`,
-    `  lazy chunks                ${kb(s.lazyJsMin).padStart(10)}       the text generator (first text.train()/text.load()) and the training loop (first training run)`,
+    `  lazy chunks                ${kb(s.lazyJsMin).padStart(10)}       the text generator (first text.train()/text.load()), the training loop and its options' checks (first training run), the workers' pool`,
   ].join("\n");
 }
