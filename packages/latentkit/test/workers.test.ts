@@ -52,6 +52,12 @@ describe("the same bytes for any number of workers", () => {
     expect(await allGone()).toBe(true);
   });
 
+  it("early stopping that restores the best weights, and clipNorm with noise", async () => {
+    for (const extra of [{ epochs: 12, earlyStopping: { patience: 1 } }, { clipNorm: 0.5, noise: { gaussian: 0.1, mask: 0.1 } }]) {
+      expect(await numericBytes(2, extra), JSON.stringify(extra)).toBe(await numericBytes(1, extra));
+    }
+  });
+
   it("plain and conditional text models: workers 1, 2, 4", async () => {
     for (const extra of [{}, { labels: LABELS }]) {
       const bytes: string[] = [];
@@ -87,13 +93,24 @@ async function allGone(): Promise<boolean> {
 }
 
 describe("failure, abort and dispose", () => {
-  it("a worker that throws fails the run with WORKER_FAILED and the model keeps a finished batch", async () => {
+  it("a worker that throws fails the run with WORKER_FAILED; the model keeps the last batch finished", async () => {
+    // 192 rows in batches of 32: the 7th exchange is the first batch of the second epoch
+    const rows = { data: DATA.data.subarray(0, 192 * 24), rows: 192, cols: 24 };
+    const [a, b] = [await train(rows, { ...NUMERIC, validationSplit: 0, epochs: 1 }), await train(rows, { ...NUMERIC, validationSplit: 0, epochs: 1 })];
+    await a.fit(rows, { epochs: 1, workers: 1 });
     testHooks.failAt = { worker: 1, call: 7 };
-    const e = (await train(DATA, { ...NUMERIC, workers: 2 }).catch((x: unknown) => x)) as LatentkitError;
+    const e = (await b.fit(rows, { epochs: 5, workers: 2 }).catch((x: unknown) => x)) as LatentkitError;
     expect(e).toBeInstanceOf(LatentkitError);
     expect(e.code).toBe("WORKER_FAILED");
-    expect(e.message).toMatch(/worker 2 of 2.*test hook/);
+    expect(e.message).toMatch(/worker 2 of 2 failed: test hook.*last batch/);
     expect(await allGone()).toBe(true);
+    expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
+    expect(b.weightsDigest()).toBe(a.weightsDigest());
+    // train() (whose model would be half made) rejects with the error alone
+    testHooks.failAt = { worker: 0, call: 3 };
+    await expect(train(rows, { ...NUMERIC, workers: 3 })).rejects.toMatchObject({ code: "WORKER_FAILED", message: expect.stringMatching(/worker 1 of 3/) });
+    a.dispose();
+    b.dispose();
   });
 
   it("a worker that dies fails fit() with WORKER_FAILED; the model stays usable and trains again", async () => {
@@ -139,9 +156,11 @@ describe("failure, abort and dispose", () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const t0 = Date.now();
-    const m = await train(lowRankSigmoid(2000, 64, 8, 2), { encoder: [64, 16], epochs: 6, batchSize: 128, workers: 2 });
+    const m = await train(lowRankSigmoid(2000, 64, 8, 2), { encoder: [256, 16], epochs: 30, batchSize: 128, workers: 2 });
     clearInterval(timer);
     const ms = Date.now() - t0;
+    expect(started).toHaveLength(2);
+    expect(ms).toBeGreaterThan(500);
     // a timer of 5 ms fires at least every ~20 ms even on a loaded machine
     expect(ticks).toBeGreaterThan(ms / 40);
     m.dispose();

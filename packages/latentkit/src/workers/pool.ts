@@ -38,6 +38,9 @@ export const testHooks: {
   started?: (workers: readonly SpawnedWorker[]) => void;
 } = {};
 
+/** How long the end of a run waits for the workers' last messages, in ms. */
+const CLOSE_MS = 10_000;
+
 /** The last message of a worker: its model file (null if it could not write one), and more. */
 interface Final {
   bytes: Uint8Array | null;
@@ -80,7 +83,7 @@ class Pool implements Stepper {
   readonly #finals = new Map<number, Final>();
   readonly #reports: StepReport[] = [];
   #failure: LatentkitError | null = null;
-  #wake: (() => void) | null = null;
+  #waiting: (() => void)[] = [];
   #closed = false;
   #started = false;
   #ready = 0;
@@ -112,14 +115,14 @@ class Pool implements Stepper {
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const wake of waiting) wake();
   }
 
   /** Resolves once `done()` holds (checked after every event of a worker). */
   async #until(done: () => boolean): Promise<void> {
-    while (!done()) await new Promise<void>((resolve) => (this.#wake = resolve));
+    while (!done()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
   #onMessage(w: number, m: WorkerMessage): void {
@@ -158,11 +161,18 @@ class Pool implements Stepper {
     });
   }
 
-  /** Waits for every worker's last message (or death), takes the first model file, terminates all. */
+  /**
+   * Waits for every worker's last message (or death), takes the first model file, terminates
+   * all. A worker that says nothing within CLOSE_MS (a hang: every wait of the exchange looks
+   * at the stop flag) is terminated all the same.
+   */
   async #close(): Promise<Final | undefined> {
     if (this.#closed) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_MS)));
     // workers that never got their session have nothing to hand back
-    await this.#until(() => !this.#started || this.#finals.size === this.#count);
+    await Promise.race([this.#until(() => !this.#started || this.#finals.size === this.#count), late]);
+    clearTimeout(timer);
     this.#closed = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
     let first: Final | undefined;
