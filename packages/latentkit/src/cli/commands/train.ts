@@ -103,11 +103,11 @@ function defaultOutput(file: string): string {
   return (base.includes(".") ? base.slice(0, base.lastIndexOf(".")) : base) + ".lk";
 }
 
-/** --workers: "auto" or an integer (the SDK checks its range and the runtime). */
+/** --workers: "auto" or an integer 1..4, checked before anything is read (as the SDK will). */
 function workersFlag(v: Parsed["values"]): number | "auto" | undefined {
   const w = v.workers;
   if (w === undefined || w === "auto") return w;
-  if (typeof w !== "string" || !/^\d+$/.test(w.trim())) throw new UsageError(`--workers must be an integer 1..4 or auto, got ${JSON.stringify(w)}`);
+  if (typeof w !== "string" || !/^[1-4]$/.test(w.trim())) throw new UsageError(`--workers must be an integer 1..4 or auto, got ${JSON.stringify(w)}`);
   return Number(w);
 }
 
