@@ -130,6 +130,30 @@ describe("failure, abort and dispose", () => {
     m.dispose();
   });
 
+  it("a diverging run rejects with DIVERGED (not WORKER_FAILED) and keeps the same weights as in one thread", async () => {
+    const [a, b] = [await train(DATA, { ...NUMERIC, epochs: 2 }), await train(DATA, { ...NUMERIC, epochs: 2 })];
+    const ea = (await a.fit(DATA, { epochs: 5, learningRate: 1e30, workers: 1 }).catch((x: unknown) => x)) as LatentkitError;
+    const eb = (await b.fit(DATA, { epochs: 5, learningRate: 1e30, workers: 2 }).catch((x: unknown) => x)) as LatentkitError;
+    expect(ea.code).toBe("DIVERGED");
+    expect(eb.code).toBe("DIVERGED");
+    expect(eb.message).toBe(ea.message);
+    expect(await allGone()).toBe(true);
+    expect(b.weightsDigest()).toBe(a.weightsDigest());
+    expect(b.history).toEqual(a.history.map((h) => ({ ...h, seconds: expect.any(Number) })));
+    a.dispose();
+    b.dispose();
+  });
+
+  it("an exception of onEpochEnd ends the run with that exception, the workers terminated", async () => {
+    const m = await train(DATA, { ...NUMERIC, epochs: 1 });
+    const boom = new Error("boom");
+    await expect(m.fit(DATA, { epochs: 50, workers: 2, onEpochEnd: (i) => { if (i.epoch === 3) throw boom; } })).rejects.toBe(boom);
+    expect(await allGone()).toBe(true);
+    expect(m.history).toHaveLength(3);
+    await m.fit(DATA, { epochs: 1, workers: 2 });
+    m.dispose();
+  });
+
   it("abort mid-run terminates the workers and keeps a usable model", async () => {
     const m = await train(DATA, { ...NUMERIC, epochs: 1 });
     const ctl = new AbortController();
