@@ -183,11 +183,10 @@ class Pool implements Stepper {
 
   async step(): Promise<StepReport> {
     await this.#until(() => this.#reports.length > 0 || this.#failure !== null);
-    if (this.#failure) {
-      await this.#close();
-      throw this.#failure;
-    }
-    return this.#reports.shift()!;
+    // the reports that came before a failure first: their batches are in the weights kept
+    if (this.#reports.length > 0) return this.#reports.shift()!;
+    await this.#close();
+    throw this.#failure!;
   }
 
   async pause(): Promise<void> {}
@@ -219,7 +218,10 @@ export async function startPool(target: TrainingTarget, kit: PoolKit, train: Mat
     await pool.start(train, val, opts, shared);
   } catch (e) {
     await pool.abort();
-    throw e;
+    // a worker's own failure is a LatentkitError already; anything else (e.g. the runtime
+    // refused to start a Worker) is WORKER_FAILED
+    if (e instanceof Error && "code" in e) throw e;
+    throw kit.error("WORKER_FAILED", `Training workers could not be started (${e instanceof Error ? e.message : String(e)}); train without workers.`);
   }
   return pool;
 }
