@@ -52,8 +52,8 @@ describe("the same bytes for any number of workers", () => {
     expect(await allGone()).toBe(true);
   });
 
-  it("early stopping that restores the best weights, and clipNorm with noise", async () => {
-    for (const extra of [{ epochs: 12, earlyStopping: { patience: 1 } }, { clipNorm: 0.5, noise: { gaussian: 0.1, mask: 0.1 } }]) {
+  it("early stopping that restores the best weights, clipNorm with noise, and MMD (a batch's codes exchanged too)", async () => {
+    for (const extra of [{ epochs: 12, earlyStopping: { patience: 1 } }, { clipNorm: 0.5, noise: { gaussian: 0.1, mask: 0.1 } }, { mmd: 5 }]) {
       expect(await numericBytes(2, extra), JSON.stringify(extra)).toBe(await numericBytes(1, extra));
     }
   });
