@@ -67,6 +67,16 @@ function sharedBuffers(target: TrainingTarget, train: Matrix, opts: NormalizedFi
   };
 }
 
+/**
+ * The rows in a SharedArrayBuffer: posted to every worker without a copy each (a worker copies
+ * them once more, into its wasm memory, at trainBegin).
+ */
+function shareRows(m: Matrix): Matrix {
+  const data = new Float32Array(new SharedArrayBuffer(m.data.byteLength));
+  data.set(m.data);
+  return { data, rows: m.rows, cols: m.cols };
+}
+
 function workerError(kit: PoolKit, w: number, workers: number, what: string): LatentkitError {
   return kit.error(
     "WORKER_FAILED",
@@ -105,7 +115,7 @@ class Pool implements Stepper {
     await this.#until(() => this.#ready === W || this.#failure !== null);
     if (this.#failure) throw this.#failure;
     const h = this.#target.handle;
-    const common = { module: this.#kit.module, bytes: h.toBytes(h.metaJson(), true), meta: h.metaJson(), train, val, shared };
+    const common = { module: this.#kit.module, bytes: h.toBytes(h.metaJson(), true), meta: h.metaJson(), train: shareRows(train), val: val && shareRows(val), shared };
     this.#workers.forEach((worker, w) => {
       const failAt = testHooks.failAt?.worker === w ? testHooks.failAt.call : 0;
       const optionsJson = JSON.stringify({ ...opts.wasm, shards: SHARDS, workers: W, worker: w });
