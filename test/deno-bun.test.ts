@@ -27,7 +27,31 @@ console.log("ENTRY " + before + " " + lk.isInitialized());
 console.log("RESULT " + JSON.stringify(await latentkitRecipe(lk)));
 `;
 
+// Training workers (issue #14): module Web Workers in Deno and Bun, worker threads in Node; the
+// same bytes with workers 1 and 2 in all three.
+const WORKERS = `import * as lk from "latentkit";
+const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
+const rows = Array.from({ length: 300 }, (_, i) => Array.from({ length: 16 }, (_, j) => ((i * 7 + j * 13) % 97) / 97));
+const bytes = [];
+for (const workers of [1, 2]) bytes.push(hex(new Uint8Array(await crypto.subtle.digest("SHA-256", (await lk.train(rows, { encoder: [12, 4], epochs: 4, batchSize: 64, seed: 3, workers })).save()))));
+console.log("RESULT " + JSON.stringify(bytes));
+`;
+
 describe("in Deno and Bun", () => {
+  it("Deno and Bun train in Web Workers (workers: 2) the bytes of one thread and of Node", () => {
+    writeFileSync(join(project, "workers-main.mjs"), WORKERS);
+    const node = resultLine<string[]>(run(process.execPath, ["workers-main.mjs"], project, { timeout: 90_000 }).out);
+    expect(node[1]).toBe(node[0]);
+    const denoDir = mkdtempSync(join(tmpdir(), "latentkit-deno-"));
+    const deno = run(process.execPath, [denoBin, "run", "--allow-read", "--allow-env", "--no-prompt", "workers-main.mjs"], project, {
+      timeout: 90_000,
+      env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    });
+    expect(resultLine(deno.out)).toEqual(node);
+    const bun = run(bunBin, ["workers-main.mjs"], project, { timeout: 90_000, env: { DO_NOT_TRACK: "1", NO_COLOR: "1" } });
+    expect(resultLine(bun.out)).toEqual(node);
+  });
+
   it("Deno runs latentkit from node_modules and trains the same model as Node", () => {
     writeFileSync(join(project, "deno-main.mjs"), SCRIPT);
     const denoDir = mkdtempSync(join(tmpdir(), "latentkit-deno-"));

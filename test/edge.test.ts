@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { expectNoWorkers, NO_WORKERS } from "./no-workers.js";
 import { RECIPE } from "./recipe.js";
 
 const project = inject("project");
@@ -17,12 +18,14 @@ const dir = join(project, "edge-app");
 const APP = `
 import * as lk from "latentkit";
 ${RECIPE}
+${NO_WORKERS}
 const initializedAtStart = lk.isInitialized();
 addEventListener("fetch", (event) => {
   event.respondWith((async () => {
     const url = new URL(event.request.url);
     try {
       if (url.pathname === "/recipe") return Response.json(await latentkitRecipe(lk));
+      if (url.pathname === "/workers") return Response.json(await latentkitNoWorkers(lk));
       if (url.pathname === "/info") return Response.json({ initializedAtStart, ...lk.buildInfo(), initialized: lk.isInitialized() });
       return new Response("not found", { status: 404 });
     } catch (e) {
@@ -85,5 +88,9 @@ describe("in Vercel's Edge Runtime (edge-runtime)", () => {
 
   it("trains the same model as Node, bit for bit", async () => {
     expect(await get("/recipe")).toEqual(baseline);
+  });
+
+  it("has no training workers: workers \"auto\" trains in the calling thread, workers: 2 is INVALID_OPTION", async () => {
+    expectNoWorkers(await get("/workers"));
   });
 });

@@ -55,6 +55,7 @@ describe("the packed tarball", () => {
       "package/dist/slim.js",
       "package/dist/slim.cjs",
       "package/dist/latentkit_wasm_bg.wasm",
+      "package/dist/train-worker.js",
     ]) {
       expect(files).toContain(f);
     }

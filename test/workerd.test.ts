@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expectNoWorkers, NO_WORKERS } from "./no-workers.js";
 import { RECIPE } from "./recipe.js";
 import { freePort, resultLine, run, start, waitForHttp } from "./run.js";
 
@@ -20,12 +21,14 @@ const workerdBin = (createRequire(import.meta.url)("workerd") as { default: stri
 const WORKER = `
 import * as lk from "latentkit";
 ${RECIPE}
+${NO_WORKERS}
 const info = { initializedAtStart: lk.isInitialized() };
 export default {
   async fetch(request) {
     const url = new URL(request.url);
     try {
       if (url.pathname === "/recipe") return Response.json(await latentkitRecipe(lk));
+      if (url.pathname === "/workers") return Response.json(await latentkitNoWorkers(lk));
       if (url.pathname === "/info") return Response.json({ ...info, ...lk.buildInfo(), initialized: lk.isInitialized() });
       if (url.pathname === "/codec" && request.method === "POST") {
         // a model per request: load the posted bytes, encode and decode the rows in the query
@@ -109,6 +112,10 @@ describe("in workerd (Cloudflare Workers)", () => {
 
   it("trains the same model as Node, bit for bit", async () => {
     expect(await get("/recipe")).toEqual(baseline);
+  });
+
+  it("has no training workers: workers \"auto\" trains in the calling thread, workers: 2 is INVALID_OPTION", async () => {
+    expectNoWorkers(await get("/workers"));
   });
 
   it("loads a model and encodes/decodes per request, with Node's exact outputs", async () => {

@@ -4,8 +4,9 @@
 //   - the JavaScript that `import "latentkit"` loads up front through the default entry
 //     (dist/index.js and the chunks it imports statically), without the inlined base64 wasm:
 //     at most 30 KB minified (esbuild --minify). The chunks imported dynamically (the text
-//     generator on the first text.train()/text.load(), the training loop on the first training
-//     run) are reported together on their own line.
+//     generator on the first text.train()/text.load(), the training loop and the training options'
+//     checks on the first training run) are reported together on their own line (each file once),
+//     and what a run with `workers` >= 2 loads (the pool's chunk, dist/train-worker.js) on another.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -52,8 +53,21 @@ export async function measureSizes(pkgDir) {
   }
   if (inlined !== 1) throw new Error(`size-report: expected the inlined WASM_BASE64 string once in dist/index.js's static imports, found it ${inlined} times`);
   let lazyMin = 0;
+  const counted = new Set(upFront);
+  const later = new Set(); // imported dynamically by the lazy chunks: the workers' pool
   for (const file of lazy) {
-    for (const f of staticGraph(file)) if (!upFront.includes(f)) lazyMin += Buffer.byteLength(await minifiedCode(readFileSync(f, "utf8")));
+    for (const f of staticGraph(file)) {
+      if (counted.has(f)) continue;
+      counted.add(f);
+      const source = readFileSync(f, "utf8");
+      lazyMin += Buffer.byteLength(await minifiedCode(source));
+      for (const [, spec] of source.matchAll(DYNAMIC_IMPORT)) later.add(join(dirname(f), spec));
+    }
+  }
+  // a run with workers >= 2: the pool's chunk, and the module every worker runs
+  let workersMin = 0;
+  for (const file of [...later, join(pkgDir, "dist/train-worker.js")]) {
+    for (const f of staticGraph(file)) if (!counted.has(f)) (counted.add(f), (workersMin += Buffer.byteLength(await minifiedCode(readFileSync(f, "utf8")))));
   }
   return {
     wasmRaw: wasm.length,
@@ -62,6 +76,7 @@ export async function measureSizes(pkgDir) {
     defaultJsMinGzip: minGzip,
     defaultJsFiles: upFront.length,
     lazyJsMin: lazyMin,
+    workersJsMin: workersMin,
   };
 }
 
@@ -73,6 +88,7 @@ export function formatSizes(s) {
     `  wasm                       ${kb(s.wasmRaw).padStart(10)} raw   ${mark(s.wasmRaw, BUDGET.wasmRaw)}`,
     `  wasm gzip                  ${kb(s.wasmGzip).padStart(10)}       ${mark(s.wasmGzip, BUDGET.wasmGzip)}`,
     `  default entry JS, minified ${kb(s.defaultJsMin).padStart(10)}       ${mark(s.defaultJsMin, BUDGET.defaultJsMin)} (without the inlined wasm; ${kb(s.defaultJsMinGzip)} gzip; ${s.defaultJsFiles} files)`,
-    `  lazy chunks                ${kb(s.lazyJsMin).padStart(10)}       the text generator (first text.train()/text.load()) and the training loop (first training run)`,
+    `  lazy chunks                ${kb(s.lazyJsMin).padStart(10)}       the text generator (first text.train()/text.load()), the training loop and its options' checks (first training run)`,
+    `  training workers           ${kb(s.workersJsMin).padStart(10)}       the pool and dist/train-worker.js (with the core's glue), for a run with workers >= 2`,
   ].join("\n");
 }

@@ -13,6 +13,8 @@ import { defineConfig, type Options } from "tsup";
 //   dist/workerd.js       workerd       import wasm from "./latentkit_wasm_bg.wasm"
 //   dist/edge-light.js    edge-light    import wasm from "./latentkit_wasm_bg.wasm?module"
 //   dist/slim.{js,cjs}    ./slim        nothing: init(urlOrBytesOrModule)
+//
+// and dist/train-worker.js, the module every training worker runs (`workers` >= 2).
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
@@ -118,6 +120,16 @@ export default defineConfig([
   bundle("workerd", "workerd", ["esm"]),
   bundle("edge-light", "edge-light", ["esm"]),
   bundle("slim", "slim", ["esm", "cjs"]),
+  // The training worker (src/workers/train-worker.js, with the core's glue), started by a run
+  // with `workers` >= 2 from the chunk of src/workers/pool.ts as "./train-worker.js": a file of
+  // its own next to the entries, never imported by them (outside the default entry's budget).
+  {
+    ...common,
+    entry: { "train-worker": "src/workers/train-worker.js" },
+    format: ["esm"],
+    splitting: false,
+    esbuildPlugins: [stripWasmUrlFallback],
+  },
   // The `latentkit` command (package.json "bin").
   {
     ...common,

@@ -56,7 +56,7 @@ pub use tokens::TokenSpec;
 pub use train::options::{EarlyStopping, Monitor, TrainOptions};
 pub use train::noise::Noise;
 pub use train::optimizer::OptimizerKind;
-pub use train::session::{shard_range, StepReport, TrainSession, TrainSummary};
+pub use train::session::{shard_range, workers_fit, Exchange, StepReport, TrainSession, TrainSummary};
 pub use train::trainer::Trainer;
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 mod common;
 
 use common::*;
-use latentkit_core::{shard_range, Autoencoder, ModelConfig, TrainOptions, Trainer};
+use latentkit_core::{Autoencoder, Error, Exchange, ModelConfig, TrainOptions, Trainer};
+use std::ops::Range;
+use std::sync::{Arc, Barrier, Mutex};
 
 /// A numeric model (noise on, so the batch's random draws are part of what must agree).
 fn numeric() -> (ModelConfig, Vec<f32>) {
@@ -40,59 +42,61 @@ fn trained_in_one_place(config: &ModelConfig, data: &[f32], json: &str) -> Vec<f
     net.params().to_vec()
 }
 
-/// Trains two copies of the model as two workers would: copy 0 computes the even shards,
-/// copy 1 the odd ones, each phase's buffers are exchanged, both add the gradients in shard
-/// order and take the same step. Returns both copies' weights.
-fn trained_by_two_copies(config: &ModelConfig, data: &[f32], json: &str) -> [Vec<f32>; 2] {
-    let mut nets = [Autoencoder::new(config.clone()).unwrap(), Autoencoder::new(config.clone()).unwrap()];
-    let mut trainers = [Trainer::new(), Trainer::new()];
-    let rows = data.len() / nets[0].data_cols();
-    for (t, net) in trainers.iter_mut().zip(&nets) {
-        t.begin(net, options(json), data, rows, None).unwrap();
+/// What the workers' threads share: the buffers of the call in progress and a barrier.
+struct Board {
+    values: Mutex<Vec<f32>>,
+    barrier: Barrier,
+}
+
+/// One worker's side of the exchange: writes its range, waits for the others, reads theirs,
+/// and waits again so that nobody writes the next call's values before all have read.
+struct ThreadExchange {
+    board: Arc<Board>,
+    calls: usize,
+    /// Fail at this call (a worker that dies mid-batch).
+    fail_at: Option<usize>,
+}
+
+impl Exchange for ThreadExchange {
+    fn exchange(&mut self, values: &mut [f32], mine: Range<usize>) -> latentkit_core::Result<()> {
+        self.calls += 1;
+        if self.fail_at == Some(self.calls) {
+            return Err(Error::InvalidState("worker gone".into()));
+        }
+        {
+            let mut shared = self.board.values.lock().unwrap();
+            let len = shared.len().max(values.len());
+            shared.resize(len, 0.0);
+            shared[mine.clone()].copy_from_slice(&values[mine]);
+        }
+        self.board.barrier.wait();
+        values.copy_from_slice(&self.board.values.lock().unwrap()[..values.len()]);
+        self.board.barrier.wait();
+        Ok(())
     }
-    let (n, latent) = (nets[0].params().len(), nets[0].latent_size());
-    loop {
-        let mut b = 0;
-        for (t, net) in trainers.iter_mut().zip(&nets) {
-            b = t.session_mut().unwrap().begin_batch(net).unwrap();
-        }
-        let count = trainers[0].session_mut().unwrap().shard_count();
-        let owner = |s: usize| s % 2;
-        let coupled = trainers[0].session_mut().unwrap().coupled();
-        let mut dcodes = vec![0f32; b * latent];
-        let mut value = 0.0;
-        if coupled {
-            let mut codes = vec![0f32; b * latent];
-            for s in 0..count {
-                let r = shard_range(b, count, s);
-                let w = owner(s);
-                trainers[w].session_mut().unwrap().shard_forward(&nets[w], s, &mut codes[r.start * latent..r.end * latent]).unwrap();
-            }
-            // every copy computes the batch level (and steps its adversary) from all codes
-            for (t, net) in trainers.iter_mut().zip(&nets) {
-                value = t.session_mut().unwrap().code_gradient(net, &codes, &mut dcodes).unwrap();
-            }
-        }
-        let mut parts = vec![vec![0f32; n]; count];
-        let mut losses = vec![0f64; count];
-        for s in 0..count {
-            let w = owner(s);
-            losses[s] = trainers[w].session_mut().unwrap().shard_gradient(&nets[w], s, &dcodes, &mut parts[s]).unwrap();
-        }
-        let mut sum = parts[0].clone();
-        for part in &parts[1..] {
-            sum.iter_mut().zip(part).for_each(|(g, p)| *g += p);
-        }
-        let loss = losses.iter().sum::<f64>() + value;
-        let mut stop = false;
-        for (t, net) in trainers.iter_mut().zip(nets.iter_mut()) {
-            stop = t.end_batch(net, &sum, loss).unwrap().stop;
-        }
-        if stop {
-            break;
-        }
-    }
-    nets.map(|net| net.params().to_vec())
+}
+
+/// Trains with `workers` threads, each with its own copy of the model and session (worker w
+/// of W), exchanging through a `ThreadExchange`. Returns every worker's weights.
+fn trained_by_workers(config: &ModelConfig, data: &[f32], json: &str, workers: usize) -> Vec<Vec<f32>> {
+    let board = Arc::new(Board { values: Mutex::new(Vec::new()), barrier: Barrier::new(workers) });
+    let handles: Vec<_> = (0..workers)
+        .map(|w| {
+            let (config, data, board) = (config.clone(), data.to_vec(), board.clone());
+            let json = json.replacen('{', &format!(r#"{{"workers":{workers},"worker":{w},"#), 1);
+            std::thread::spawn(move || {
+                let mut net = Autoencoder::new(config).unwrap();
+                let mut trainer = Trainer::new();
+                let rows = data.len() / net.data_cols();
+                trainer.begin(&net, options(&json), data, rows, None).unwrap();
+                let mut ex = ThreadExchange { board, calls: 0, fail_at: None };
+                while !trainer.step_with(&mut net, 3, Some(&mut ex)).unwrap().stop {}
+                trainer.end(&mut net).unwrap();
+                net.params().to_vec()
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -100,7 +104,7 @@ fn bits(v: &[f32]) -> Vec<u32> {
 }
 
 #[test]
-fn the_weights_do_not_depend_on_where_the_shards_are_computed() {
+fn the_weights_do_not_depend_on_how_many_workers_computed_the_shards() {
     let cases = [
         (numeric(), r#"{"epochs":3,"batchSize":32,"seed":4,"noise":{"gaussian":0.1,"mask":0.1}}"#),
         (numeric(), r#"{"epochs":2,"batchSize":32,"seed":4,"clipNorm":0.5}"#),
@@ -109,15 +113,17 @@ fn the_weights_do_not_depend_on_where_the_shards_are_computed() {
         (text(true), r#"{"epochs":2,"batchSize":16,"seed":2,"learningRate":0.01}"#),
     ];
     for ((config, data), json) in cases {
-        // 40 shards of a 32-row batch: some shards are empty
-        for shards in [2, 3, 4, 7, 40] {
+        // 40 shards of a 32-row batch: some shards are empty; 3 shards of 2 workers: uneven
+        for (shards, counts) in [(4, &[2, 3, 4][..]), (3, &[2, 3]), (8, &[2, 4, 8]), (5, &[2]), (40, &[2])] {
             let json = json.replacen('{', &format!(r#"{{"shards":{shards},"#), 1);
-            let here = trained_in_one_place(&config, &data, &json);
-            let [a, b] = trained_by_two_copies(&config, &data, &json);
-            assert_eq!(bits(&here), bits(&a), "{json}: two copies differ from one place");
-            assert_eq!(bits(&a), bits(&b), "{json}: the two copies drifted apart");
+            let here = bits(&trained_in_one_place(&config, &data, &json));
+            for &workers in counts {
+                for (w, weights) in trained_by_workers(&config, &data, &json, workers).iter().enumerate() {
+                    assert_eq!(here, bits(weights), "{json}: worker {w} of {workers} differs from one place");
+                }
+            }
             let start = Autoencoder::new(config.clone()).unwrap();
-            assert_ne!(bits(&here), bits(start.params()), "{json}: nothing was trained");
+            assert_ne!(here, bits(start.params()), "{json}: nothing was trained");
         }
     }
 }
@@ -165,20 +171,32 @@ fn shards_are_refused_where_they_cannot_work() {
     let err = train(&mut net, options(r#"{"shards":2}"#), &low_rank_data(20, 40, 1), None).unwrap_err();
     assert!(err.code() == "INVALID_OPTION" && err.to_string().contains("variational"), "{err}");
 
-    // the phases out of order are errors, never a wrong gradient
-    let (config, data) = text(false);
-    let net = Autoencoder::new(config).unwrap();
+    // workers: each one's group of shards must be a node of the sum tree
+    assert!(latentkit_core::workers_fit(4, 3) && latentkit_core::workers_fit(3, 2) && !latentkit_core::workers_fit(8, 3));
+    for json in [r#"{"shards":4,"workers":5}"#, r#"{"shards":8,"workers":3}"#, r#"{"shards":4,"workers":2,"worker":2}"#, r#"{"workers":2}"#, r#"{"shards":4,"workers":0}"#] {
+        assert_eq!(TrainOptions::from_json(json).unwrap_err().code(), "INVALID_OPTION", "{json}");
+    }
+    // a session of several workers without its exchange
+    let (config, data) = numeric();
+    let mut net = Autoencoder::new(config).unwrap();
     let mut trainer = Trainer::new();
-    trainer.begin(&net, options(r#"{"shards":2,"batchSize":16,"mmd":1}"#), &data[..], data.len() / 6, None).unwrap();
-    let n = net.params().len();
-    let session = trainer.session_mut().unwrap();
-    let mut grads = vec![0f32; n];
-    assert_eq!(session.shard_gradient(&net, 0, &[], &mut grads).unwrap_err().code(), "INVALID_STATE");
-    let b = session.begin_batch(&net).unwrap();
-    let dcodes = vec![0f32; b * net.latent_size()];
-    assert_eq!(session.shard_gradient(&net, 0, &dcodes, &mut grads).unwrap_err().code(), "INVALID_STATE", "no forward pass yet");
-    let mut codes = vec![0f32; b * net.latent_size()];
-    assert_eq!(session.shard_forward(&net, 2, &mut codes).unwrap_err().code(), "INVALID_OPTION", "shard 2 of 2");
-    assert_eq!(session.shard_forward(&net, 0, &mut codes[..3]).unwrap_err().code(), "SHAPE_MISMATCH");
-    assert_eq!(session.shard_gradient(&net, 0, &dcodes, &mut grads[..n - 1]).unwrap_err().code(), "SHAPE_MISMATCH");
+    trainer.begin(&net, options(r#"{"shards":4,"workers":2,"worker":1,"batchSize":32}"#), &data[..], 150, None).unwrap();
+    assert_eq!(trainer.step(&mut net, 1).unwrap_err().code(), "INVALID_STATE");
+}
+
+#[test]
+fn a_failed_exchange_ends_the_session_with_the_last_finished_batch() {
+    let (config, data) = text(true);
+    let json = r#"{"shards":4,"workers":2,"worker":0,"epochs":2,"batchSize":16,"seed":2,"mmd":1,"adversary":5}"#;
+    let mut net = Autoencoder::new(config).unwrap();
+    let mut trainer = Trainer::new();
+    trainer.begin(&net, options(json), &data[..], 90, None).unwrap();
+    // a lone worker 0: its partner "answers" with zeros until the 5th call fails
+    let board = Arc::new(Board { values: Mutex::new(Vec::new()), barrier: Barrier::new(1) });
+    let mut ex = ThreadExchange { board, calls: 0, fail_at: Some(5) };
+    trainer.step_with(&mut net, 2, Some(&mut ex)).unwrap(); // 2 batches: 4 calls
+    let before = bits(net.params());
+    assert_eq!(trainer.step_with(&mut net, 1, Some(&mut ex)).unwrap_err().code(), "INVALID_STATE");
+    assert_eq!(before, bits(net.params()), "a failed batch changed the weights");
+    assert!(!trainer.is_training());
 }

@@ -13,8 +13,7 @@
 #[cfg(feature = "diagnostics")]
 mod diagnostics;
 mod error;
-#[cfg(feature = "diagnostics")]
-mod shard_probe;
+mod exchange;
 
 use error::{to_js, JsResult};
 use latentkit_core::{kernels, limits, model_file, Autoencoder, ModelConfig, TrainOptions, Trainer};
@@ -28,6 +27,8 @@ pub struct Model {
     trainer: Trainer,
     /// JSON object kept with the model file (history summary etc.); opaque to Rust.
     meta_json: String,
+    /// A worker's exchange with the other workers (`trainExchange`), for this session.
+    exchange: Option<js_sys::Function>,
 }
 
 #[wasm_bindgen]
@@ -36,7 +37,7 @@ impl Model {
     pub fn create(config_json: &str) -> JsResult<Model> {
         let config = ModelConfig::from_json(config_json).map_err(to_js)?;
         let net = Autoencoder::new(config).map_err(to_js)?;
-        Ok(Model { net, trainer: Trainer::new(), meta_json: "{}".into() })
+        Ok(Model { net, trainer: Trainer::new(), meta_json: "{}".into(), exchange: None })
     }
 
     /// Reads a model file made by `toBytes`; verifies magic, version, CRC and shapes.
@@ -44,7 +45,7 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> JsResult<Model> {
         let file = model_file::decode(bytes).map_err(to_js)?;
         // a file saved with the optimiser's state continues it in the next session
-        Ok(Model { net: file.model, trainer: Trainer::resumed(file.optimizer), meta_json: file.meta_json })
+        Ok(Model { net: file.model, trainer: Trainer::resumed(file.optimizer), meta_json: file.meta_json, exchange: None })
     }
 
     /// Writes the model file. `meta_json` must be a JSON object; it is stored verbatim
@@ -157,7 +158,18 @@ impl Model {
     ) -> JsResult<()> {
         let options = TrainOptions::from_json(options_json).map_err(to_js)?;
         let val = if val_rows > 0 { Some((val_data, val_rows)) } else { None };
+        self.exchange = None;
         self.trainer.begin(&self.net, options, data, rows, val).map_err(to_js)
+    }
+
+    /// A worker's session (options `workers` > 1): `exchange(values, lo, hi)` is called
+    /// during `trainStep`, once or twice a batch, with a view of wasm memory; it must make
+    /// every value of `values` what its owner wrote, this worker having written
+    /// `values[lo..hi]`, copying bits (`Float32Array.prototype.set`), never numbers: some
+    /// values are halves of f64s (see the core's `Exchange`). If it throws, the step fails.
+    #[wasm_bindgen(js_name = trainExchange)]
+    pub fn train_exchange(&mut self, exchange: js_sys::Function) {
+        self.exchange = Some(exchange);
     }
 
     /// Runs at most `max_batches` batches, never past the end of an epoch. Returns a JSON
@@ -165,7 +177,9 @@ impl Model {
     /// the failed epoch and the session is over.
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, max_batches: u32) -> JsResult<JsString> {
-        let report = self.trainer.step(&mut self.net, max_batches as usize).map_err(to_js)?;
+        let mut ex = self.exchange.as_ref().map(exchange::JsExchange);
+        let ex = ex.as_mut().map(|e| e as &mut dyn latentkit_core::Exchange);
+        let report = self.trainer.step_with(&mut self.net, max_batches as usize, ex).map_err(to_js)?;
         Ok(report.to_json(&js_number).into())
     }
 

@@ -161,6 +161,17 @@ for (const lib of nodeLibs) {
   results[lib] = await runWorker(lib);
   report(lib);
 }
+// latentkit's `workers` option (issue #14): one process on both cores, without the option and
+// with 1 and 2 workers (worker-latentkit-cores.mjs); like PyTorch's 2 threads, it needs both
+// cores idle.
+if (libs.includes("latentkit")) {
+  const lib = "latentkit-cores";
+  console.error(`[${lib}] no workers option, workers: 1, workers: 2 (CPUs ${pairCores ?? "-"})`);
+  const out = path.join(tmp, `${lib}.json`);
+  const config = { settings: S, models: Object.keys(MODELS) };
+  results[lib] = await runProcess(lib, pinned([process.execPath, path.join(here, "worker-latentkit-cores.mjs"), "--config", JSON.stringify(config), "--out", out], pairCores), out);
+  report(lib);
+}
 // PyTorch: the bench's rows go to the Python process as a float32 file; where torch does not
 // import, the bench says so and goes on (it is an optional peer: scripts/setup-torch.sh).
 const torch = libs.includes("torch") ? probeTorch(torchPython()) : null;
@@ -298,7 +309,7 @@ function target(name, value, goal, met, unit) {
 const rw = (key) => summary[key]?.ratios["vs tfjs-wasm"] ?? null;
 // Issue #14's training targets (seed ≥ 25x tfjs-wasm replaces the earlier ≥ 20x; m784 and seed vs PyTorch).
 const torchNote = torch?.error ? "not installed" : undefined;
-const comparison = trainingComparison((lib, model) => get(lib, (r) => r.models[model].training.samplesPerSecond), torchNote);
+const comparison = trainingComparison((lib, model) => get(lib, (r) => r.models[model].training.samplesPerSecond), torchNote, results["latentkit-cores"] ?? null);
 targets.push(...comparison.targets);
 target("m784 training ≥ 10x tfjs-wasm", rw("m784.trainSamplesPerSecond"), 10, rw("m784.trainSamplesPerSecond") >= 10, "x");
 for (const name of Object.keys(MODELS)) {

@@ -64,26 +64,34 @@ export function torchWorkerArgs({ settings, threads, data, out }) {
 
 /** The issue #14 targets on training samples/s: [name, model, numerator, denominator, goal]. */
 const TRAINING_TARGETS = [
-  ["seed training ≥ 25x tfjs-wasm, 1 worker", "seed", "latentkit", "tfjs-wasm", 25],
-  ["seed training ≥ 4x PyTorch, 1 worker / 1 thread", "seed", "latentkit", "torch-1", 4],
-  ["m784 training ≥ 0.6x PyTorch, 1 worker / 1 thread", "m784", "latentkit", "torch-1", 0.6],
+  ["seed training ≥ 25x tfjs-wasm, 1 core", "seed", "latentkit", "tfjs-wasm", 25],
+  ["seed training ≥ 4x PyTorch, 1 core / 1 thread", "seed", "latentkit", "torch-1", 4],
+  ["m784 training ≥ 0.6x PyTorch, 1 core / 1 thread", "m784", "latentkit", "torch-1", 0.6],
+];
+
+/** The issue #14 targets on the `workers` option: [name, model, goal] for 2 workers / `workers: 1`. */
+const SCALING_TARGETS = [
+  ["m784 training, 2 workers / 1 worker ≥ 1.7x", "m784", 1.7],
+  ["text training (English, defaults), 2 workers / 1 worker ≥ 1.6x", "text", 1.6],
 ];
 
 /**
  * The training comparison of issue #14: rows of samples/s per library and thread count, the
  * ratios, and the targets. `sps(lib, model)` is a library's samples/s or null (not run, failed,
- * not installed); `torchNote` says why PyTorch is missing, when it is.
+ * not installed); `torchNote` says why PyTorch is missing, when it is; `cores` is the result of
+ * worker-latentkit-cores.mjs (runs without the option and with `workers` 1 and 2, one process on
+ * two cores), or null.
  */
-export function trainingComparison(sps, torchNote) {
+export function trainingComparison(sps, torchNote, cores = null) {
   const names = Object.keys(MODELS);
-  const ratio = (model, a, b) => {
-    const x = sps(a, model);
-    const y = sps(b, model);
-    return x !== null && y !== null && y > 0 ? x / y : null;
-  };
+  const div = (x, y) => (x !== null && y !== null && y > 0 ? x / y : null);
+  const ratio = (model, a, b) => div(sps(a, model), sps(b, model));
+  const w = (model, key) => cores?.models?.[model]?.[key]?.samplesPerSecond ?? null;
+  const coresNote = cores?.error ?? (cores ? undefined : "not run");
   const rows = [
-    { label: "latentkit, 1 worker", values: names.map((n) => sps("latentkit", n)) },
-    { label: "latentkit, 2 workers", values: names.map(() => null), note: "not built yet" },
+    { label: "latentkit, no workers option (1 core)", values: names.map((n) => sps("latentkit", n)) },
+    { label: "latentkit, workers: 1 (4 shards a batch)", values: names.map((n) => w(n, "1")), note: coresNote },
+    { label: "latentkit, workers: 2", values: names.map((n) => w(n, "2")), note: coresNote },
     { label: "tfjs-wasm (1 thread in Node)", values: names.map((n) => sps("tfjs-wasm", n)) },
     ...TORCH_THREADS.map((t) => ({
       label: `PyTorch, ${t} thread${t > 1 ? "s" : ""}`,
@@ -92,17 +100,28 @@ export function trainingComparison(sps, torchNote) {
     })),
   ];
   const ratios = [
-    { label: "latentkit / tfjs-wasm, 1 worker", values: names.map((n) => ratio(n, "latentkit", "tfjs-wasm")) },
-    { label: "latentkit / PyTorch, 1 worker / 1 thread", values: names.map((n) => ratio(n, "latentkit", "torch-1")) },
-    { label: "latentkit / PyTorch, 2 workers / 2 threads", values: names.map(() => null), note: "no workers yet" },
-    { label: "latentkit scaling, 2 workers / 1 worker", values: names.map(() => null), note: "no workers yet" },
+    { label: "latentkit / tfjs-wasm, 1 core", values: names.map((n) => ratio(n, "latentkit", "tfjs-wasm")) },
+    { label: "latentkit / PyTorch, 1 core / 1 thread", values: names.map((n) => ratio(n, "latentkit", "torch-1")) },
+    { label: "latentkit / PyTorch, 2 workers / 2 threads", values: names.map((n) => div(w(n, "2"), sps("torch-2", n))), note: coresNote },
+    { label: "latentkit scaling, 2 workers / workers: 1", values: names.map((n) => div(w(n, "2"), w(n, "1"))), note: coresNote },
+    { label: "latentkit, 2 workers / no option", values: names.map((n) => div(w(n, "2"), w(n, "none"))), note: coresNote },
     { label: "PyTorch scaling, 2 threads / 1 thread", values: names.map((n) => ratio(n, "torch-2", "torch-1")) },
   ];
+  const text = ["none", "1", "2"].map((k) => w("text", k));
   const targets = TRAINING_TARGETS.map(([name, model, a, b, goal]) => {
     const value = ratio(model, a, b);
     return { name, value, goal, met: value === null ? null : value >= goal, unit: "x" };
   });
-  return { models: names, rows, ratios, targets };
+  for (const [name, model, goal] of SCALING_TARGETS) {
+    const value = div(w(model, "2"), w(model, "1"));
+    targets.push({ name, value, goal, met: value === null ? null : value >= goal, unit: "x" });
+  }
+  for (const model of [...names, "text"]) {
+    const runs = cores?.models?.[model];
+    const same = runs ? runs["1"]?.sha256 === runs["2"]?.sha256 : null;
+    targets.push({ name: `${model}: saved bytes identical with 1 and 2 workers`, value: same === null ? null : same ? 1 : 0, goal: 1, met: same, unit: "" });
+  }
+  return { models: names, rows, ratios, targets, text };
 }
 
 /** Printed lines of `trainingComparison`'s result; `fmtNum` and `fmtRatio` are run.mjs's formatters. */
@@ -113,5 +132,12 @@ export function comparisonLines(cmp, fmtNum, fmtRatio) {
   const lines = ["training, samples/s (issue #14: workers and PyTorch)".padEnd(W0) + cmp.models.map((m) => m.padStart(W)).join("")];
   for (const r of cmp.rows) lines.push(`  ${r.label}`.padEnd(W0) + r.values.map((v) => cell(v, fmtNum, r.note)).join(""));
   for (const r of cmp.ratios) lines.push(`  ${r.label}`.padEnd(W0) + r.values.map((v) => cell(v, fmtRatio, r.note)).join(""));
+  const [none, one, two] = cmp.text;
+  if (two !== null) {
+    lines.push(
+      `  text (English words, defaults): no option ${fmtNum(none)}, workers: 1 ${fmtNum(one)}, workers: 2 ${fmtNum(two)} samples/s; ` +
+        `2 workers / 1 worker ${fmtRatio(two / one)}, 2 workers / no option ${fmtRatio(two / none)}`,
+    );
+  }
   return lines;
 }

@@ -33,20 +33,35 @@ test("exportData writes the bench's rows as little-endian float32 with their SHA
 
 test("trainingComparison: ratios at the same thread count, targets met / not met / n/a", () => {
   const sps = { latentkit: { seed: 120_000, m784: 8_000 }, "tfjs-wasm": { seed: 6_000, m784: 600 }, "torch-1": { seed: 25_000, m784: 20_000 }, "torch-2": { seed: 40_000, m784: null } };
-  const cmp = trainingComparison((lib, model) => sps[lib]?.[model] ?? null);
+  const run = (rate, sha256) => ({ samplesPerSecond: rate, sha256 });
+  const cores = {
+    models: {
+      seed: { none: run(100_000, "a"), 1: run(90_000, "b"), 2: run(80_000, "b") },
+      m784: { none: run(8_000, "c"), 1: run(7_000, "d"), 2: run(14_000, "e") },
+      text: { none: run(10_000, "f"), 1: run(9_000, "g"), 2: run(13_500, "g") },
+    },
+  };
+  const cmp = trainingComparison((lib, model) => sps[lib]?.[model] ?? null, undefined, cores);
   const row = (label) => cmp.ratios.find((r) => r.label.startsWith(label)).values;
   assert.deepEqual(row("latentkit / tfjs-wasm"), [20, 8000 / 600]);
-  assert.deepEqual(row("latentkit / PyTorch, 1 worker"), [4.8, 0.4]);
+  assert.deepEqual(row("latentkit / PyTorch, 1 core"), [4.8, 0.4]);
+  assert.deepEqual(row("latentkit / PyTorch, 2 workers"), [2, null]);
+  assert.deepEqual(row("latentkit scaling"), [80 / 90, 2]);
   assert.deepEqual(row("PyTorch scaling"), [1.6, null]);
   const met = Object.fromEntries(cmp.targets.map((t) => [t.name, t.met]));
-  assert.equal(met["seed training ≥ 25x tfjs-wasm, 1 worker"], false);
-  assert.equal(met["seed training ≥ 4x PyTorch, 1 worker / 1 thread"], true);
-  assert.equal(met["m784 training ≥ 0.6x PyTorch, 1 worker / 1 thread"], false);
+  assert.equal(met["seed training ≥ 25x tfjs-wasm, 1 core"], false);
+  assert.equal(met["seed training ≥ 4x PyTorch, 1 core / 1 thread"], true);
+  assert.equal(met["m784 training ≥ 0.6x PyTorch, 1 core / 1 thread"], false);
+  assert.equal(met["m784 training, 2 workers / 1 worker ≥ 1.7x"], true);
+  assert.equal(met["text training (English, defaults), 2 workers / 1 worker ≥ 1.6x"], false);
+  assert.equal(met["seed: saved bytes identical with 1 and 2 workers"], true);
+  assert.equal(met["m784: saved bytes identical with 1 and 2 workers"], false);
+  assert.match(comparisonLines(cmp, String, (v) => `${v}x`).join("\n"), /text \(English words, defaults\): no option 10000, workers: 1 9000, workers: 2 13500/);
   const none = trainingComparison(() => null, "not installed");
   assert.ok(none.targets.every((t) => t.met === null));
   const printed = comparisonLines(none, String, (v) => `${v}x`).join("\n");
   assert.match(printed, /PyTorch, 1 thread +not installed +not installed/);
-  assert.match(printed, /latentkit, 2 workers +not built yet/);
+  assert.match(printed, /latentkit, workers: 2 +not run/);
 });
 
 test("probeTorch reports a python that cannot import torch as an error, not a crash", () => {

@@ -2,7 +2,7 @@
 // ModelHandle's), with the numeric API on top.
 
 import { splitRows, toMatrix, type DataInput, type Matrix } from "./data.js";
-import { normalizeFitOptions, type NormalizedFitOptions } from "./fit-options.js";
+import type { NormalizedFitOptions } from "./fit-options.js";
 import { LatentkitError } from "./errors.js";
 import { addSymbolDispose, ModelHandle } from "./handle.js";
 import type { FitOptions, ModelConfig } from "./options.js";
@@ -155,6 +155,8 @@ export class Autoencoder {
    */
   async fit(data: DataInput, options: FitOptions = {}): Promise<History> {
     this.#model.live("fit()");
+    // the training options' checks are a chunk of their own, as the training loop (size budget)
+    const { normalizeFitOptions } = await import("./fit-options.js");
     const opts = normalizeFitOptions(options, this.#config.seed, false);
     throwIfAborted(opts.signal);
     const [, m] = this.#input("fit()", data);

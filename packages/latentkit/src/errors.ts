@@ -17,6 +17,7 @@ import type { Autoencoder } from "./autoencoder.js";
  * | `NOT_INITIALIZED` | a synchronous function needing WebAssembly was called before `await init()` |
  * | `DISPOSED` | the model was disposed |
  * | `ABORTED` | training was aborted through its `signal` |
+ * | `WORKER_FAILED` | a training worker (`workers` ≥ 2) threw or died; the model keeps its last finished batch |
  * | `INTERNAL` | a latentkit bug (e.g. a WebAssembly trap); please report it |
  */
 export type LatentkitErrorCode =
@@ -32,6 +33,7 @@ export type LatentkitErrorCode =
   | "NOT_INITIALIZED"
   | "DISPOSED"
   | "ABORTED"
+  | "WORKER_FAILED"
   | "INTERNAL";
 
 /** All error codes, in the order of {@link LatentkitErrorCode}. */
@@ -48,6 +50,7 @@ export const ERROR_CODES: readonly LatentkitErrorCode[] = Object.freeze([
   "NOT_INITIALIZED",
   "DISPOSED",
   "ABORTED",
+  "WORKER_FAILED",
   "INTERNAL",
 ] as const);
 

@@ -16,6 +16,8 @@ export interface NormalizedFitOptions {
   validationData: DataInput | undefined;
   onEpochEnd: FitOptions["onEpochEnd"] | undefined;
   signal: AbortSignal | undefined;
+  /** `workers` as given: checked by the training loop's chunk (workers/options.ts), not here, to keep the default entry small. */
+  workers: unknown;
 }
 
 const ES_KEYS = ["monitor", "patience", "minDelta", "restoreBestWeights"] as const;
@@ -98,6 +100,7 @@ export function normalizeFitOptions(raw: unknown, defaultSeed: number, allowMode
     validationData,
     onEpochEnd: onEpochEnd as FitOptions["onEpochEnd"],
     signal: signal as AbortSignal | undefined,
+    workers: o.workers,
   };
 }
 

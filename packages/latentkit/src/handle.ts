@@ -71,7 +71,8 @@ export class ModelHandle {
       // The loop is loaded on the first run (see training.ts); a dispose() or an abort in the
       // meantime is seen by its first step.
       const { runTraining } = await import("./training.js");
-      const target: TrainingTarget = { handle: this.#wasm!, history: this.#history, isDisposed: () => this.#disposed };
+      // a run in workers replaces the core model at its end (training.ts frees the old one)
+      const target: TrainingTarget = { handle: this.#wasm!, history: this.#history, isDisposed: () => this.#disposed, replace: (w) => (this.#wasm = w) };
       return await runTraining(target, train, val, opts);
     } finally {
       this.#training = false;

@@ -14,7 +14,6 @@
 import { Autoencoder, trainingRows, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { invalidOption } from "./errors.js";
-import { normalizeFitOptions } from "./fit-options.js";
 import { ModelHandle, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
@@ -83,6 +82,8 @@ function newModel(config: WireModelConfig): ModelHandle {
 export async function train(data: DataInput, options: TrainOptions = {}): Promise<Autoencoder> {
   const m = toMatrix(data, "data");
   const config = normalizeModelOptions(options, m.cols, true);
+  // the training options' checks are a chunk of their own, as the training loop (size budget)
+  const { normalizeFitOptions } = await import("./fit-options.js");
   const fit = normalizeFitOptions(options, config.seed, true);
   throwIfAborted(fit.signal);
   await init();

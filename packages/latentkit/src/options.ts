@@ -161,6 +161,22 @@ export interface FitOptions {
    * × latentSize) a batch. Default `0`.
    */
   mmd?: number;
+  /**
+   * Train on several cores: an integer 1..4, or `"auto"` (the cores the runtime reports,
+   * `navigator.hardwareConcurrency` or Node's `os.availableParallelism()`, at most 4; 1 where
+   * the runtime has no workers). Each batch is cut into 4 fixed shards (whatever the number of
+   * workers) and their gradients are added in a fixed order, so the saved bytes are the same
+   * with 1, 2, 3, 4 or `"auto"` workers, in every runtime. They are not the bytes of a run
+   * without `workers` (which adds the batch's gradient in one piece). With 2 or more, the
+   * batches are computed by that many workers (Node `worker_threads`, Web Workers elsewhere),
+   * each with its own copy of the model, which exchange gradients through SharedArrayBuffers
+   * (browsers: the page must be cross-origin isolated); the main thread stays free. It pays off
+   * for large batches of large models (e.g. 784 → 256 → 64, batch 128); small models are
+   * faster in one thread. A worker that fails fails the run with `WORKER_FAILED`; the model
+   * keeps its last finished batch. Not for `variational` models (`INVALID_OPTION`). Default:
+   * off (one thread, the batch in one piece).
+   */
+  workers?: number | "auto";
 }
 
 /** Options of {@link train}: the model's architecture and its first training run, in one flat object. */
@@ -217,7 +233,7 @@ export const MODEL_KEYS = ["encoder", "decoder", "activation", "latentActivation
 export const FIT_KEYS = [
   "optimizer", "learningRate", "beta1", "beta2", "epsilon", "weightDecay", "momentum", "epochs",
   "batchSize", "shuffle", "seed", "validationSplit", "validationData", "earlyStopping", "clipNorm",
-  "onEpochEnd", "signal", "noise", "mmd",
+  "onEpochEnd", "signal", "noise", "mmd", "workers",
 ] as const;
 /** Default seed of weights and shuffling. */
 export const DEFAULT_SEED = 42;

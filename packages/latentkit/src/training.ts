@@ -3,13 +3,17 @@
 // yields to the event loop between steps, and handles epochs, callbacks, abort and errors.
 // ModelHandle.train (handle.ts) imports it on the first training run: in the ESM builds it is
 // a chunk of its own, so an app that only loads models and encodes does not download it.
+// The epoch bookkeeping is the same whether the session runs in this thread or in workers
+// (`workers`): a Stepper hides which.
 
 import type { Matrix } from "./data.js";
 import { throwIfAborted } from "./abort.js";
-import { LatentkitError } from "./errors.js";
+import { ERROR_CODES, LatentkitError, type LatentkitErrorCode } from "./errors.js";
 import type { NormalizedFitOptions as FitOpts } from "./fit-options.js";
 import { stopMessage, type StopFacts, type StopReason } from "./stop.js";
-import { fromWasmError, wasmCall, type WasmModel } from "./wasm.js";
+import { fromWasmError, ready, wasmCall, WasmModel } from "./wasm.js";
+import type { WasmTrainOptions } from "./wire.js";
+import { resolveWorkers, SHARDS } from "./workers/options.js";
 import { yieldToEventLoop } from "./yield.js";
 
 export type { StopReason } from "./stop.js";
@@ -48,13 +52,17 @@ export interface History {
 
 /** What the loop needs from a model (src/handle.ts's ModelHandle gives it). @internal */
 export interface TrainingTarget {
-  readonly handle: WasmModel;
+  /** The core model (a run in workers replaces it: see `replace`). */
+  handle: WasmModel;
   /** The model's history: this run numbers its epochs after the last one, and appends them. */
   readonly history: EpochRecord[];
   isDisposed(): boolean;
+  /** Makes `next` the model's core model (`handle` is set and the old one freed by the caller). */
+  replace(next: WasmModel): void;
 }
 
-interface StepReport {
+/** What one trainStep reports (the core's JSON). @internal */
+export interface StepReport {
   batches: number;
   samples: number;
   epoch: number;
@@ -67,11 +75,30 @@ interface StepReport {
   bestEpoch: number | null;
 }
 
-interface TrainSummary {
+/** What trainEnd reports (the core's JSON). @internal */
+export interface TrainSummary {
   epochs: number;
   bestEpoch: number | null;
   bestValue: number | null;
   restored: boolean;
+}
+
+/**
+ * One training session as the epoch loop drives it: in this thread (ThreadStepper, below) or
+ * in workers (workers/pool.ts). After `step` rejects, `end` or `abort`, the session is over.
+ * @internal
+ */
+export interface Stepper {
+  /** Runs (or waits for) the next bounded step; rejects with the error that ended the session. */
+  step(): Promise<StepReport>;
+  /** Between steps: lets the event loop run (in this thread; the workers run by themselves). */
+  pause(): Promise<void>;
+  /** The run goes on after the epoch that just ended. */
+  goOn(): void;
+  /** Ends the session (the core restores the best weights when earlyStopping asks for it). */
+  end(): Promise<TrainSummary>;
+  /** Ends an unfinished session, keeping the weights of the last finished batch. Idempotent. */
+  abort(): Promise<void>;
 }
 
 /** Target duration of one `trainStep` call, in ms. */
@@ -116,19 +143,85 @@ async function endEpoch(target: TrainingTarget, report: StepReport, stop: StopFa
   return verdict === false;
 }
 
+/** A session in this thread: steps sized for ~TARGET_MS, the event loop between them. */
+class ThreadStepper implements Stepper {
+  readonly #handle: WasmModel;
+  #open = true;
+  #n = 1;
+
+  constructor(handle: WasmModel, train: Matrix, val: Matrix | null, wasm: WasmTrainOptions) {
+    wasmCall(() => handle.trainBegin(JSON.stringify(wasm), train.data, train.rows, val ? val.data : new Float32Array(0), val ? val.rows : 0));
+    this.#handle = handle;
+  }
+
+  async step(): Promise<StepReport> {
+    const t0 = now();
+    let report: StepReport;
+    try {
+      report = JSON.parse(this.#handle.trainStep(this.#n)) as StepReport;
+    } catch (e) {
+      this.#open = false; // the core ends the session on any step error
+      throw fromWasmError(e);
+    }
+    const dt = now() - t0;
+    // Size the next step for ~TARGET_MS, growing at most 4x at a time.
+    if (report.batches > 0) this.#n = Math.max(1, Math.min(MAX_STEP, this.#n * 4, Math.floor(TARGET_MS / (Math.max(dt, 0.01) / report.batches))));
+    return report;
+  }
+
+  pause(): Promise<void> {
+    return yieldToEventLoop();
+  }
+
+  goOn(): void {}
+
+  async end(): Promise<TrainSummary> {
+    this.#open = false;
+    return JSON.parse(wasmCall(() => this.#handle.trainEnd())) as TrainSummary;
+  }
+
+  async abort(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      this.#handle.trainAbort(); // keep the weights of the last finished batch
+    } catch {
+      // the session is already over
+    }
+  }
+}
+
+/**
+ * The session of this run: in this thread, or (`workers` ≥ 2) in a pool of workers, loaded
+ * only then. With `workers` (any value) every batch is cut into 4 shards.
+ */
+async function startSession(target: TrainingTarget, train: Matrix, val: Matrix | null, opts: FitOpts): Promise<Stepper> {
+  const workers = opts.workers === undefined ? 0 : await resolveWorkers(opts.workers, target.handle);
+  if (workers > 1) {
+    const { startPool } = await import("./workers/pool.js");
+    const error = (code: string, message: string) => new LatentkitError(ERROR_CODES.includes(code as LatentkitErrorCode) ? (code as LatentkitErrorCode) : "WORKER_FAILED", message);
+    // the model takes the state the workers trained: a model file with the optimiser's state
+    const adopt = (bytes: Uint8Array) => {
+      const next = wasmCall(() => WasmModel.fromBytes(bytes));
+      target.handle.free();
+      target.replace((target.handle = next));
+    };
+    return startPool(target, { module: ready!, error, adopt }, train, val, opts, workers);
+  }
+  return new ThreadStepper(target.handle, train, val, workers === 1 ? { ...opts.wasm, shards: SHARDS } : opts.wasm);
+}
+
 /** Runs one training session to its end. @internal */
 export async function runTraining(target: TrainingTarget, train: Matrix, val: Matrix | null, opts: FitOpts): Promise<History> {
-  const { handle, history } = target;
+  const { history } = target;
   const epochOffset = history.length === 0 ? 0 : history[history.length - 1]!.epoch;
   throwIfAborted(opts.signal);
-  wasmCall(() => handle.trainBegin(JSON.stringify(opts.wasm), train.data, train.rows, val ? val.data : new Float32Array(0), val ? val.rows : 0));
-  let sessionOpen = true;
+  const session = await startSession(target, train, val, opts);
   // this run's epochs are the ones appended to the history from here on
   const firstRecord = history.length;
   let stopReason: StopReason = "epochs";
   let lastEpoch = epochOffset;
   try {
-    let n = 1;
     let epochStart = now();
     let epochSamples = 0;
     for (;;) {
@@ -136,18 +229,8 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
         throw new LatentkitError("DISPOSED", "The model was disposed while training; training stopped.");
       }
       throwIfAborted(opts.signal);
-      const t0 = now();
-      let report: StepReport;
-      try {
-        report = JSON.parse(handle.trainStep(n)) as StepReport;
-      } catch (e) {
-        sessionOpen = false; // the core ends the session on any step error
-        throw fromWasmError(e);
-      }
-      const dt = now() - t0;
+      const report = await session.step();
       epochSamples += report.samples;
-      // Size the next step for ~TARGET_MS, growing at most 4x at a time.
-      if (report.batches > 0) n = Math.max(1, Math.min(MAX_STEP, n * 4, Math.floor(TARGET_MS / (Math.max(dt, 0.01) / report.batches))));
       if (report.epochEnded) {
         const seconds = (now() - epochStart) / 1000;
         lastEpoch = epochOffset + report.epoch;
@@ -156,6 +239,7 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
           stopReason = "callback";
           break;
         }
+        if (!report.stop) session.goOn();
         epochStart = now();
         epochSamples = 0;
       }
@@ -163,12 +247,9 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
         stopReason = report.stopReason ?? "epochs";
         break;
       }
-      await yieldToEventLoop();
+      await session.pause();
     }
-
-    sessionOpen = false;
-    // the core restores the best weights when the session's earlyStopping asks for it
-    const summary = JSON.parse(wasmCall(() => handle.trainEnd())) as TrainSummary;
+    const summary = await session.end();
     return Object.freeze({
       epochs: Object.freeze(history.slice(firstRecord)),
       stopReason,
@@ -178,12 +259,6 @@ export async function runTraining(target: TrainingTarget, train: Matrix, val: Ma
       restoredBestWeights: summary.restored,
     });
   } finally {
-    if (sessionOpen) {
-      try {
-        handle.trainAbort(); // keep the weights of the last finished batch
-      } catch {
-        // the session is already over
-      }
-    }
+    await session.abort();
   }
 }

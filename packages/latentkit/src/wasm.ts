@@ -37,7 +37,8 @@ export type WasmSourceValue = string | URL | Response | ArrayBuffer | ArrayBuffe
 /** What `initSync(source)` accepts: the module's bytes or a compiled `WebAssembly.Module`. */
 export type WasmSyncSource = ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
-let ready = false;
+/** The compiled core once instantiated (training workers instantiate it too: workers/pool.ts). @internal */
+export let ready: WebAssembly.Module | undefined;
 let pending: Promise<void> | undefined;
 
 function initFailed(e: unknown): LatentkitError {
@@ -96,7 +97,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 
 function instantiate(module: WebAssembly.Module): void {
   wasmInitSync({ module });
-  ready = true;
+  ready = module;
 }
 
 /**
@@ -154,7 +155,7 @@ export function initSync(source?: WasmSyncSource): void {
 
 /** Whether the WebAssembly core has been instantiated. */
 export function isInitialized(): boolean {
-  return ready;
+  return !!ready;
 }
 
 /**

@@ -66,4 +66,9 @@ export interface WasmTrainOptions {
   mmd?: number;
   /** λ of a conditional text model's label adversary; absent (0) is off. */
   adversary?: number;
+  /** Shards of each batch (0/absent: the batch in one piece). The SDK sends 4 whenever `workers` is set. */
+  shards?: number;
+  /** Workers that share the session (absent: 1), and this instance's index among them. */
+  workers?: number;
+  worker?: number;
 }

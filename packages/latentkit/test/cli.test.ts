@@ -216,6 +216,21 @@ describe("numeric models", () => {
     expect(json(["eval", "table.lk", "table.csv"])).toMatchObject({ rows: 150, loss: expect.any(Number) });
   });
 
+  it("--workers 1, 2 and auto write the same model file, numeric and text", async () => {
+    const runs = await Promise.all(
+      ["1", "2", "auto"].flatMap((w) => [
+        cliAsync(["train", "table.csv", "--numeric", "-o", `w${w}.lk`, "--latent", "2", "--hidden", "16", "-e", "3", "-q", "--workers", w]),
+        cliAsync(["train", "train.txt", "-o", `t${w}.lk`, "--latent", "4", "--hidden", "16", "-e", "2", "-q", "--workers", w]),
+      ]),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    for (const kind of ["w", "t"]) {
+      const files = ["1", "2", "auto"].map((w) => readFileSync(at(`${kind}${w}.lk`)));
+      expect(files[1]!.equals(files[0]!), kind).toBe(true);
+      expect(files[2]!.equals(files[0]!), kind).toBe(true);
+    }
+  });
+
   it("text-only commands refuse numeric models with one line", () => {
     expectFailure(cli(["sample", "table.lk"]), 1, /sample needs a text model; table\.lk is a numeric autoencoder/);
   });
@@ -235,6 +250,8 @@ describe.concurrent("usage errors exit with 2", () => {
     [["train", "train.txt", "--epochs", "three"], /--epochs must be an integer, got "three"/],
     [["train", "train.txt", "--latent", "0"], /--latent must be an integer >= 1/],
     [["train", "train.txt", "--level", "byte"], /--level must be one of char, word/],
+    [["train", "train.txt", "--workers", "two"], /--workers must be an integer 1\.\.4 or auto, got "two"/],
+    [["train", "train.txt", "--workers", "9"], /--workers must be an integer 1\.\.4 or auto, got "9"/],
     [["train", "train.txt", "--loss", "bce"], /--loss is only for numeric models/],
     [["train", "table.csv", "--numeric", "--context", "2"], /--context is only for text models/],
     [["train", "table.csv", "--numeric", "--context-noise", "0.2"], /--context-noise is only for text models/],

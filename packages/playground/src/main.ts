@@ -80,6 +80,7 @@ const ui = {
   epochs: $<HTMLInputElement>("epochs"),
   seed: $<HTMLInputElement>("seed"),
   validation: $<HTMLSelectElement>("validation"),
+  cores: $<HTMLSelectElement>("cores"),
   variational: $<HTMLInputElement>("variational"),
   earlyStopping: $<HTMLInputElement>("early-stopping"),
   train: $<HTMLButtonElement>("train"),
@@ -375,6 +376,7 @@ function settings(): TrainSettings {
     seed: int(ui.seed, 0, 2 ** 31 - 1),
     // "auto": text.train's own default (10% held out from 5,000 texts up)
     validationSplit: ui.validation.value === "auto" ? null : Number(ui.validation.value) || 0,
+    workers: ui.cores.value === "off" ? null : ui.cores.value === "auto" ? "auto" : Number(ui.cores.value) || 1,
   };
 }
 

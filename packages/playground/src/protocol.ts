@@ -14,6 +14,8 @@ export interface TrainSettings {
   seed: number;
   /** Share of the texts held out (a random subset drawn with the seed) to validate on; null: text.train's default (10% from 5,000 texts up). */
   validationSplit: number | null;
+  /** text.train's `workers` (cores to train on); null: off. A VAE ignores it (it trains in one thread). */
+  workers: number | "auto" | null;
 }
 
 /** One point of the loss chart. */

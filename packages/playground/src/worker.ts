@@ -151,6 +151,8 @@ async function train(id: number, texts: string[], labels: string[] | null, s: Tr
       // a labelled corpus trains a conditional model (encoder and decoder see each text's label)
       ...(labels ? { labels } : {}),
       ...(s.validationSplit === null ? {} : { validationSplit: s.validationSplit }),
+      // several cores (nested Web Workers; the page is cross-origin isolated): not for a VAE
+      ...(s.workers === null || s.variational ? {} : { workers: s.workers }),
       signal: abort.signal,
       onEpochEnd: (info) => {
         ctx.postMessage({

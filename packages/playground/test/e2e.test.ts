@@ -59,7 +59,10 @@ beforeAll(async () => {
       res.writeHead(404).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    // cross-origin isolated (as vite.config.ts serves it), so the "Cores" select can use workers
+    res
+      .writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -103,9 +106,12 @@ describe("playground", () => {
     expect(await page.inputValue("#corpus")).toBe("fruits");
     expect((await page.inputValue("#texts")).split("\n")).toEqual(FRUITS);
 
-    // A long run, stopped from the page while the worker trains: the page stays responsive,
-    // the live chart grows, and Stop keeps the partly trained model.
-    // (early stopping off: on this small corpus it would end the run before the click)
+    // A long run on 2 cores (two Web Workers under the page's worker), stopped from the page
+    // while they train: the page stays responsive, the live chart grows, and Stop keeps the
+    // partly trained model. (early stopping off: on this small corpus it would end the run
+    // before the click)
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.selectOption("#cores", "2");
     await page.uncheck("#early-stopping");
     await page.fill("#epochs", "2000");
     await page.click("#train");
@@ -120,6 +126,7 @@ describe("playground", () => {
     expect(await page.textContent("#status")).toMatch(/^Stopped after \d+ epochs/);
     expect(await page.textContent("#summary")).toMatch(/Stopped\s*stopped by the signal during epoch \d+/);
     expect(await page.locator("#scatter circle.pt").count()).toBe(FRUITS.length);
+    await page.selectOption("#cores", "off");
 
     // Early stopping (the default): the run ends by itself and the page says why.
     await page.check("#early-stopping");

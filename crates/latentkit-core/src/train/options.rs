@@ -57,6 +57,11 @@ pub struct TrainOptions {
     /// (other wasm instances) and the weights do not depend on where. Not for variational
     /// models.
     pub shards: usize,
+    /// Instances that compute a sharded batch together (1, the default: this one alone),
+    /// and which of them this one is (0-based). Each computes a contiguous group of the
+    /// shards, which must be one node of the shards' sum tree (`train::session::shards`).
+    pub workers: usize,
+    pub worker: usize,
 }
 
 /// Most gradient shards a batch.
@@ -82,6 +87,8 @@ impl Default for TrainOptions {
             mmd: 0.0,
             adversary: 0.0,
             shards: 0,
+            workers: 1,
+            worker: 0,
         }
     }
 }
@@ -149,6 +156,8 @@ impl TrainOptions {
             mmd: f.float("mmd", 0.0)? as f32,
             adversary: f.float("adversary", 0.0)? as f32,
             shards: f.usize("shards", Some(0))?,
+            workers: f.usize("workers", Some(1))?,
+            worker: f.usize("worker", Some(0))?,
         };
         f.finish()?;
         options.validate()?;
@@ -204,6 +213,9 @@ impl TrainOptions {
         }
         if self.shards > MAX_SHARDS {
             return Err(Error::InvalidOption(format!("shards must be an integer from 0 (off) to {MAX_SHARDS}")));
+        }
+        if self.workers == 0 || self.worker >= self.workers || (self.workers > 1 && !crate::train::session::workers_fit(self.shards, self.workers)) {
+            return bad("workers must be 1 to shards, worker 0 to workers - 1, each worker's shards a node of their sum tree (shards 4: 1 to 4 workers)");
         }
         if let Some(es) = &self.early_stopping {
             if !(es.min_delta.is_finite() && es.min_delta >= 0.0) {

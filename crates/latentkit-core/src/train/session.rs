@@ -16,7 +16,7 @@ use crate::train::adversary::Adversary;
 use crate::train::noise::{self, Noise};
 use crate::train::optimizer::OptimizerState;
 use crate::train::options::{Monitor, TrainOptions};
-pub use shards::shard_range;
+pub use shards::{shard_range, workers_fit, Exchange};
 use shards::Shards;
 
 mod shards;
@@ -175,7 +175,8 @@ impl TrainSession {
         Ok(TrainSession {
             // the sharded path has a workspace a shard instead
             ws: Workspace::new(net, if options.shards > 0 { 0 } else { batch }),
-            grads: vec![0f32; n],
+            // with workers, a slot of n for each one's partial gradient; the batch's in the first
+            grads: vec![0f32; if options.workers > 1 { shards::slot_len(n) * options.workers } else { n }],
             batch_x: vec![0f32; batch * cols],
             batch_in: if options.noise.is_none() { Vec::new() } else { vec![0f32; batch * cols] },
             batch_ctx: if options.noise.context > 0.0 { vec![0f32; batch * cols] } else { Vec::new() },
@@ -209,6 +210,12 @@ impl TrainSession {
 
     /// Runs up to `max_batches` batches, stopping early at the end of an epoch.
     pub fn step(&mut self, net: &mut Autoencoder, max_batches: usize) -> Result<StepReport> {
+        self.step_with(net, max_batches, None)
+    }
+
+    /// `step` for a session with `workers` > 1, which trades its part of each batch through
+    /// `exchange`.
+    pub fn step_with(&mut self, net: &mut Autoencoder, max_batches: usize, mut exchange: Option<&mut dyn Exchange>) -> Result<StepReport> {
         let mut report = self.report();
         if self.stopped {
             return Ok(report);
@@ -217,7 +224,7 @@ impl TrainSession {
             let b = self.prepare_batch(net);
             let loss = match &self.shards {
                 None => self.batch_gradient(net, b),
-                Some(_) => self.sharded_gradient(net, b),
+                Some(_) => self.sharded_gradient(net, b, &mut exchange)?,
             };
             if self.finish_batch(net, loss, b, &mut report)? {
                 break;
@@ -294,17 +301,18 @@ impl TrainSession {
         }
         // A non-finite gradient with a finite loss shows up as non-finite weights after
         // the step, which the optimizer reports; the norm is only needed for clipping.
+        let grads = &mut self.grads[..net.params().len()];
         if let Some(max) = self.options.clip_norm {
-            let norm = global_norm(&self.grads);
+            let norm = global_norm(grads);
             if !norm.is_finite() {
                 return Err(self.diverged(net, if norm.is_nan() { "the gradient became NaN" } else { "the gradient became infinite" }));
             }
             if norm > max as f64 {
                 let scale = (max as f64 / norm) as f32;
-                self.grads.iter_mut().for_each(|g| *g *= scale);
+                grads.iter_mut().for_each(|g| *g *= scale);
             }
         }
-        if !self.optimizer.step(&self.options.hyper(), net.params_mut(), &self.grads) {
+        if !self.optimizer.step(&self.options.hyper(), net.params_mut(), grads) {
             return Err(self.diverged(net, "a weight became NaN or infinite"));
         }
         self.epoch_loss_sum += loss * b as f64;

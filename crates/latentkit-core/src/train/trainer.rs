@@ -16,7 +16,7 @@ use crate::autoencoder::Autoencoder;
 use crate::error::{Error, Result};
 use crate::train::optimizer::OptimizerState;
 use crate::train::options::TrainOptions;
-use crate::train::session::{StepReport, TrainSession, TrainSummary};
+use crate::train::session::{Exchange, StepReport, TrainSession, TrainSummary};
 
 enum State {
     /// No session; the optimiser state of the last one that ended, if any.
@@ -79,31 +79,18 @@ impl Trainer {
     /// weights are those of the start of the failed epoch, and the optimiser starts afresh
     /// next time.
     pub fn step(&mut self, net: &mut Autoencoder, max_batches: usize) -> Result<StepReport> {
+        self.step_with(net, max_batches, None)
+    }
+
+    /// `step` for a session with `workers` > 1, which trades its part of each batch through
+    /// `exchange`; an error of the exchange ends the session like any other, with the
+    /// weights of the last finished batch.
+    pub fn step_with(&mut self, net: &mut Autoencoder, max_batches: usize, exchange: Option<&mut dyn Exchange>) -> Result<StepReport> {
         let State::Training(session) = &mut self.state else {
             return Err(no_session());
         };
-        let result = session.step(net, max_batches);
+        let result = session.step_with(net, max_batches, exchange);
         if result.is_err() {
-            self.state = State::Idle(None);
-        }
-        result
-    }
-
-    /// The running session, for a caller that computes a sharded session's batches shard by
-    /// shard (`TrainSession::begin_batch` and the calls after it; see
-    /// `train::session::shards`). Finish each batch with `end_batch` here, not the session's.
-    pub fn session_mut(&mut self) -> Result<&mut TrainSession> {
-        match &mut self.state {
-            State::Training(session) => Ok(session),
-            State::Idle(_) => Err(no_session()),
-        }
-    }
-
-    /// Ends a batch computed shard by shard (`TrainSession::end_batch`); an error
-    /// (divergence) ends the session as in `step`.
-    pub fn end_batch(&mut self, net: &mut Autoencoder, grads: &[f32], loss: f64) -> Result<StepReport> {
-        let result = self.session_mut()?.end_batch(net, grads, loss);
-        if matches!(result, Err(Error::Diverged(_))) {
             self.state = State::Idle(None);
         }
         result

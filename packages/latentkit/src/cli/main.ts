@@ -30,7 +30,7 @@ const FLAG_OF: Record<string, string> = {
   level: "--level", minCount: "--min-count", maxLength: "--max-length", latent: "--latent", hidden: "--hidden",
   encoder: "--hidden/--latent", decoder: "--decoder", activation: "--activation", epochs: "--epochs",
   batchSize: "--batch-size", learningRate: "--learning-rate", optimizer: "--optimizer", weightDecay: "--weight-decay",
-  clipNorm: "--clip-norm", seed: "--seed", validationSplit: "--validation-split", noise: "--noise",
+  clipNorm: "--clip-norm", seed: "--seed", workers: "--workers", validationSplit: "--validation-split", noise: "--noise",
   "noise.mask": "--mask", "noise.delete": "--noise", "noise.swap": "--noise", "noise.gaussian": "--noise", "noise.context": "--context-noise",
   "variational.beta": "--beta", "variational.klWarmupEpochs": "--kl-warmup", "variational.freeBits": "--free-bits",
   "earlyStopping.patience": "--patience", n: "-n", steps: "--steps", temperature: "--temperature",

@@ -160,6 +160,12 @@ export interface TextTrainOptions {
   onEpochEnd?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
   /** Aborts training (rejects with `ABORTED`; the partly trained generator is on `error.model`). */
   signal?: AbortSignal;
+  /**
+   * Train on several cores: an integer 1..4 or `"auto"`. The saved bytes are the same for any
+   * of these (the batches are cut into 4 fixed shards), but not those of a run without it. See
+   * `FitOptions.workers`. Not for `variational` models. Default: off (one thread).
+   */
+  workers?: number | "auto";
 }
 
 /** Validated text model settings. @internal */
@@ -193,7 +199,7 @@ export interface TextNoise {
 /** The keys of text.train() that are training options (normalizeFitOptions checks them). */
 const FIT_KEYS = [
   "epochs", "batchSize", "learningRate", "optimizer", "weightDecay", "clipNorm", "seed", "validationSplit",
-  "earlyStopping", "onEpochEnd", "signal", "mmd",
+  "earlyStopping", "onEpochEnd", "signal", "mmd", "workers",
 ] as const;
 /** Every key of text.train(): the model's settings, then the training options. */
 const TEXT_KEYS = [

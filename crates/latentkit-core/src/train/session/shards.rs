@@ -1,67 +1,96 @@
-//! A batch's gradient as the sum of S shard gradients (issue #14, design (a)). The batch's
-//! B rows are cut into S fixed contiguous parts (shard s: rows ⌊s·B/S⌋..⌊(s+1)·B/S⌋); each
-//! part's gradient is computed by the same code as an unsharded batch's, in a buffer of its
-//! own, scaled as that part's share of the batch's mean; the parts are added in shard order
-//! (g₀ + g₁ + … + g_{S−1}, from the left). A shard's gradient depends only on the weights
-//! and the batch, never on where it is computed, so other wasm instances holding the same
-//! weights can compute some of them (workers), and the weights after a step are the same
-//! bits however the shards are grouped. S is an option, never the number of workers.
+//! A batch's gradient as the sum of S shard gradients (issue #14, design (a)), computed by
+//! one instance or by W workers. The batch's B rows are cut into S fixed contiguous parts
+//! (shard s: rows ⌊s·B/S⌋..⌊(s+1)·B/S⌋); each part's gradient is computed by the same code
+//! as an unsharded batch's, in a buffer of its own, scaled as that part's share of the
+//! batch's mean. The parts are added in a fixed tree that halves the shards (node lo..hi
+//! is node lo..mid plus node mid..hi, mid = lo + (hi − lo)/2, left + right), and the losses
+//! likewise. S is an option, never the number of workers, so the bits of a step do not
+//! depend on how many instances computed it.
+//!
+//! With W workers (options `workers`, `worker`), every instance runs the same session (same
+//! weights, data, options and seed, so each draws the same rows and noise) and computes a
+//! contiguous group of shards, ⌊w·S/W⌋..⌊(w+1)·S/W⌋, which must be one node of the tree: it
+//! sums its group in tree order into its slot of a W × n buffer, an `Exchange` fills the
+//! other workers' slots, and every instance adds the slots in tree order and takes the same
+//! optimiser step. So one partial gradient a worker crosses between instances, not one a
+//! shard.
 //!
 //! Terms that couple a batch's rows (the WAE's MMD penalty, a conditional model's label
-//! adversary) need every row's code, so such a batch takes two phases: every shard's forward
-//! pass gives its codes; the batch level computes ∂terms/∂codes (B, latent) once from all of
-//! them (each instance computes the same, and steps the adversary the same way); then each
-//! shard's backward adds its rows of it at the code. Every input and output of a phase is a
-//! plain f32 buffer, so a phase's work can move to another instance.
-//!
-//! A worker's calls for one batch, every instance running the same session (same weights,
-//! data, options and seed, so `begin_batch` draws the same rows and noise everywhere):
-//! `begin_batch` → coupled only: `shard_forward` for its shards, exchange the codes,
-//! `code_gradient` → `shard_gradient` for its shards → exchange the gradients, add them in
-//! shard order → `end_batch` with the sum and the summed loss.
+//! adversary) need every row's code, so such a batch takes two phases: each shard's forward
+//! pass gives its codes (exchanged between workers); ∂terms/∂codes (B, latent) is computed
+//! once from all of them in every instance (which also steps the adversary the same way);
+//! then each shard's backward adds its rows of it at the code.
 //!
 //! Variational models are refused for now: their ε is drawn row by row as the forward pass
 //! goes, and the KL's free bits look at the whole batch.
 
-use super::{batch_rows, StepReport, TrainSession};
+use super::{batch_rows, TrainSession};
 use crate::autoencoder::{Autoencoder, CodePenalty, Workspace};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kernels::elementwise::add_into;
 use crate::layers::label_table;
 use crate::train::options::TrainOptions;
 use std::ops::Range;
 
+/// How a worker's session trades its part of a batch with the other workers' sessions.
+pub trait Exchange {
+    /// Makes every value of `values` the one its owner wrote: this instance wrote
+    /// `values[mine]`, each other worker its own range in its own call. Every worker makes
+    /// the same calls in the same order: per batch, a coupled batch's codes (B × latent),
+    /// then the partial gradients (W slots of n + 2: a partial, then its loss's f64 bits as
+    /// two f32s, so values must be copied as bits, never as numbers). An error fails the
+    /// batch: the session ends with the weights of the last finished batch.
+    fn exchange(&mut self, values: &mut [f32], mine: Range<usize>) -> Result<()>;
+}
+
+/// A worker's slot in the partial gradients: its partial (n), then its loss as two f32s.
+pub(super) fn slot_len(n: usize) -> usize {
+    n + 2
+}
+
+fn put_loss(slot: &mut [f32], loss: f64) {
+    let bits = loss.to_bits();
+    let n = slot.len() - 2;
+    slot[n] = f32::from_bits(bits as u32);
+    slot[n + 1] = f32::from_bits((bits >> 32) as u32);
+}
+
+fn get_loss(slot: &[f32]) -> f64 {
+    let n = slot.len() - 2;
+    f64::from_bits(slot[n].to_bits() as u64 | (slot[n + 1].to_bits() as u64) << 32)
+}
+
 /// The sharded path's buffers.
 pub(super) struct Shards {
     count: usize,
-    /// A workspace a shard when the batch is coupled (phase 2 continues phase 1's forward
-    /// pass); one, reused, otherwise.
+    workers: usize,
+    worker: usize,
+    /// A workspace for each of this worker's shards when the batch is coupled (phase 2
+    /// continues phase 1's forward pass); one, reused, otherwise.
     ws: Vec<Workspace>,
-    /// Rows of the batch `begin_batch` started (0: none).
-    rows: usize,
-    /// A coupled batch's shards whose `shard_forward` ran (and whose gradient did not yet).
-    ready: Vec<bool>,
-    /// The in-one-place path's codes and ∂terms/∂codes (B, latent), and one shard's gradient
-    /// before it joins the sum.
+    /// A coupled batch's codes and ∂terms/∂codes (B, latent).
     codes: Vec<f32>,
     dcodes: Vec<f32>,
-    part: Vec<f32>,
+    /// The right halves of the tree's nodes while they are summed, one a level.
+    temps: Vec<Vec<f32>>,
 }
 
 impl Shards {
     pub(super) fn new(net: &Autoencoder, options: &TrainOptions, batch: usize) -> Shards {
         let coupled = is_coupled(options);
-        let count = options.shards;
+        let (count, workers) = (options.shards, options.workers);
         let largest = batch.div_ceil(count);
+        let mine = group(count, workers, options.worker);
         let latent = if coupled { batch * net.latent_size() } else { 0 };
+        let levels = (usize::BITS - (count - 1).leading_zeros()) as usize;
         Shards {
             count,
-            ws: (0..if coupled { count } else { 1 }).map(|_| Workspace::new(net, largest)).collect(),
-            rows: 0,
-            ready: vec![false; count],
+            workers,
+            worker: options.worker,
+            ws: (0..if coupled { mine.len() } else { 1 }).map(|_| Workspace::new(net, largest)).collect(),
             codes: vec![0f32; latent],
             dcodes: vec![0f32; latent],
-            part: vec![0f32; if count > 1 { net.params().len() } else { 0 }],
+            temps: (0..levels).map(|_| vec![0f32; net.params().len()]).collect(),
         }
     }
 }
@@ -78,88 +107,157 @@ pub fn shard_range(b: usize, count: usize, s: usize) -> Range<usize> {
     s * b / count..(s + 1) * b / count
 }
 
+/// The shards worker `w` of `workers` computes.
+fn group(count: usize, workers: usize, w: usize) -> Range<usize> {
+    w * count / workers..(w + 1) * count / workers
+}
+
+/// Whether node `lo..hi` of the sum tree over `count` shards has `r` among its nodes.
+fn is_node(lo: usize, hi: usize, r: &Range<usize>) -> bool {
+    if (lo..hi) == *r {
+        return true;
+    }
+    let mid = lo + (hi - lo) / 2;
+    hi - lo > 1 && ((r.end <= mid && is_node(lo, mid, r)) || (r.start >= mid && is_node(mid, hi, r)))
+}
+
+/// Whether `workers` instances can share `count` shards: each one's group is a node of the
+/// sum tree (always so for 1 to 4 workers of 4 shards).
+pub fn workers_fit(count: usize, workers: usize) -> bool {
+    workers <= count && (0..workers).all(|w| is_node(0, count, &group(count, workers, w)))
+}
+
+/// Fills a node of the sum tree into its buffer and returns its loss, or None to split it.
+type GivenNode<'a> = dyn FnMut(Range<usize>, &mut [f32]) -> Option<f64> + 'a;
+
+/// Adds node `lo..hi` of the sum tree into `out`, left half + right half, from the nodes
+/// `given` fills (it returns their loss, or None for a node to split). Returns the node's
+/// loss, summed in the same order.
+fn tree_sum(lo: usize, hi: usize, out: &mut [f32], temps: &mut [Vec<f32>], given: &mut GivenNode) -> f64 {
+    if let Some(loss) = given(lo..hi, out) {
+        return loss;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let Some((right, deeper)) = temps.split_first_mut() else {
+        return f64::NAN; // more levels than `Shards::new` made: not reachable
+    };
+    let left = tree_sum(lo, mid, out, deeper, given);
+    let right_loss = tree_sum(mid, hi, right, deeper, given);
+    add_into(out, right);
+    left + right_loss
+}
+
+/// Adds the workers' slots of `parts` (W slots of n + 2) in the sum tree's order, in place:
+/// node `lo..hi`'s sum and loss end in the slot of the worker whose group starts at `lo`.
+/// Returns that worker.
+fn combine_slots(lo: usize, hi: usize, sh: (usize, usize), parts: &mut [f32]) -> usize {
+    let (count, workers) = sh;
+    let len = parts.len() / workers;
+    let first = (0..workers).find(|&w| group(count, workers, w).start == lo).unwrap_or(0);
+    if group(count, workers, first) == (lo..hi) {
+        return first;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let (a, b) = (combine_slots(lo, mid, sh, parts), combine_slots(mid, hi, sh, parts));
+    let (left, right) = parts.split_at_mut(b * len);
+    let (into, from) = (&mut left[a * len..(a + 1) * len], &right[..len]);
+    let loss = get_loss(into) + get_loss(from);
+    add_into(&mut into[..len - 2], &from[..len - 2]);
+    put_loss(into, loss);
+    a
+}
+
 impl TrainSession {
     /// Shards a batch (0: the unsharded path).
     pub fn shard_count(&self) -> usize {
         self.shards.as_ref().map_or(0, |s| s.count)
     }
 
-    /// Whether a batch takes two phases (`shard_forward`, `code_gradient`) before
-    /// `shard_gradient`.
-    pub fn coupled(&self) -> bool {
-        is_coupled(&self.options)
+    /// The sharded path of `step`: this worker's shards, the exchanges with the others, and
+    /// the batch's gradient in `grads[..n]`. Returns the batch's loss.
+    pub(super) fn sharded_gradient(&mut self, net: &Autoencoder, b: usize, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
+        // out of the session while it works, so that the session's fields stay borrowable
+        let Some(mut sh) = self.shards.take() else {
+            return Ok(f64::NAN);
+        };
+        let result = self.shard_work(&mut sh, net, b, exchange);
+        self.shards = Some(sh);
+        result
     }
 
-    /// Starts the next batch of a sharded session: its rows, their noise and the prior's
-    /// draws, the same in every instance. Returns its rows (B).
-    pub fn begin_batch(&mut self, net: &Autoencoder) -> Result<usize> {
-        if self.shards.is_none() || self.stopped {
-            return Err(Error::InvalidState("begin_batch needs a sharded session (shards > 0) that has not stopped".into()));
+    fn shard_work(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
+        let mine = group(sh.count, sh.workers, sh.worker);
+        let (latent, n) = (net.latent_size(), net.params().len());
+        let (coupled, mut value) = (self.coupled(), 0.0);
+        let mut codes = std::mem::take(&mut sh.codes);
+        if coupled {
+            for s in mine.clone() {
+                let r = shard_range(b, sh.count, s);
+                self.forward_shard(sh, net, b, s, &mut codes[r.start * latent..r.end * latent]);
+            }
+            if let Some(ex) = exchange.as_mut().filter(|_| sh.workers > 1) {
+                let rows = shard_range(b, sh.count, mine.start).start..shard_range(b, sh.count, mine.end - 1).end;
+                let traded = ex.exchange(&mut codes[..b * latent], rows.start * latent..rows.end * latent);
+                if traded.is_err() {
+                    sh.codes = codes;
+                    return traded.map(|_| f64::NAN);
+                }
+            }
+            value = self.codes_gradient(net, b, &codes[..b * latent], &mut sh.dcodes[..b * latent]);
         }
-        let b = self.prepare_batch(net);
-        let sh = self.shards.as_mut().expect("checked above");
-        sh.rows = b;
-        sh.ready.fill(false);
-        Ok(b)
+        sh.codes = codes;
+        let dcodes = std::mem::take(&mut sh.dcodes);
+        let loss = self.own_partial(sh, net, b, &dcodes[..if coupled { b * latent } else { 0 }]);
+        sh.dcodes = dcodes;
+        Ok(self.combine(sh, n, loss, exchange)? + value)
     }
 
-    /// Phase 1 of a coupled batch: shard `s`'s forward pass, kept for its `shard_gradient`;
-    /// its codes (its rows × latent) into `codes`.
-    pub fn shard_forward(&mut self, net: &Autoencoder, s: usize, codes: &mut [f32]) -> Result<()> {
-        let r = self.checked_shard(s, true)?;
-        let codes = exact(codes, r.len() * net.latent_size(), "codes")?;
-        self.forward_shard(net, s, codes);
-        Ok(())
+    /// This worker's shards summed in tree order into its slot of `grads`; their loss.
+    fn own_partial(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, dcodes: &[f32]) -> f64 {
+        let mine = group(sh.count, sh.workers, sh.worker);
+        let mut temps = std::mem::take(&mut sh.temps);
+        let mut grads = std::mem::take(&mut self.grads);
+        let (n, start) = (net.params().len(), sh.worker * slot_len(net.params().len()));
+        let mut leaf = |r: Range<usize>, out: &mut [f32]| (r.len() == 1).then(|| self.gradient_shard(sh, net, b, r.start, dcodes, out));
+        let loss = tree_sum(mine.start, mine.end, &mut grads[start..start + n], &mut temps, &mut leaf);
+        self.grads = grads;
+        sh.temps = temps;
+        loss
     }
 
-    /// The batch level of a coupled batch: from every row's code (B × latent, shard after
-    /// shard) ∂terms/∂codes into `dcodes` (B × latent, overwritten). Returns the terms' share
-    /// of the loss (λ·MMD). It also takes the adversary's own step: once a batch.
-    pub fn code_gradient(&mut self, net: &Autoencoder, codes: &[f32], dcodes: &mut [f32]) -> Result<f64> {
-        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
-        if b == 0 || !self.coupled() {
-            return Err(Error::InvalidState("code_gradient is for a coupled batch (mmd or adversary) after begin_batch".into()));
+    /// With several workers: the others' partials (exchanged) added to this one's in tree
+    /// order, into `grads[..n]`. Returns the batch's loss (without the coupled terms).
+    fn combine(&mut self, sh: &Shards, n: usize, own_loss: f64, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
+        if sh.workers == 1 {
+            return Ok(own_loss);
         }
-        let m = b * net.latent_size();
-        let codes = &codes[..exact_len(codes.len(), m, "codes")?];
-        Ok(self.codes_gradient(net, codes, exact(dcodes, m, "dcodes")?))
+        let Some(ex) = exchange.as_mut() else {
+            return Err(crate::error::Error::InvalidState("workers > 1 needs an exchange (trainExchange)".into()));
+        };
+        let (w, len) = (sh.worker, slot_len(n));
+        put_loss(&mut self.grads[w * len..(w + 1) * len], own_loss);
+        ex.exchange(&mut self.grads, w * len..(w + 1) * len)?;
+        let slot = combine_slots(0, sh.count, (sh.count, sh.workers), &mut self.grads);
+        Ok(get_loss(&self.grads[slot * len..(slot + 1) * len]))
     }
 
-    /// Shard `s`'s gradient into `grads` (every parameter, overwritten) as its share of the
-    /// batch's; returns its share of the loss. A coupled batch's shard continues its
-    /// `shard_forward` and adds its rows of `dcodes` (the batch's, from `code_gradient`) at
-    /// its codes.
-    pub fn shard_gradient(&mut self, net: &Autoencoder, s: usize, dcodes: &[f32], grads: &mut [f32]) -> Result<f64> {
-        let coupled = self.coupled();
-        self.checked_shard(s, coupled)?;
-        let grads = exact(grads, net.params().len(), "grads")?;
-        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
-        let dcodes = &dcodes[..if coupled { exact_len(dcodes.len(), b * net.latent_size(), "dcodes")? } else { 0 }];
-        let sh = self.shards.as_mut().expect("checked");
-        if coupled && !std::mem::take(&mut sh.ready[s]) {
-            return Err(Error::InvalidState(format!("shard {s} of a coupled batch needs its shard_forward first")));
-        }
-        Ok(self.gradient_shard(net, s, dcodes, grads))
-    }
-
-    /// `shard_forward` on checked arguments (`codes` exactly the shard's).
-    fn forward_shard(&mut self, net: &Autoencoder, s: usize, codes: &mut [f32]) {
-        let sh = self.shards.as_mut().expect("a sharded session");
-        let (r, w) = (shard_range(sh.rows, sh.count, s), self.width);
-        let (input, _, _) = batch_rows(&self.options.noise, &self.batch_x[..w * sh.rows], &self.batch_in, &self.batch_ctx);
-        let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
-        sh.ready[s] = true;
+    /// Shard `s`'s forward pass, kept for its gradient; its codes (its rows × latent).
+    fn forward_shard(&self, sh: &mut Shards, net: &Autoencoder, b: usize, s: usize, codes: &mut [f32]) {
+        let (r, w) = (shard_range(b, sh.count, s), self.width);
+        let first = group(sh.count, sh.workers, sh.worker).start;
         if r.is_empty() {
             return;
         }
-        let ws = &mut sh.ws[s];
+        let (input, _, _) = batch_rows(&self.options.noise, &self.batch_x[..w * b], &self.batch_in, &self.batch_ctx);
+        let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
+        let ws = &mut sh.ws[s - first];
         net.forward(&input[r.start * w..r.end * w], r.len(), ws, None, labels);
         codes.copy_from_slice(&ws.a[net.encoder_layers - 1][..codes.len()]);
     }
 
-    /// `code_gradient` on checked arguments (both B × latent exactly).
-    fn codes_gradient(&mut self, net: &Autoencoder, codes: &[f32], dcodes: &mut [f32]) -> f64 {
-        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
+    /// ∂terms/∂codes of a coupled batch (both B × latent); the terms' share of the loss
+    /// (λ·MMD). Also takes the adversary's own step: once a batch.
+    fn codes_gradient(&mut self, net: &Autoencoder, b: usize, codes: &[f32], dcodes: &mut [f32]) -> f64 {
         let (latent, lambda) = (net.latent_size(), self.options.mmd);
         let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
         dcodes.fill(0.0);
@@ -174,23 +272,23 @@ impl TrainSession {
         value
     }
 
-    /// `shard_gradient` on checked arguments (`dcodes` the batch's, or empty when the batch
-    /// is not coupled; `grads` exactly the parameters' length).
-    fn gradient_shard(&mut self, net: &Autoencoder, s: usize, dcodes: &[f32], grads: &mut [f32]) -> f64 {
-        grads.fill(0.0);
+    /// Shard `s`'s gradient into `grads` (overwritten) as its share of the batch's; its share
+    /// of the loss. `dcodes` is the batch's (empty when the batch is not coupled).
+    fn gradient_shard(&self, sh: &mut Shards, net: &Autoencoder, b: usize, s: usize, dcodes: &[f32], grads: &mut [f32]) -> f64 {
         let coupled = self.coupled();
-        let sh = self.shards.as_mut().expect("a sharded session");
-        let (b, w, latent) = (sh.rows, self.width, net.latent_size());
+        let (w, latent) = (self.width, net.latent_size());
         let r = shard_range(b, sh.count, s);
         if r.is_empty() {
+            grads.fill(0.0);
             return 0.0;
         }
+        // the backward pass overwrites every gradient (`Autoencoder::backward`)
         let mine = if coupled { &dcodes[r.start * latent..r.end * latent] } else { &[][..] };
         let (input, target, context) = batch_rows(&self.options.noise, &self.batch_x[..b * w], &self.batch_in, &self.batch_ctx);
         let span = r.start * w..r.end * w;
         let (x, t, c) = (&input[span.clone()], &target[span.clone()], &context[span]);
         let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
-        let ws = &mut sh.ws[if coupled { s } else { 0 }];
+        let ws = &mut sh.ws[if coupled { s - group(sh.count, sh.workers, sh.worker).start } else { 0 }];
         if !coupled {
             net.forward(x, r.len(), ws, None, labels);
         }
@@ -199,74 +297,8 @@ impl TrainSession {
         net.loss_and_backward((x, t, c), (r.len(), b), ws, grads, 0.0, (None, penalty), labels)
     }
 
-    /// Ends a sharded batch with the shards' gradients added in shard order and their losses
-    /// added likewise (plus `code_gradient`'s value): clipping, the optimiser's step, and the
-    /// epoch's end when it is one. On error (divergence) the session has stopped.
-    pub fn end_batch(&mut self, net: &mut Autoencoder, grads: &[f32], loss: f64) -> Result<StepReport> {
-        let b = self.shards.as_ref().map_or(0, |sh| sh.rows);
-        if b == 0 || self.stopped {
-            return Err(Error::InvalidState("end_batch needs a batch started by begin_batch".into()));
-        }
-        let n = exact_len(grads.len(), self.grads.len(), "grads")?;
-        self.grads.copy_from_slice(&grads[..n]);
-        let mut report = self.report();
-        self.shards.as_mut().expect("checked").rows = 0;
-        self.finish_batch(net, loss, b, &mut report)?;
-        Ok(report)
+    /// Whether a batch takes two phases (codes, then gradients).
+    fn coupled(&self) -> bool {
+        is_coupled(&self.options)
     }
-
-    /// The in-one-place sharded path of `step`: every shard here, summed in shard order,
-    /// into `grads`. Returns the batch's loss.
-    pub(super) fn sharded_gradient(&mut self, net: &Autoencoder, b: usize) -> f64 {
-        let sh = self.shards.as_mut().expect("a sharded session");
-        sh.rows = b;
-        let count = sh.count;
-        let (mut codes, mut dcodes, mut part) = (std::mem::take(&mut sh.codes), std::mem::take(&mut sh.dcodes), std::mem::take(&mut sh.part));
-        let mut grads = std::mem::take(&mut self.grads);
-        let (latent, mut value) = (net.latent_size(), 0.0);
-        let coupled = self.coupled();
-        if coupled {
-            for s in 0..count {
-                let r = shard_range(b, count, s);
-                self.forward_shard(net, s, &mut codes[r.start * latent..r.end * latent]);
-            }
-            value = self.codes_gradient(net, &codes[..b * latent], &mut dcodes[..b * latent]);
-        }
-        let dcodes_b = &dcodes[..if coupled { b * latent } else { 0 }];
-        let mut loss = self.gradient_shard(net, 0, dcodes_b, &mut grads);
-        for s in 1..count {
-            loss += self.gradient_shard(net, s, dcodes_b, &mut part);
-            add_into(&mut grads, &part);
-        }
-        let sh = self.shards.as_mut().expect("a sharded session");
-        (sh.codes, sh.dcodes, sh.part, self.grads) = (codes, dcodes, part, grads);
-        sh.rows = 0;
-        sh.ready.fill(false);
-        loss + value
-    }
-
-    /// Shard `s`'s rows in the batch `begin_batch` started; `forward` also needs the shard's
-    /// own workspace (a coupled batch's).
-    fn checked_shard(&self, s: usize, own_workspace: bool) -> Result<Range<usize>> {
-        let Some(sh) = self.shards.as_ref().filter(|sh| sh.rows > 0) else {
-            return Err(Error::InvalidState("no sharded batch is running: call begin_batch first".into()));
-        };
-        if s >= sh.count || (own_workspace && !self.coupled()) {
-            return Err(Error::InvalidOption(format!("shard {s} is not one of this batch's {} shards, or the batch has a single phase", sh.count)));
-        }
-        Ok(shard_range(sh.rows, sh.count, s))
-    }
-}
-
-/// `buf` cut to `len` values; a shorter one is refused.
-fn exact<'a>(buf: &'a mut [f32], len: usize, what: &str) -> Result<&'a mut [f32]> {
-    exact_len(buf.len(), len, what)?;
-    Ok(&mut buf[..len])
-}
-
-fn exact_len(have: usize, len: usize, what: &str) -> Result<usize> {
-    if have < len {
-        return Err(Error::ShapeMismatch(format!("{what} has {have} values but the shard needs {len}")));
-    }
-    Ok(len)
 }

@@ -76,6 +76,7 @@ export const spec: CommandSpec = {
     "weight-decay": { type: "string", value: "x", help: "weight decay (default 0; 0.004 with adamw)" },
     "clip-norm": { type: "string", value: "x", help: "clip each batch's gradient to this L2 norm" },
     seed: { type: "string", value: "n", help: "seed of the weights, shuffling and noise (default 42)" },
+    workers: { type: "string", value: "n|auto", help: "train on n cores (1..4) or auto (the cores, at most 4): the same model for any n (each batch in 4 shards), not that of a run without it" },
     "validation-split": { type: "string", value: "x", help: "fraction held out for validation, in [0, 1): text: random lines (seeded), default 0.1 with 20+ lines; numeric: the LAST rows, default 0" },
     "early-stopping": { type: "boolean", help: "stop when the (validation) loss stops improving, keep the best epoch (text: the default)" },
     "no-early-stopping": { type: "boolean", help: "text: train exactly --epochs on every line (default 30), no validation split" },
@@ -89,6 +90,7 @@ export const spec: CommandSpec = {
     "latentkit train langs.tsv --labels -o langs.lk --variational",
     "latentkit train names.txt -o names.lk --latent 16 --hidden 512 --early-stopping --validation-split 0.1",
     "latentkit train sensors.csv --numeric -o sensors.lk --latent 4 --hidden 32 --epochs 50",
+    "latentkit train digits.csv --numeric -o digits.lk --hidden 256 --latent 64 --batch-size 128 --workers auto",
   ],
 };
 
@@ -99,6 +101,14 @@ function defaultOutput(file: string): string {
   if (file === "-") return "model.lk";
   const base = file.replace(/\\/g, "/").split("/").pop()!;
   return (base.includes(".") ? base.slice(0, base.lastIndexOf(".")) : base) + ".lk";
+}
+
+/** --workers: "auto" or an integer 1..4, checked before anything is read (as the SDK will). */
+function workersFlag(v: Parsed["values"]): number | "auto" | undefined {
+  const w = v.workers;
+  if (w === undefined || w === "auto") return w;
+  if (typeof w !== "string" || !/^[1-4]$/.test(w.trim())) throw new UsageError(`--workers must be an integer 1..4 or auto, got ${JSON.stringify(w)}`);
+  return Number(w);
 }
 
 /** Options shared by text.train() and train(). */
@@ -115,6 +125,7 @@ function fitOptions(v: Parsed["values"]): Record<string, unknown> {
   set("seed", num(v, "seed", { integer: true }));
   set("validationSplit", num(v, "validation-split"));
   set("activation", choice(v, "activation", ACTIVATIONS));
+  set("workers", workersFlag(v));
   const patience = num(v, "patience", { integer: true });
   if (v["no-early-stopping"] && (v["early-stopping"] || patience !== undefined)) {
     throw new UsageError("train: --no-early-stopping contradicts --early-stopping / --patience; keep one");
