@@ -175,6 +175,10 @@ export class Autoencoder {
     if (options !== undefined && (typeof options !== "object" || options === null || !["undefined", "boolean"].includes(typeof options.optimizer))) {
       throw new LatentkitError("INVALID_OPTION", "save(options): options must be an object whose 'optimizer' is true or false, e.g. save({ optimizer: true }).");
     }
+    // save() is synchronous and the safetensors writer a lazy chunk: say where it is
+    if ((options as { format?: unknown } | undefined)?.format !== undefined) {
+      throw new LatentkitError("INVALID_OPTION", "save() writes latentkit's own format; for safetensors, use await model.toSafetensors().");
+    }
     return this.#model.save({}, options?.optimizer === true);
   }
 

@@ -1,11 +1,11 @@
 // The model handle that Autoencoder and TextGenerator both compose: the core model in
-// WebAssembly memory with its life cycle (liveness, dispose, training, history, save), and
-// opening a model file of a wanted kind. Each class adds only what its kind of model does.
+// WebAssembly memory with its life cycle (liveness, dispose, training, history, save). Each
+// class adds only what its kind of model does. Opening a model file is open-model-file.ts.
 
 import type { Matrix } from "./data.js";
-import { LatentkitError, invalidOption } from "./errors.js";
+import { LatentkitError } from "./errors.js";
 import type { NormalizedFitOptions } from "./fit-options.js";
-import { FILE_FORMAT, historyFromMeta, modelKind, type ModelKind } from "./model-file.js";
+import { FILE_FORMAT } from "./model-file.js";
 import { throwIfAborted } from "./abort.js";
 import type { EpochRecord, History, TrainingTarget } from "./training.js";
 import { checkCore, wasmCall, WasmModel } from "./wasm.js";
@@ -130,56 +130,6 @@ export class ModelHandle {
 export function addSymbolDispose(proto: { dispose(): void }): void {
   const dispose = (Symbol as { dispose?: symbol }).dispose;
   if (typeof dispose === "symbol") (proto as unknown as Record<symbol, unknown>)[dispose] = proto.dispose;
-}
-
-/**
- * Why a file's meta contradicts its kind (decided by the config), or "" when it does not:
- * `meta.kind` is absent or "text" on a text model and absent on a numeric one, and `meta.text`
- * is there exactly on text models. Both loaders ask this first, so they agree.
- */
-function kindConflict(kind: ModelKind, meta: Record<string, unknown>): string {
-  const tokens = kind === "text" ? "declares tokens (a text model)" : "declares no tokens (a numeric model)";
-  if (meta.kind !== undefined && (kind !== "text" || meta.kind !== "text")) return `meta.kind is ${JSON.stringify(meta.kind)} but the config ${tokens}`;
-  const hasText = typeof meta.text === "object" && meta.text !== null;
-  return hasText === (kind === "text") ? "" : `meta.text is ${hasText ? "there" : "missing"} but the config ${tokens}`;
-}
-
-/**
- * `bytes`, or, for a safetensors file, the model file converted from it by a lazily imported
- * chunk. Sniffed at byte 8: a safetensors header opens there with "{" after a length whose
- * top byte is 0; a model file has its version there after "LATENTKT". @internal
- */
-export async function modelFileBytes(bytes: Uint8Array): Promise<Uint8Array> {
-  return bytes[8] === 123 && !bytes[7] ? (await import("./safetensors/convert.js")).safetensorsToOwn(bytes) : bytes;
-}
-
-/**
- * Reads a model file of the `want`ed kind (the core checks magic, CRC, version and shapes).
- * CORRUPT_MODEL when the meta contradicts the kind.
- * @param wrongKind the INVALID_OPTION message for a file of the other kind
- * @internal
- */
-export function openModelFile(bytes: Uint8Array, want: ModelKind, wrongKind: string): { wasm: WasmModel; meta: Record<string, unknown>; history: EpochRecord[] } {
-  const wasm = wasmCall(() => WasmModel.fromBytes(bytes));
-  try {
-    let meta: Record<string, unknown> | undefined;
-    let conflict = "its meta is not a JSON object";
-    let kind: ModelKind = "numeric";
-    try {
-      // The core's JSON reader is more lenient than JSON.parse (e.g. leading zeros).
-      meta = JSON.parse(wasm.metaJson()) as Record<string, unknown>;
-      kind = modelKind(JSON.parse(wasm.configJson()));
-      if (typeof meta === "object" && meta) conflict = kindConflict(kind, meta);
-    } catch {
-      // conflict says it
-    }
-    if (conflict) throw new LatentkitError("CORRUPT_MODEL", `This model file is damaged: ${conflict}.`);
-    if (kind !== want) throw invalidOption(wrongKind);
-    return { wasm, meta: meta!, history: historyFromMeta(meta) };
-  } catch (e) {
-    wasm.free();
-    throw e;
-  }
 }
 
 /**

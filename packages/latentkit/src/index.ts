@@ -15,7 +15,7 @@ import { Autoencoder, trainingRows, wrapModel } from "./autoencoder.js";
 import { asBytes, toMatrix, type DataInput, type Matrix } from "./data.js";
 import { invalidOption } from "./errors.js";
 import { normalizeFitOptions } from "./fit-options.js";
-import { ModelHandle, modelFileBytes, openModelFile, withPartialModel } from "./handle.js";
+import { ModelHandle, withPartialModel } from "./handle.js";
 import { MAX_LAYER } from "./limits.js";
 import { normalizeModelOptions } from "./model-options.js";
 import type { ModelOptions, TrainOptions } from "./options.js";
@@ -129,7 +129,8 @@ export function decode(model: Autoencoder, codes: DataInput): Matrix {
 }
 
 /**
- * Reads a model saved with `model.save()`: weights, architecture and epoch history.
+ * Reads a model saved with `model.save()`, or a safetensors file from `model.toSafetensors()`
+ * (told apart by their first bytes): weights, architecture and epoch history.
  * Loads the WebAssembly core first if needed.
  *
  * @param bytes a `Uint8Array` (a Node `Buffer` works), an `ArrayBuffer`, or any other ArrayBuffer view
@@ -144,8 +145,9 @@ export async function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): P
     );
   }
   await init();
-  const file = openModelFile(
-    await modelFileBytes(u8),
+  const { openModelFile } = await import("./open-model-file.js");
+  const file = await openModelFile(
+    u8,
     "numeric",
     "These bytes are a text model (saved by a TextGenerator), not a numeric one: load them with text.load().",
   );

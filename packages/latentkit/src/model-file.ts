@@ -13,7 +13,7 @@ export type ModelKind = "numeric" | "text";
 
 /**
  * The kind of the model whose header has this `config` (parsed JSON): a config with `tokens`
- * is a text model. The meta's `kind` is not consulted here: openModelFile (handle.ts) refuses a
+ * is a text model. The meta's `kind` is not consulted here: openModelFile (open-model-file.ts) refuses a
  * file whose meta contradicts this kind. @internal
  */
 export function modelKind(config: unknown): ModelKind {
@@ -23,14 +23,24 @@ export function modelKind(config: unknown): ModelKind {
 /**
  * The kind of model in `bytes` (see {@link modelKind}), read from the header's config without
  * WebAssembly and without checking the CRC (load() and text.load() do that), or null when
- * they are not a readable model file (loading them reports why).
+ * they are not a readable model file (loading them reports why). A safetensors file in
+ * latentkit's layout (which load() and text.load() read too) keeps its config as a string in
+ * `__metadata__.config`.
  * @internal
  */
 export function modelFileKind(bytes: Uint8Array): ModelKind | null {
-  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "LATENTKT") return null;
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
-  if (16 + length > bytes.length) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
+    if (bytes[8] === 123 && !bytes[7]) {
+      const length = view.getUint32(0, true);
+      if (view.getUint32(4, true) !== 0 || 8 + length > bytes.length) return null;
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as { __metadata__?: { config?: string } };
+      const config = header.__metadata__?.config;
+      return typeof config === "string" ? modelKind(JSON.parse(config)) : null;
+    }
+    if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "LATENTKT") return null;
+    const length = view.getUint32(12, true);
+    if (16 + length > bytes.length) return null;
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length))) as { config?: unknown };
     return modelKind(header.config);
   } catch {

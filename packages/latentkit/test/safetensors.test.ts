@@ -4,9 +4,14 @@
 // optimiser's state aside). What a lying file gets is in safetensors-bad-input.test.ts.
 
 import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { init, load, text, train, type Autoencoder, type TextGenerator } from "../src/index.js";
+import { modelFileKind } from "../src/model-file.js";
+import { cliIn, PKG } from "./cli-runner.js";
 import { bitEqual, randomRows, syllableWords } from "./helpers.js";
-import { readSt } from "./safetensors-bytes.js";
+import { editSt, readSt } from "./safetensors-bytes.js";
 
 const X = randomRows(40, 6, 11);
 const WORDS = syllableWords(60, "bdgkmt", "aeiou", 3);
@@ -108,9 +113,22 @@ describe("load() and text.load() read it back exactly", () => {
     expect(again.sample(4, { label: "odd" })).toEqual(cond.sample(4, { label: "odd" }));
   });
 
+  it("a vocabulary beyond ASCII (Chinese characters, emoji) survives __metadata__", async () => {
+    const lines = ["春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少", "🌸🌧️ rain"];
+    const g = await text.train(lines, { epochs: 2, earlyStopping: false, seed: 7 });
+    const again = await text.load(await g.toSafetensors());
+    expect(again.save()).toEqual(g.save());
+    expect(again.vocabulary).toEqual(g.vocabulary);
+  });
+
   it("tells a text model's file from a numeric one's, as for the own format", async () => {
     await expect(load(await gen.toSafetensors())).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("text.load()") });
     await expect(text.load(await plain.toSafetensors())).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("load()") });
+  });
+
+  it("save({ format: 'safetensors' }) says to use toSafetensors() rather than write the own format", () => {
+    expect(() => plain.save({ format: "safetensors" } as never)).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("toSafetensors()") }));
+    expect(() => (gen.save as (o: unknown) => Uint8Array)({ format: "safetensors" })).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("toSafetensors()") }));
   });
 
   it("takes the weights when called, and refuses a disposed model", async () => {
@@ -121,4 +139,30 @@ describe("load() and text.load() read it back exactly", () => {
     expect((await load(await pending)).weightsDigest()).toBe(digest);
     await expect(m.toSafetensors()).rejects.toMatchObject({ code: "DISPOSED", message: expect.stringContaining("toSafetensors()") });
   });
+});
+
+describe("the CLI reads and writes safetensors files", () => {
+  it("modelFileKind tells the kind of a safetensors file from its __metadata__ (null when unreadable)", async () => {
+    const st = await gen.toSafetensors();
+    expect(modelFileKind(await plain.toSafetensors())).toBe("numeric");
+    expect(modelFileKind(st)).toBe("text");
+    expect(modelFileKind(st.subarray(0, 40))).toBeNull();
+    expect(modelFileKind(editSt(st, (h) => void delete h.__metadata__))).toBeNull();
+  });
+
+  it("train -o model.safetensors writes one, and sample, encode and info read it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "latentkit-st-"));
+    try {
+      const { ok, json } = cliIn(() => dir);
+      writeFileSync(join(dir, "train.txt"), readFileSync(join(PKG, "corpora", "words.txt"), "utf8").split("\n").slice(0, 80).join("\n") + "\n");
+      ok(["train", "train.txt", "-o", "words.safetensors", "-e", "2", "-q"]);
+      const st = readFileSync(join(dir, "words.safetensors"));
+      expect(readSt(st).header.__metadata__.latentkit).toBe("1");
+      expect(json(["info", "words.safetensors"]).kind).toBe("text");
+      expect(ok(["sample", "words.safetensors", "-n", "3"]).trim().split("\n")).toHaveLength(3);
+      expect(ok(["encode", "words.safetensors"], "garden\n").trim().split(",").length).toBeGreaterThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -494,6 +494,10 @@ export class TextGenerator {
    * identical bytes.
    */
   save(): Uint8Array {
+    // a safetensors file is written by a lazy chunk: save({ format }) says where
+    if ((arguments[0] as { format?: unknown } | undefined)?.format !== undefined) {
+      throw invalidOption("gen.save() writes latentkit's own format; for safetensors, use await gen.toSafetensors().");
+    }
     return this.#model.save(this.#fileMeta());
   }
 

@@ -74,7 +74,8 @@ export const text = Object.freeze({
   },
 
   /**
-   * Reads a text generator saved with `gen.save()` (vocabulary, settings, prior and weights).
+   * Reads a text generator saved with `gen.save()` (vocabulary, settings, prior and weights),
+   * or a safetensors file from `gen.toSafetensors()`.
    * @throws LatentkitError CORRUPT_MODEL for damaged bytes; INVALID_OPTION for a numeric model
    *   file (load it with `load()`) or non-bytes; UNSUPPORTED_VERSION for newer files
    */

@@ -3,7 +3,7 @@
 
 import { asBytes } from "../data.js";
 import { invalidOption } from "../errors.js";
-import { modelFileBytes, openModelFile } from "../handle.js";
+import { openModelFile } from "../open-model-file.js";
 import { show } from "../validate.js";
 import { init } from "../wasm.js";
 import type { WireModelConfig } from "../wire.js";
@@ -15,8 +15,8 @@ export async function loadText(bytes: Uint8Array | ArrayBuffer | ArrayBufferView
   const u8 = asBytes(bytes);
   if (!u8) throw invalidOption(`text.load() needs the bytes from gen.save() as a Uint8Array or ArrayBuffer, got ${show(bytes)}.`);
   await init();
-  const { wasm, meta, history } = openModelFile(
-    await modelFileBytes(u8),
+  const { wasm, meta, history } = await openModelFile(
+    u8,
     "text",
     "These bytes are a numeric latentkit model, not a text model: load them with load() (text.load() reads files saved by a TextGenerator).",
   );

@@ -3,9 +3,12 @@
 // numeric field of the header and meta set to every absurd value, every key deleted, renamed
 // and retyped, every array emptied and blown up, the binary fields, chosen weights); the rest
 // are seeded random edits (bit flips, truncations, insertions, header text edits, combinations).
+// Safetensors files (model.toSafetensors()) get the same header edits (their tensors' dtype,
+// shape and offsets, their __metadata__) and their own random edits (stRandomCase).
 
 import { rng } from "../helpers.js";
 import { assemble, fixCrc, split, withCrc, type ModelParts } from "./model-bytes.js";
+import { readSt, writeSt } from "../safetensors-bytes.js";
 
 /** The seed of a run unless LATENTKIT_FUZZ_SEED says otherwise. */
 export const DEFAULT_SEED = 20261201;
@@ -191,6 +194,56 @@ export function randomCase(bases: readonly Uint8Array[], seed: number, index: nu
         }
       }
       return { base, what: chosen.map((e) => e.what).join("; "), bytes: assemble({ ...parts, headerText: render(header) }) };
+    }
+  }
+}
+
+/** The systematic cases of safetensors bases (numbered from `first`): every header edit, its length field, chosen weights. */
+export function stSystematicCases(bases: readonly Uint8Array[], first: number): { base: number; what: string; make(): Uint8Array }[] {
+  const cases: { base: number; what: string; make(): Uint8Array }[] = [];
+  bases.forEach((bytes, i) => {
+    const { header, data } = readSt(bytes);
+    const text = JSON.stringify(header);
+    for (const e of headerEdits(header)) {
+      cases.push({ base: first + i, what: `safetensors ${e.what}`, make: () => { const h = JSON.parse(text); e.apply(h); return writeSt(render(h), data); } });
+    }
+    for (const length of [0, 1, text.length - 1, text.length + 1, 2 ** 32, 2 ** 53]) {
+      cases.push({ base: first + i, what: `safetensors header length = ${length}`, make: () => writeSt(text, data, length) });
+    }
+    for (const v of [NaN, Infinity, 3.4e38]) {
+      cases.push({ base: first + i, what: `safetensors last weight = ${v}`, make: () => { const d = data.slice(); new DataView(d.buffer).setFloat32(d.length - 4, v, true); return writeSt(text, d); } });
+    }
+  });
+  return cases;
+}
+
+/** Seeded random edit of a safetensors base (numbered from `first`): bit flips, truncations, insertions, header text edits. */
+export function stRandomCase(bases: readonly Uint8Array[], seed: number, index: number, first: number): Mutation {
+  const u = rng((seed ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
+  const int = (n: number) => Math.floor(u() * n);
+  const i = int(bases.length);
+  const src = bases[i]!;
+  const base = first + i;
+  const { header, data } = readSt(src);
+  const end = src.length - data.length;
+  const b = src.slice();
+  switch (int(4)) {
+    case 0:
+      for (let k = 0, n = 1 + int(4); k < n; k++) b[8 + int(end - 8)]! ^= 1 << int(8);
+      return { base, what: "safetensors: bit flips in the header", bytes: b };
+    case 1: {
+      const n = int(src.length);
+      return { base, what: `safetensors: truncated to ${n}`, bytes: src.slice(0, n) };
+    }
+    case 2: {
+      for (let k = 0, n = 1 + int(8); k < n; k++) b[int(src.length)]! ^= 1 << int(8);
+      return { base, what: "safetensors: bit flips", bytes: b };
+    }
+    default: {
+      const t = JSON.stringify(header);
+      const at = int(t.length);
+      const c = `{}[]",:0-9.eE \\n`[int(17)]!;
+      return { base, what: `safetensors header text: ${JSON.stringify(c)} at ${at}`, bytes: writeSt(t.slice(0, at) + c + t.slice(at + int(2)), data) };
     }
   }
 }

@@ -1,5 +1,6 @@
 // The model-file fuzzer's process (bundled with the SDK's sources by test/isolated.ts and run
-// by test/fuzz-model-files.test.ts): trains six small base models, runs the cases, and checks
+// by test/fuzz-model-files.test.ts): trains six small base models (three also as safetensors
+// files), runs the cases, and checks
 // that reference models loaded at the start still encode bit for bit the same (a trap must not
 // poison them). It writes "@@CASE i" before each case (so a hang names its case) and one
 // "@@DONE {json}" line at the end.
@@ -10,7 +11,7 @@
 
 import { writeSync } from "node:fs";
 import * as lk from "../../src/index.js";
-import { DEFAULT_SEED, randomCase, systematicCases, type Mutation } from "./mutations.js";
+import { DEFAULT_SEED, randomCase, stRandomCase, stSystematicCases, systematicCases, type Mutation } from "./mutations.js";
 import { judge, type Finding } from "./oracle.js";
 
 const WORDS = [
@@ -18,19 +19,25 @@ const WORDS = [
   "athens", "warsaw", "budapest", "helsinki", "riga", "tallinn", "vilnius", "sofia", "zagreb", "bern",
 ];
 
-/** The six base files: numeric plain and variational; text with and without context head, plain and variational. */
-async function bases(): Promise<Uint8Array[]> {
+/**
+ * The six base files: numeric plain and variational; text with and without context head, plain
+ * and variational. And three of them as safetensors files: numeric plain and variational, text
+ * with a context.
+ */
+async function bases(): Promise<{ own: Uint8Array[]; st: Uint8Array[] }> {
   const rows = Array.from({ length: 40 }, (_, r) => Array.from({ length: 6 }, (_, c) => Math.sin(r * 0.7 + c) * 0.5 + 0.5));
-  const out: Uint8Array[] = [];
+  const out = { own: [] as Uint8Array[], st: [] as Uint8Array[] };
   for (const variational of [false, true]) {
     const m = await lk.train(rows, { encoder: [5, 3], epochs: 2, variational, seed: 1 });
-    out.push(m.save());
+    out.own.push(m.save());
+    out.st.push(await m.toSafetensors());
     m.dispose();
   }
   for (const variational of [false, true]) {
     for (const context of [3, 0]) {
       const g = await lk.text.train(WORDS, { epochs: 2, latent: 3, hidden: [8], context, variational, seed: 2 });
-      out.push(g.save());
+      out.own.push(g.save());
+      if (!variational && context) out.st.push(await g.toSafetensors());
       g.dispose();
     }
   }
@@ -57,10 +64,10 @@ async function main(): Promise<void> {
   const seed = Number(process.env.LATENTKIT_FUZZ_SEED ?? DEFAULT_SEED);
   const total = Number(process.env.LATENTKIT_FUZZ_CASES ?? 20_000);
   const only = process.env.LATENTKIT_FUZZ_CASE === undefined ? undefined : Number(process.env.LATENTKIT_FUZZ_CASE);
-  const files = await bases();
+  const { own: files, st } = await bases();
   const probe = await reference(files);
   const healthy = probe();
-  const systematic = systematicCases(files);
+  const systematic = [...systematicCases(files), ...stSystematicCases(st, files.length)];
   const started = Date.now();
   const findings: (Finding & { index: number; base: number; what: string })[] = [];
   let poisonedAt: number | null = null;
@@ -71,7 +78,9 @@ async function main(): Promise<void> {
     say(`@@CASE ${i}`);
     while (i === hangAt);
     const s = systematic[i];
-    const m: Mutation = s ? { base: s.base, what: s.what, bytes: s.make() } : randomCase(files, seed, i);
+    // one random case in four edits a safetensors file
+    const random = () => (i % 4 === 3 ? stRandomCase(st, seed, i, files.length) : randomCase(files, seed, i));
+    const m: Mutation = s ? { base: s.base, what: s.what, bytes: s.make() } : random();
     const f = await judge(m.bytes, lk);
     ran++;
     if (f) findings.push({ ...f, index: i, base: m.base, what: m.what });

@@ -47,7 +47,7 @@ export const spec: CommandSpec = {
   ].join("\n"),
   positionals: { min: 1, max: 1, names: "a training file (one text per line, or CSV with --numeric)" },
   flags: {
-    output: { type: "string", short: "o", value: "file", help: "where to save the model (default: <file> with extension .lk)" },
+    output: { type: "string", short: "o", value: "file", help: "where to save the model (default: <file> with extension .lk; a name ending in .safetensors writes a safetensors file)" },
     numeric: { type: "boolean", help: "train a numeric autoencoder on a CSV file with a header row" },
     labels: { type: "boolean", help: "text: each line is text<TAB>label; trains a conditional model (2 to 256 labels)" },
     level: { type: "string", value: "char|word", help: "text: tokens are characters or words (default char)" },
@@ -418,7 +418,8 @@ export async function run(parsed: Parsed): Promise<number> {
     outcome.model.dispose();
     throw new CliError(`training diverged (lower --learning-rate or set --clip-norm); ${job.output} was left as it was (--force replaces it with the model from before the failed epoch)`);
   }
-  const bytes = outcome.model.save();
+  // an output named *.safetensors gets that format (load() and every command read both)
+  const bytes = job.output.endsWith(".safetensors") ? await outcome.model.toSafetensors() : outcome.model.save();
   writeFileAtomic(job.output, bytes);
   const { summary, json } = report(job, outcome, bytes.length);
   progress.finish();
