@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs PyTorch (CPU use) into a venv for `pnpm bench`'s PyTorch rows. Optional: nothing else
-# needs it, and neither scripts/setup.sh nor CI runs it.
+# Installs PyTorch (CPU use) into a venv, with what the PyTorch twin needs (safetensors, numpy,
+# pytest) and the twin itself (`pip install ./python`, the package latentkit-torch): for
+# `pnpm bench`'s PyTorch rows and for the twin's tests, which scripts/test.sh runs when this venv
+# has them. CI runs it (.ci/run); scripts/setup.sh does not, so JS work needs no Python.
 #
 #   bash scripts/setup-torch.sh
 #
 # The venv is .venv-torch/ at the repository root (git-ignored), or $LATENTKIT_TORCH_VENV.
-# Safe to run again: it only creates the venv when it is missing and only installs torch when
-# `import torch` fails in it. PyPI's default torch wheel brings ~3 GB of CUDA libraries (the
+# Safe to run again: it only creates the venv when it is missing, only installs torch when
+# `import torch` fails in it, the other packages when they do not import, and the twin when it
+# is missing or its installed files differ from python/'s. PyPI's default torch wheel brings ~3 GB of CUDA libraries (the
 # venv is ~5.4 GB, 1 to 6 minutes here); the bench runs it on the CPU, no GPU needed. We use PyPI's
 # default wheel because the CPU-only wheel index is not a package registry every machine
 # reaches; where it is, pass its index through LATENTKIT_TORCH_PIP_ARGS (extra `pip install`
@@ -34,4 +37,32 @@ else
   # shellcheck disable=SC2086 # LATENTKIT_TORCH_PIP_ARGS is a list of arguments on purpose
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ${LATENTKIT_TORCH_PIP_ARGS:-} "torch==$TORCH_VERSION"
   "$VENV/bin/python" -W ignore -c "import torch; print('setup-torch: torch', torch.__version__, 'threads', torch.get_num_threads())"
+fi
+
+PY="$VENV/bin/python"
+missing=()
+for pkg in safetensors numpy pytest; do
+  "$PY" -c "import $pkg" 2>/dev/null || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]} into $VENV"
+  "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
+fi
+
+# The twin, installed (not editable) as users install it; again when python/ has changed since.
+twin_current() {
+  "$PY" - "$PWD/python/latentkit_torch" <<'PYEOF' 2>/dev/null
+import filecmp, os, sys
+import latentkit_torch
+installed, source = os.path.dirname(latentkit_torch.__file__), sys.argv[1]
+names = sorted(f for f in os.listdir(source) if f.endswith(".py"))
+same = os.path.realpath(installed) != os.path.realpath(source) and filecmp.cmpfiles(source, installed, names, shallow=False)[0] == names
+sys.exit(0 if same else 1)
+PYEOF
+}
+if twin_current; then
+  log "latentkit-torch (python/) is installed and current in $VENV"
+else
+  log "installing latentkit-torch (pip install ./python) into $VENV"
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./python
 fi
