@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs PyTorch (CPU use) into a venv, with what the PyTorch twin needs (safetensors, numpy,
-# pytest) and the twin itself (`pip install ./python`, the package latentkit-torch): for
+# pytest), the ONNX checks' onnx and onnxruntime, and the twin itself (`pip install ./python`, the package latentkit-torch): for
 # `pnpm bench`'s PyTorch rows and for the twin's tests, which scripts/test.sh runs when this venv
 # has them. CI runs it (.ci/run); scripts/setup.sh does not, so JS work needs no Python.
 #
@@ -44,6 +44,9 @@ missing=()
 for pkg in safetensors numpy pytest; do
   "$PY" -c "import $pkg" 2>/dev/null || missing+=("$pkg")
 done
+# the ONNX reference check (packages/latentkit/test/onnx-reference.test.ts, scripts/check-onnx.py)
+"$PY" -c "import onnx" 2>/dev/null || missing+=("onnx==1.23.2")
+"$PY" -c "import onnxruntime" 2>/dev/null || missing+=("onnxruntime==1.31.1")
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} into $VENV"
   "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"

@@ -18,17 +18,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const sdkDir = process.env.LATENTKIT_SDK_DIR ?? resolve(here, "../../packages/latentkit");
 const { load, train, text } = await import(pathToFileURL(join(sdkDir, "dist/node.js")).href);
+const { mulberry32 } = await import(pathToFileURL(join(sdkDir, "src/mulberry32.js")).href);
 
-/** mulberry32: a seeded uniform generator, so the inputs are the same every run. */
+/** A seeded uniform generator (the repository's one mulberry32), so the inputs are the same every run. */
 function uniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 const ROWS = 100;

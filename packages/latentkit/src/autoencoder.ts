@@ -193,6 +193,15 @@ export class Autoencoder {
     return this.#model.toSafetensors();
   }
 
+  /**
+   * The model as an ONNX file (opset 17) for ONNX Runtime and other ONNX tools: `part`
+   * "encoder" (input `data` (batch, inputSize) → output `code`), "decoder" (`code` → `output`)
+   * or "autoencoder" (the default: `data` → `output`). The README's ONNX section has details.
+   */
+  toOnnx(options?: { part?: "encoder" | "decoder" | "autoencoder" }): Promise<Uint8Array> {
+    return this.#model.toOnnx(options);
+  }
+
   /** A hex digest of the weights: equal digests mean equal weights. For determinism checks. */
   weightsDigest(): string {
     const h = this.#model.live("weightsDigest()");

@@ -103,6 +103,12 @@ export class ModelHandle {
     return (await import("./safetensors/convert.js")).ownToSafetensors(own);
   }
 
+  /** The model as an ONNX file (`options.part`), written by a lazily imported chunk. */
+  async toOnnx(options: unknown, extra: Record<string, unknown> = {}): Promise<Uint8Array> {
+    const own = this.save(extra, false, "toOnnx()");
+    return (await import("./onnx/export.js")).toOnnx(own, options);
+  }
+
   /** Idempotent; a model disposed while training is freed when its training ends. */
   dispose(): void {
     if (this.#disposed) return;

@@ -512,6 +512,18 @@ export class TextGenerator {
     return this.#model.toSafetensors(this.#fileMeta());
   }
 
+  /**
+   * The generator as ONNX files (opset 17): `part` "encoder" (input `ids` (batch, length)
+   * int64 → `code`), or "decoder" (the default), one step of the autoregressive loop: `code`,
+   * `previous` (batch, context) int64 (the tokens before the position, nearest first, the
+   * start id `maskId` before a text's start), `position` (an int64 scalar) → `log_probs`
+   * (batch, vocab), ln p of every token. A conditional model takes `label` (batch) int64 too.
+   * Token ids are {@link vocabulary}'s indices. The README's ONNX section has a decoding loop.
+   */
+  toOnnx(options?: { part?: "encoder" | "decoder" }): Promise<Uint8Array> {
+    return this.#model.toOnnx(options, this.#fileMeta());
+  }
+
   /** The meta fields of the file: vocabulary, settings, prior, corpus stats. */
   #fileMeta(): Record<string, unknown> {
     const training = this.#training ? { training: this.#training } : {};
