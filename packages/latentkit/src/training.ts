@@ -196,7 +196,7 @@ class ThreadStepper implements Stepper {
  * only then. With `workers` (any value) every batch is cut into 4 shards.
  */
 async function startSession(target: TrainingTarget, train: Matrix, val: Matrix | null, opts: FitOpts): Promise<Stepper> {
-  const workers = opts.workers === undefined ? 0 : await resolveWorkers(opts.workers, target.handle);
+  const workers = opts.workers === undefined ? 0 : await resolveWorkers(opts.workers, target.handle, Math.min(opts.wasm.batchSize, train.rows));
   if (workers > 1) {
     const { startPool } = await import("./workers/pool.js");
     const error = (code: string, message: string) => new LatentkitError(ERROR_CODES.includes(code as LatentkitErrorCode) ? (code as LatentkitErrorCode) : "WORKER_FAILED", message);

@@ -221,6 +221,17 @@ describe("the workers option is checked", () => {
     expect(started).toEqual([]);
   });
 
+  it("auto: the cores, at most 4, and at most one worker per 32 rows of a batch", async () => {
+    const cores = (await import("node:os")).availableParallelism();
+    for (const [batchSize, most] of [[32, 1], [64, 2], [200, 4]] as const) {
+      started = [];
+      const m = await train(DATA, { ...NUMERIC, batchSize, epochs: 1, workers: "auto" });
+      const n = Math.min(most, cores);
+      expect(started.length, `batch ${batchSize}`).toBe(n > 1 ? n : 0);
+      m.dispose();
+    }
+  });
+
   it("a runtime without workers: auto is 1, an explicit 2 is INVALID_OPTION", async () => {
     const g = globalThis as { EdgeRuntime?: string };
     g.EdgeRuntime = "edge-runtime";

@@ -17,12 +17,20 @@ async function cores(): Promise<number> {
 }
 
 /**
+ * Rows of a batch below which "auto" adds no worker: a worker's shards of fewer rows cost more in
+ * exchange and in products too small for the kernels than they save (measured with `pnpm bench`:
+ * the seed model's 32-row batches trained at 0.6x of one thread with 2 workers).
+ */
+const ROWS_PER_WORKER = 32;
+
+/**
  * The number of workers of a run with `workers: raw` (1..SHARDS): INVALID_OPTION for anything
  * but an integer 1..4 or "auto", for a variational model, and for n > 1 where the runtime has
- * no workers ("auto" is 1 there).
+ * no workers ("auto" is 1 there). "auto" uses the cores the runtime reports, at most SHARDS and
+ * at most one per ROWS_PER_WORKER rows of the batch (`batch`). The count never changes the bytes.
  * @internal
  */
-export async function resolveWorkers(raw: unknown, model: WasmModel): Promise<number> {
+export async function resolveWorkers(raw: unknown, model: WasmModel, batch: number): Promise<number> {
   if (raw !== "auto" && !(typeof raw === "number" && Number.isInteger(raw) && raw >= 1 && raw <= SHARDS)) {
     throw invalidOption(
       `workers must be an integer 1..${SHARDS} or "auto", got ${show(raw)}. At most ${SHARDS}: every batch is cut into ${SHARDS} shards and each worker computes at least one.`,
@@ -32,7 +40,7 @@ export async function resolveWorkers(raw: unknown, model: WasmModel): Promise<nu
     throw invalidOption("workers is not available for variational models (their noise is drawn row by row across the whole batch, which shards cannot split); remove workers.");
   }
   const reason = noWorkersReason();
-  if (raw === "auto") return reason ? 1 : Math.max(1, Math.min(SHARDS, await cores()));
+  if (raw === "auto") return reason ? 1 : Math.max(1, Math.min(SHARDS, await cores(), Math.floor(batch / ROWS_PER_WORKER)));
   if (raw > 1 && reason) throw invalidOption(`workers: ${raw} needs training workers, but ${reason}. Use workers: 1 or "auto" (1 here).`);
   return raw;
 }
