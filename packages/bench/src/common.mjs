@@ -8,6 +8,24 @@ export const MODELS = {
   m784: { name: "m784", cols: 784, encoder: [256, 64], decoder: [256], batchSize: 128 },
 };
 
+/** latentkit's options for a bench model (`MODELS`): the architecture and training every process uses. */
+export function latentkitOptions(spec, epochs) {
+  return {
+    encoder: spec.encoder,
+    decoder: spec.decoder,
+    activation: "relu",
+    latentActivation: "relu",
+    outputActivation: "sigmoid",
+    loss: "mse",
+    optimizer: "adam",
+    learningRate: 1e-3,
+    epochs,
+    batchSize: spec.batchSize,
+    seed: 42,
+    shuffle: true,
+  };
+}
+
 /** Multiply-adds of one row through the encoder (the GFLOP/s of encode is 2 × this × rows / s). */
 export function encoderMacs(spec) {
   let macs = 0;

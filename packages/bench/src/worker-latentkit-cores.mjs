@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import * as lk from "latentkit";
 import { makeData } from "./data.mjs";
-import { MODELS, median, timedEpochs, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, latentkitOptions, median, timedEpochs, workerArgs, writeResult, log } from "./common.mjs";
 import { englishWords, split } from "../text/corpora.mjs";
 
 const { config, out } = workerArgs();
@@ -42,16 +42,7 @@ for (const name of config.models) {
     const key = workers === undefined ? "none" : String(workers);
     runs[key] = await timed(T.rows, (onEpochEnd) =>
       lk.train(T, {
-        encoder: spec.encoder,
-        decoder: spec.decoder,
-        activation: "relu",
-        latentActivation: "relu",
-        outputActivation: "sigmoid",
-        loss: "mse",
-        learningRate: 1e-3,
-        epochs: S.epochs[name],
-        batchSize: spec.batchSize,
-        seed: 42,
+        ...latentkitOptions(spec, S.epochs[name]),
         ...(workers === undefined ? {} : { workers }),
         onEpochEnd,
       }),

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import * as lk from "latentkit";
 import { makeData, fingerprint, mse } from "./data.mjs";
-import { MODELS, GEMM_SHAPES, encoderMacs, median, timedEpochs, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
+import { MODELS, GEMM_SHAPES, latentkitOptions, encoderMacs, median, timedEpochs, quantile, timeSingleCalls, timeBatchCalls, gemmRates, workerArgs, writeResult, log } from "./common.mjs";
 
 const { config, out } = workerArgs();
 const S = config.settings;
@@ -39,18 +39,7 @@ for (const name of config.models) {
   const reported = [];
   let last = performance.now();
   const model = await lk.train(T, {
-    encoder: spec.encoder,
-    decoder: spec.decoder,
-    activation: "relu",
-    latentActivation: "relu",
-    outputActivation: "sigmoid",
-    loss: "mse",
-    optimizer: "adam",
-    learningRate: 1e-3,
-    epochs,
-    batchSize: spec.batchSize,
-    seed: 42,
-    shuffle: true,
+    ...latentkitOptions(spec, epochs),
     onEpochEnd(info) {
       const now = performance.now();
       wall.push((now - last) / 1000);
