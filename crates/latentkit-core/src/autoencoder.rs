@@ -565,7 +565,7 @@ impl Autoencoder {
                 if let (true, Some((draws, lambda))) = (l == enc, mmd) {
                     // the WAE's penalty acts on the code a (post latent activation), label by
                     // label for a conditional model
-                    mmd_value = label_table::mmd_penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, &mut ws.dx[..k]);
+                    mmd_value = label_table::mmd_penalty(&ws.a[l - 1], draws, rows, prev.outputs, lambda, labels, None, &mut ws.dx[..k]);
                 }
                 if let (true, Some(penalty)) = (l == enc, code_penalty.as_mut()) {
                     penalty(&ws.a[l - 1][..k], &mut ws.dx[..k]);

@@ -11,6 +11,7 @@
 //! (checked below `labels` by `Autoencoder::check_data`); the model splits them off before
 //! its layers see the ids.
 
+use std::ops::Range;
 use crate::kernels::elementwise::add_into;
 
 /// z (B, width) += table[labels[r]] row by row; `labels` are checked label ids (as f32), or
@@ -64,10 +65,13 @@ pub fn split(data: &[f32], rows: usize, length: usize) -> (Vec<f32>, Vec<f32>) {
 /// its gradient added into `dz`: taken label by label for a conditional model (`labels` one
 /// id a row, `mmd_by_label`), over the whole batch otherwise (`labels` empty). The one
 /// dispatch of the unsharded backward and the sharded batch's code gradient.
-pub fn mmd_penalty(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], dz: &mut [f32]) -> f64 {
+/// `only` (a shard's rows) computes those rows' gradients and share of the value alone
+/// (`mmd::penalty_rows`); None, the whole batch.
+#[allow(clippy::too_many_arguments)]
+pub fn mmd_penalty(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], only: Option<Range<usize>>, dz: &mut [f32]) -> f64 {
     match labels.is_empty() {
-        true => crate::layers::mmd::penalty(z, p, rows, dim, lambda, dz),
-        false => mmd_by_label(z, p, rows, dim, lambda, labels, dz),
+        true => crate::layers::mmd::penalty_rows(z, p, rows, dim, lambda, only, dz),
+        false => mmd_by_label(z, p, rows, dim, lambda, labels, only, dz),
     }
 }
 
@@ -78,14 +82,17 @@ pub fn mmd_penalty(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, l
 /// their aggregate; this also leaves the code no room to carry what the label says (with the
 /// aggregate penalty alone, a toy of two alphabets kept the alphabet in its code and the
 /// decoder ignored the label).
-pub fn mmd_by_label(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], dz: &mut [f32]) -> f64 {
+#[allow(clippy::too_many_arguments)]
+pub fn mmd_by_label(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, labels: &[f32], only: Option<Range<usize>>, dz: &mut [f32]) -> f64 {
     let count = labels[..rows].iter().fold(0, |m, &l| m.max(l as usize + 1));
     let (mut zy, mut py, mut gy, mut idx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut total = 0.0;
     for y in 0..count {
         idx.clear();
         idx.extend((0..rows).filter(|&r| labels[r] as usize == y));
-        if idx.len() < 2 {
+        // the label's rows that `only` asks for: a run of its rows, as `idx` is in row order
+        let own = only.as_ref().map(|o| idx.partition_point(|&r| r < o.start)..idx.partition_point(|&r| r < o.end));
+        if idx.len() < 2 || own.as_ref().is_some_and(|o| o.is_empty()) {
             continue;
         }
         zy.clear();
@@ -97,10 +104,34 @@ pub fn mmd_by_label(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, 
         gy.clear();
         gy.resize(idx.len() * dim, 0.0);
         let share = idx.len() as f64 / rows as f64;
-        total += share * crate::layers::mmd::penalty(&zy, &py, idx.len(), dim, lambda * share as f32, &mut gy);
-        for (k, &r) in idx.iter().enumerate() {
+        total += share * crate::layers::mmd::penalty_rows(&zy, &py, idx.len(), dim, lambda * share as f32, own.clone(), &mut gy);
+        for k in own.unwrap_or(0..idx.len()) {
+            let r = idx[k];
             add_into(&mut dz[r * dim..(r + 1) * dim], &gy[k * dim..(k + 1) * dim]);
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    #[test]
+    fn mmd_by_label_of_rows_computed_apart_is_the_bits_of_the_whole_batch() {
+        let (b, d) = (19, 4);
+        let mut rng = Rng::new(6, 1);
+        let (z, p): (Vec<f32>, Vec<f32>) = ((0..b * d).map(|_| rng.normal()).collect(), (0..b * d).map(|_| rng.normal()).collect());
+        // three labels, one of them on a single row (no pairs)
+        let labels: Vec<f32> = (0..b).map(|r| if r == 4 { 2.0 } else { (r % 2) as f32 }).collect();
+        let mut whole = vec![0f32; b * d];
+        let value = mmd_penalty(&z, &p, b, d, 2.0, &labels, None, &mut whole);
+        for cuts in [&[0, 19][..], &[0, 4, 5, 19], &[0, 9, 10, 14, 19]] {
+            let mut parts = vec![0f32; b * d];
+            let shares: f64 = cuts.windows(2).map(|w| mmd_penalty(&z, &p, b, d, 2.0, &labels, Some(w[0]..w[1]), &mut parts)).sum();
+            assert_eq!(whole.iter().map(|g| g.to_bits()).collect::<Vec<_>>(), parts.iter().map(|g| g.to_bits()).collect::<Vec<_>>(), "{cuts:?}");
+            assert!((shares - value).abs() <= 1e-12 * value.abs().max(1.0), "{cuts:?}: {shares} vs {value}");
+        }
+    }
 }

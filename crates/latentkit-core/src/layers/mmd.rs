@@ -22,6 +22,8 @@
 //! estimate is summed in f64, which keeps a difference of near-equal means (an MMD of 1e-4
 //! against terms of ~5) meaningful.
 
+use std::ops::Range;
+
 /// The multipliers of 2·d that give the kernel's scales (the paper's list).
 const SCALES: [f32; 7] = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0];
 
@@ -72,35 +74,84 @@ fn add_scaled(dz: &mut [f32], a: &[f32], b: &[f32], g: f32) {
 /// z (B, d), p (B, d), dz (B, d): returns MMD(Z, P) and adds λ·∂MMD/∂Z into `dz`. A batch of
 /// one has no pairs: 0 and no gradient. Panics on mismatched lengths (a caller's bug).
 pub fn penalty(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, dz: &mut [f32]) -> f64 {
+    penalty_rows(z, p, rows, dim, lambda, None, dz)
+}
+
+/// `penalty` for the codes `only` (a shard's rows; None: all of them, as `penalty`). With
+/// `only`, each of its rows takes every one of its pairs and its gradient alone: the rows'
+/// gradients are the bits `penalty` adds for them (the same terms in the same order), wherever
+/// a shard is computed; the returned share of the estimate is its rows' pairs with the codes
+/// after them, with every draw, and their draws' pairs with the draws after them, so the
+/// shares of all rows add up to the estimate (in another order than `penalty`'s).
+pub fn penalty_rows(z: &[f32], p: &[f32], rows: usize, dim: usize, lambda: f32, only: Option<Range<usize>>, dz: &mut [f32]) -> f64 {
     let m = rows * dim;
     assert!(z.len() >= m && p.len() >= m && dz.len() >= m, "mmd shapes");
     if rows < 2 || dim == 0 {
         return 0.0;
     }
-    let (n, lam) = (rows as f64, lambda as f64);
-    let scales = SCALES.map(|m| m * (2 * dim) as f32);
-    // Row i of the stacked sample X = [Z; P]. One loop over its pairs covers the three terms:
-    // a single call site of each helper keeps the wasm small (the loops vectorise per site).
-    let x = |i: usize| if i < rows { &z[i * dim..(i + 1) * dim] } else { &p[(i - rows) * dim..(i + 1 - rows) * dim] };
+    let pairs = Pairs { z, p, rows, dim, lambda: lambda as f64, scales: SCALES.map(|m| m * (2 * dim) as f32) };
     let mut total = 0f64;
-    for i in 0..2 * rows {
-        for j in i + 1..2 * rows {
-            // a pair within Z or within P stands for (i, j) and (j, i) of its mean over
-            // n(n−1) ordered pairs; a pair across is one of the n² of the cross mean (× −2)
-            let c = if (i < rows) == (j < rows) { 2.0 / (n * (n - 1.0)) } else { -2.0 / (n * n) };
-            let (xi, xj) = (x(i), x(j));
-            let (k, dk) = kernel(dist2(xi, xj), &scales);
-            total += c * k as f64;
-            // ∂(c·k(‖x_i − x_j‖²))/∂x_i = 2c·κ·(x_i − x_j), the opposite for x_j; P has none
-            let g = (2.0 * c * lam * dk as f64) as f32;
-            for (r, a, b) in [(i, xi, xj), (j, xj, xi)] {
-                if r < rows {
-                    add_scaled(&mut dz[r * dim..(r + 1) * dim], a, b, g);
-                }
+    match only {
+        None => (0..2 * rows).for_each(|i| pairs.row(i, i + 1, &mut total, dz)),
+        Some(own) => {
+            for i in own {
+                pairs.row(i, 0, &mut total, dz);
+                pairs.row(rows + i, rows + i + 1, &mut total, dz);
             }
         }
     }
     total
+}
+
+/// The stacked sample X = [Z; P] of one penalty and what weighs its pairs.
+struct Pairs<'a> {
+    z: &'a [f32],
+    p: &'a [f32],
+    rows: usize,
+    dim: usize,
+    lambda: f64,
+    scales: [f32; 7],
+}
+
+impl Pairs<'_> {
+    /// Row i of X.
+    fn x(&self, i: usize) -> &[f32] {
+        let (d, n) = (self.dim, self.rows);
+        if i < n { &self.z[i * d..(i + 1) * d] } else { &self.p[(i - n) * d..(i + 1 - n) * d] }
+    }
+
+    /// The weight c of pair (i, j) in the estimate: a pair within Z or within P stands for
+    /// (i, j) and (j, i) of its mean over n(n−1) ordered pairs; a pair across is one of the n²
+    /// of the cross mean (× −2).
+    fn weight(&self, i: usize, j: usize) -> f64 {
+        let n = self.rows as f64;
+        if (i < self.rows) == (j < self.rows) { 2.0 / (n * (n - 1.0)) } else { -2.0 / (n * n) }
+    }
+
+    /// Row i's pairs (i, j) for j from `from` on (j ≠ i): for j after i, c·k into `total`;
+    /// ∂(c·k(‖x_i − x_j‖²))/∂x_i = 2c·κ·(x_i − x_j) into row i of `dz` (a code's), and, when
+    /// `from` is after i (every pair once: `penalty`), the opposite into row j (P has none).
+    /// `from` = 0 gives row i its whole gradient alone, the same bits: its pairs come in the
+    /// order `penalty` adds them, and ‖x_i − x_j‖² is the same bits either way round.
+    #[inline(never)]
+    fn row(&self, i: usize, from: usize, total: &mut f64, dz: &mut [f32]) {
+        let (d, n) = (self.dim, self.rows);
+        for j in (from..2 * n).filter(|&j| j != i) {
+            let c = self.weight(i, j);
+            let (xi, xj) = (self.x(i), self.x(j));
+            let (k, dk) = kernel(dist2(xi, xj), &self.scales);
+            if j > i {
+                *total += c * k as f64;
+            }
+            let g = (2.0 * c * self.lambda * dk as f64) as f32;
+            if i < n {
+                add_scaled(&mut dz[i * d..(i + 1) * d], xi, xj, g);
+            }
+            if from > i && j < n {
+                add_scaled(&mut dz[j * d..(j + 1) * d], xj, xi, g);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +215,23 @@ mod tests {
         let stepped: Vec<f32> = z.iter().zip(&g1).map(|(v, g)| v - 2.0 * g).collect();
         let after = penalty(&stepped, &p, b, d, 1.0, &mut vec![0f32; b * d]);
         assert!(after < before, "{after} !< {before}");
+    }
+
+    #[test]
+    fn rows_computed_apart_are_the_bits_of_the_whole_batch() {
+        // a shard's rows take the same gradient bits as in `penalty`, and the shards' shares
+        // add up to its estimate, however the batch is cut
+        let (b, d) = (23, 5);
+        let mut rng = Rng::new(4, 1);
+        let (z, p) = (normal(b * d, &mut rng), normal(b * d, &mut rng));
+        let mut whole = vec![0f32; b * d];
+        let value = penalty(&z, &p, b, d, 3.0, &mut whole);
+        for cuts in [&[0, 23][..], &[0, 5, 6, 23], &[0, 11, 12, 17, 23]] {
+            let mut parts = vec![0f32; b * d];
+            let shares: f64 = cuts.windows(2).map(|w| penalty_rows(&z, &p, b, d, 3.0, Some(w[0]..w[1]), &mut parts)).sum();
+            assert_eq!(whole.iter().map(|g| g.to_bits()).collect::<Vec<_>>(), parts.iter().map(|g| g.to_bits()).collect::<Vec<_>>(), "{cuts:?}");
+            assert!((shares - value).abs() <= 1e-12 * value.abs().max(1.0), "{cuts:?}: {shares} vs {value}");
+        }
     }
 
     #[test]

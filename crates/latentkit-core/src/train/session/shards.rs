@@ -17,9 +17,12 @@
 //!
 //! Terms that couple a batch's rows (the WAE's MMD penalty, a conditional model's label
 //! adversary) need every row's code, so such a batch takes two phases: each shard's forward
-//! pass gives its codes (exchanged between workers); ∂terms/∂codes (B, latent) is computed
-//! once from all of them in every instance (which also steps the adversary the same way);
-//! then each shard's backward adds its rows of it at the code.
+//! pass gives its codes (exchanged between workers); then each worker computes the MMD
+//! penalty's gradient and share of the loss for its own shards' rows only (each row's is the
+//! same bits wherever it is computed: `mmd::penalty_rows`), and the adversary's for every row
+//! (it takes its own step from the whole batch, the same in every worker); then each shard's
+//! backward adds its rows of ∂terms/∂codes at the code. A shard's loss is its share of the
+//! reconstruction loss plus its rows' share of λ·MMD, added in the tree like the gradients.
 //!
 //! Variational models are refused for now: their ε is drawn row by row as the forward pass
 //! goes, and the KL's free bits look at the whole batch.
@@ -73,6 +76,8 @@ pub(super) struct Shards {
     dcodes: Vec<f32>,
     /// The right halves of the tree's nodes while they are summed, one a level.
     temps: Vec<Vec<f32>>,
+    /// λ·MMD of each of this worker's shards' rows (0 when the batch is not coupled).
+    mmd: Vec<f64>,
 }
 
 impl Shards {
@@ -91,6 +96,7 @@ impl Shards {
             codes: vec![0f32; latent],
             dcodes: vec![0f32; latent],
             temps: (0..levels).map(|_| vec![0f32; net.params().len()]).collect(),
+            mmd: vec![0f64; mine.len()],
         }
     }
 }
@@ -188,8 +194,8 @@ impl TrainSession {
     fn shard_work(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
         let mine = group(sh.count, sh.workers, sh.worker);
         let (latent, n) = (net.latent_size(), net.params().len());
-        let (coupled, mut value) = (self.coupled(), 0.0);
-        let mut codes = std::mem::take(&mut sh.codes);
+        let coupled = self.coupled();
+        let (mut codes, mut dcodes) = (std::mem::take(&mut sh.codes), std::mem::take(&mut sh.dcodes));
         if coupled {
             for s in mine.clone() {
                 let r = shard_range(b, sh.count, s);
@@ -199,17 +205,16 @@ impl TrainSession {
                 let rows = shard_range(b, sh.count, mine.start).start..shard_range(b, sh.count, mine.end - 1).end;
                 let traded = ex.exchange(&mut codes[..b * latent], rows.start * latent..rows.end * latent);
                 if traded.is_err() {
-                    sh.codes = codes;
+                    (sh.codes, sh.dcodes) = (codes, dcodes);
                     return traded.map(|_| f64::NAN);
                 }
             }
-            value = self.codes_gradient(net, b, &codes[..b * latent], &mut sh.dcodes[..b * latent]);
+            self.codes_gradient(sh, net, b, &codes[..b * latent], &mut dcodes[..b * latent]);
         }
         sh.codes = codes;
-        let dcodes = std::mem::take(&mut sh.dcodes);
         let loss = self.own_partial(sh, net, b, &dcodes[..if coupled { b * latent } else { 0 }]);
         sh.dcodes = dcodes;
-        Ok(self.combine(sh, n, loss, exchange)? + value)
+        self.combine(sh, n, loss, exchange)
     }
 
     /// This worker's shards summed in tree order into its slot of `grads`; their loss.
@@ -218,7 +223,8 @@ impl TrainSession {
         let mut temps = std::mem::take(&mut sh.temps);
         let mut grads = std::mem::take(&mut self.grads);
         let (n, start) = (net.params().len(), sh.worker * slot_len(net.params().len()));
-        let mut leaf = |r: Range<usize>, out: &mut [f32]| (r.len() == 1).then(|| self.gradient_shard(sh, net, b, r.start, dcodes, out));
+        // a leaf's loss: its rows' share of the reconstruction loss, then of λ·MMD
+        let mut leaf = |r: Range<usize>, out: &mut [f32]| (r.len() == 1).then(|| self.gradient_shard(sh, net, b, r.start, dcodes, out) + sh.mmd[r.start - mine.start]);
         let loss = tree_sum(mine.start, mine.end, &mut grads[start..start + n], &mut temps, &mut leaf);
         self.grads = grads;
         sh.temps = temps;
@@ -226,7 +232,7 @@ impl TrainSession {
     }
 
     /// With several workers: the others' partials (exchanged) added to this one's in tree
-    /// order, into `grads[..n]`. Returns the batch's loss (without the coupled terms).
+    /// order, into `grads[..n]`. Returns the batch's loss.
     fn combine(&mut self, sh: &Shards, n: usize, own_loss: f64, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
         if sh.workers == 1 {
             return Ok(own_loss);
@@ -255,21 +261,24 @@ impl TrainSession {
         codes.copy_from_slice(&ws.a[net.encoder_layers - 1][..codes.len()]);
     }
 
-    /// ∂terms/∂codes of a coupled batch (both B × latent); the terms' share of the loss
-    /// (λ·MMD). Also takes the adversary's own step: once a batch.
-    fn codes_gradient(&mut self, net: &Autoencoder, b: usize, codes: &[f32], dcodes: &mut [f32]) -> f64 {
+    /// ∂terms/∂codes of a coupled batch's rows (both B × latent) from every row's code. The
+    /// MMD penalty's gradient and share of the loss (λ·MMD, into `sh.mmd`) only for this
+    /// worker's shards: it is O(B²·latent), and each row's gradient is the same bits wherever
+    /// it is computed (`mmd::penalty_rows`). The label adversary's for every row, as it takes
+    /// its own step from the whole batch (once a batch, in every worker alike).
+    fn codes_gradient(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, codes: &[f32], dcodes: &mut [f32]) {
         let (latent, lambda) = (net.latent_size(), self.options.mmd);
         let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
         dcodes.fill(0.0);
-        let mut value = 0.0;
-        if lambda > 0.0 {
+        let mine = group(sh.count, sh.workers, sh.worker);
+        for (s, value) in mine.clone().zip(sh.mmd.iter_mut()) {
+            let rows = shard_range(b, sh.count, s);
             let draws = &self.prior[..codes.len()];
-            value = lambda as f64 * label_table::mmd_penalty(codes, draws, b, latent, lambda, labels, dcodes);
+            *value = if lambda > 0.0 { lambda as f64 * label_table::mmd_penalty(codes, draws, b, latent, lambda, labels, Some(rows), dcodes) } else { 0.0 };
         }
         if let Some(adversary) = self.adversary.as_mut() {
             adversary.apply(codes, labels, b, dcodes);
         }
-        value
     }
 
     /// Shard `s`'s gradient into `grads` (overwritten) as its share of the batch's; its share
