@@ -3,6 +3,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, LatentkitError, text, type TextGenerator } from "../src/index.js";
+import { MAX_GUIDANCE } from "../src/text/labels.js";
+import { WasmModel } from "../src/wasm.js";
 import { syllableWords } from "./helpers.js";
 
 const words = (n: number, cons: string, vows: string, seed: number) => syllableWords(n, cons, vows, seed, 0);
@@ -70,6 +72,20 @@ describe("label guidance", () => {
     invalid(() => plain.sample(2, { guidance: 1 }), /guidance is for conditional models/);
     invalid(() => plain.decode(plain.encode(["ab"]), { guidance: 1 }), /guidance is for conditional models/);
     expect(plain.sample(2, { guidance: 0 })).toHaveLength(2);
+  });
+
+  it("takes guidance up to the core's own bound, which is the SDK's MAX_GUIDANCE", () => {
+    // the SDK checks first; the core (decode::MAX_GUIDANCE) must take every value it lets through
+    expect(cond.sample(2, { label: "lo", guidance: MAX_GUIDANCE })).toHaveLength(2);
+    const h = WasmModel.fromBytes(cond.save());
+    try {
+      const code = new Float32Array(h.latentSize());
+      expect(h.decode(code, 1, new Float32Array([0]), MAX_GUIDANCE).length).toBeGreaterThan(0);
+      // and the core refuses just past it, so the two bounds are the same number
+      expect(() => h.decode(code, 1, new Float32Array([0]), MAX_GUIDANCE + 0.5)).toThrow(/guidance must be a finite number in \[0, 100\]/);
+    } finally {
+      h.free();
+    }
   });
 });
 
