@@ -101,6 +101,13 @@ impl Shards {
     }
 }
 
+impl Shards {
+    /// This instance's shards.
+    fn mine(&self) -> Range<usize> {
+        group(self.count, self.workers, self.worker)
+    }
+}
+
 /// Whether a batch's loss has terms that see all of its rows' codes.
 fn is_coupled(options: &TrainOptions) -> bool {
     options.mmd > 0.0 || options.adversary > 0.0
@@ -113,9 +120,16 @@ pub fn shard_range(b: usize, count: usize, s: usize) -> Range<usize> {
     s * b / count..(s + 1) * b / count
 }
 
-/// The shards worker `w` of `workers` computes.
+/// The shards worker `w` of `workers` computes: the shards are cut among the workers as a
+/// batch's rows are among its shards.
 fn group(count: usize, workers: usize, w: usize) -> Range<usize> {
-    w * count / workers..(w + 1) * count / workers
+    shard_range(count, workers, w)
+}
+
+/// Where the sum tree splits node `lo..hi`: the one definition of the tree, which every
+/// instance must share for the bits of a step to agree.
+fn split(lo: usize, hi: usize) -> usize {
+    lo + (hi - lo) / 2
 }
 
 /// Whether node `lo..hi` of the sum tree over `count` shards has `r` among its nodes.
@@ -123,7 +137,7 @@ fn is_node(lo: usize, hi: usize, r: &Range<usize>) -> bool {
     if (lo..hi) == *r {
         return true;
     }
-    let mid = lo + (hi - lo) / 2;
+    let mid = split(lo, hi);
     hi - lo > 1 && ((r.end <= mid && is_node(lo, mid, r)) || (r.start >= mid && is_node(mid, hi, r)))
 }
 
@@ -143,7 +157,7 @@ fn tree_sum(lo: usize, hi: usize, out: &mut [f32], temps: &mut [Vec<f32>], given
     if let Some(loss) = given(lo..hi, out) {
         return loss;
     }
-    let mid = lo + (hi - lo) / 2;
+    let mid = split(lo, hi);
     let Some((right, deeper)) = temps.split_first_mut() else {
         return f64::NAN; // more levels than `Shards::new` made: not reachable
     };
@@ -163,7 +177,7 @@ fn combine_slots(lo: usize, hi: usize, sh: (usize, usize), parts: &mut [f32]) ->
     if group(count, workers, first) == (lo..hi) {
         return first;
     }
-    let mid = lo + (hi - lo) / 2;
+    let mid = split(lo, hi);
     let (a, b) = (combine_slots(lo, mid, sh, parts), combine_slots(mid, hi, sh, parts));
     let (left, right) = parts.split_at_mut(b * len);
     let (into, from) = (&mut left[a * len..(a + 1) * len], &right[..len]);
@@ -174,11 +188,6 @@ fn combine_slots(lo: usize, hi: usize, sh: (usize, usize), parts: &mut [f32]) ->
 }
 
 impl TrainSession {
-    /// Shards a batch (0: the unsharded path).
-    pub fn shard_count(&self) -> usize {
-        self.shards.as_ref().map_or(0, |s| s.count)
-    }
-
     /// The sharded path of `step`: this worker's shards, the exchanges with the others, and
     /// the batch's gradient in `grads[..n]`. Returns the batch's loss.
     pub(super) fn sharded_gradient(&mut self, net: &Autoencoder, b: usize, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
@@ -192,7 +201,7 @@ impl TrainSession {
     }
 
     fn shard_work(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, exchange: &mut Option<&mut dyn Exchange>) -> Result<f64> {
-        let mine = group(sh.count, sh.workers, sh.worker);
+        let mine = sh.mine();
         let (latent, n) = (net.latent_size(), net.params().len());
         let coupled = self.coupled();
         let (mut codes, mut dcodes) = (std::mem::take(&mut sh.codes), std::mem::take(&mut sh.dcodes));
@@ -219,7 +228,7 @@ impl TrainSession {
 
     /// This worker's shards summed in tree order into its slot of `grads`; their loss.
     fn own_partial(&mut self, sh: &mut Shards, net: &Autoencoder, b: usize, dcodes: &[f32]) -> f64 {
-        let mine = group(sh.count, sh.workers, sh.worker);
+        let mine = sh.mine();
         let mut temps = std::mem::take(&mut sh.temps);
         let mut grads = std::mem::take(&mut self.grads);
         let (n, start) = (net.params().len(), sh.worker * slot_len(net.params().len()));
@@ -250,7 +259,7 @@ impl TrainSession {
     /// Shard `s`'s forward pass, kept for its gradient; its codes (its rows × latent).
     fn forward_shard(&self, sh: &mut Shards, net: &Autoencoder, b: usize, s: usize, codes: &mut [f32]) {
         let (r, w) = (shard_range(b, sh.count, s), self.width);
-        let first = group(sh.count, sh.workers, sh.worker).start;
+        let first = sh.mine().start;
         if r.is_empty() {
             return;
         }
@@ -270,7 +279,7 @@ impl TrainSession {
         let (latent, lambda) = (net.latent_size(), self.options.mmd);
         let labels = &self.batch_labels[..self.batch_labels.len().min(b)];
         dcodes.fill(0.0);
-        let mine = group(sh.count, sh.workers, sh.worker);
+        let mine = sh.mine();
         for (s, value) in mine.clone().zip(sh.mmd.iter_mut()) {
             let rows = shard_range(b, sh.count, s);
             let draws = &self.prior[..codes.len()];
@@ -297,7 +306,8 @@ impl TrainSession {
         let span = r.start * w..r.end * w;
         let (x, t, c) = (&input[span.clone()], &target[span.clone()], &context[span]);
         let labels = if self.batch_labels.is_empty() { &[][..] } else { &self.batch_labels[r.clone()] };
-        let ws = &mut sh.ws[if coupled { s - group(sh.count, sh.workers, sh.worker).start } else { 0 }];
+        let at = if coupled { s - sh.mine().start } else { 0 };
+        let ws = &mut sh.ws[at];
         if !coupled {
             net.forward(x, r.len(), ws, None, labels);
         }
