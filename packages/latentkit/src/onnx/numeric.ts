@@ -47,8 +47,11 @@ export function dense(g: Graph, w: NamedWeights, x: string, layer: DenseLayer): 
   return activation(g, z, layer.activation);
 }
 
-/** The dense layers of a numeric model, encoder then decoder, with their activations. */
-function layers(c: Record<string, unknown>): { encoder: DenseLayer[]; decoder: DenseLayer[] } {
+/**
+ * The dense layers of a model, encoder then decoder, with their activations (a text model's
+ * last decoder layer is its query layer, whose outputActivation is always linear). @internal
+ */
+export function denseLayers(c: Record<string, unknown>): { encoder: DenseLayer[]; decoder: DenseLayer[] } {
   const enc = (c.encoder as number[]).length;
   const dec = ((c.decoder as number[] | undefined) ?? []).length + 1;
   const act = c.activation as string;
@@ -63,7 +66,7 @@ function layers(c: Record<string, unknown>): { encoder: DenseLayer[]; decoder: D
 /** The ONNX file of `part` of a numeric model. @internal */
 export function numericOnnx(w: NamedWeights, part: OnnxPart): Uint8Array {
   const c = w.config;
-  const { encoder, decoder } = layers(c);
+  const { encoder, decoder } = denseLayers(c);
   const [inputSize, latent] = [c.inputSize as number, (c.encoder as number[]).at(-1)!];
   const data: ValueInfo = { name: "data", type: "float", shape: ["batch", inputSize] };
   const code: ValueInfo = { name: "code", type: "float", shape: ["batch", latent] };

@@ -5,7 +5,7 @@
 // ReduceLogSumExp, so no class underflows against another's maximum).
 
 import { Graph, type ValueInfo } from "./graph.js";
-import { activation, dense } from "./numeric.js";
+import { activation, dense, denseLayers } from "./numeric.js";
 import type { NamedWeights } from "./tensors.js";
 
 interface TokenConfig {
@@ -38,15 +38,9 @@ function layers(g: Graph, w: NamedWeights, x: string, names: { name: string; act
 
 /** The encoder: ids (batch, L) → code (batch, latent); a VAE's posterior mean. */
 function encoder(g: Graph, w: NamedWeights, t: TokenConfig): string {
-  const c = w.config;
   const embedded = g.op("Add", [g.op("Gather", [weight(g, w, "token_embedding.weight"), "ids"], { axis: { int: 0 } }), weight(g, w, "position_embedding.weight")]);
   const flat = g.op("Reshape", [embedded, g.int64s(g.name("shape"), [2], [-1, t.length * t.table])]);
-  const n = (c.encoder as number[]).length;
-  const names = Array.from({ length: n }, (_, i) => {
-    const last = i === n - 1;
-    return { name: last && c.variational ? "mean" : `encoder.${i}`, activation: last ? (c.latentActivation as string) : (c.activation as string) };
-  });
-  return g.op("Identity", [layers(g, w, flat, names, t.labels ? "encoder_label.weight" : null)], {}, "code");
+  return g.op("Identity", [layers(g, w, flat, denseLayers(w.config).encoder, t.labels ? "encoder_label.weight" : null)], {}, "code");
 }
 
 /** ln p of every token from the queries q (batch, d): the class softmax's log_probs. */
@@ -69,9 +63,7 @@ function logProbs(g: Graph, w: NamedWeights, t: TokenConfig, q: string): string 
 /** The decoder step: code, previous (batch, k: x_{t-1}, x_{t-2}, ...) and position t → ln p (batch, V). */
 function decoderStep(g: Graph, w: NamedWeights, t: TokenConfig): string {
   const c = w.config;
-  const decoders = ((c.decoder as number[] | undefined) ?? []).length + 1;
-  const names = Array.from({ length: decoders }, (_, i) => ({ name: `decoder.${i}`, activation: i === decoders - 1 ? "linear" : (c.activation as string) }));
-  const base = layers(g, w, "code", names, t.labels ? "decoder_label.weight" : null);
+  const base = layers(g, w, "code", denseLayers(c).decoder, t.labels ? "decoder_label.weight" : null);
   const perPosition = g.op("Reshape", [base, g.int64s(g.name("shape"), [3], [-1, t.length, t.table])]);
   let pre = g.op("Gather", [perPosition, "position"], { axis: { int: 1 } });
   if ((t.context ?? 0) > 0) {
